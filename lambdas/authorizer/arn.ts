@@ -1,0 +1,51 @@
+/**
+ * Parses the execute-api ARN that API Gateway hands the authorizer (`methodArn` on REST and HTTP
+ * API 1.0, `routeArn` on HTTP API 2.0) and builds ARNs for other routes of the same API and stage.
+ *
+ * Shape: `arn:<partition>:execute-api:<region>:<account>:<apiId>/<stage>/<METHOD>/<path…>`.
+ * The path is the request's actual path (not the route template), and it may itself contain `:`.
+ */
+
+/** The parts of an execute-api ARN the policy needs. */
+export interface ExecuteApiArn {
+  /** `arn:…:<apiId>/<stage>`: every resource of this API and stage starts with this. */
+  readonly stageArn: string;
+  readonly apiId: string;
+  readonly stage: string;
+  /** `METHOD/path` without a leading slash on the path, as IAM sees it. */
+  readonly resource: string;
+  /** Upper-case HTTP method, or `*`. */
+  readonly method: string;
+  /** The request path with its leading slash. */
+  readonly path: string;
+}
+
+const ARN_PREFIX = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-eusc):execute-api:([a-z0-9-]+):(\d{12}):/;
+
+/** Parses an execute-api ARN, or returns `undefined` when it is not one. */
+export function parseExecuteApiArn(arn: unknown): ExecuteApiArn | undefined {
+  if (typeof arn !== 'string' || arn.length > 4096) return undefined;
+  const prefix = ARN_PREFIX.exec(arn);
+  if (!prefix) return undefined;
+  const [apiId, stage, method, ...pathSegments] = arn.slice(prefix[0].length).split('/');
+  if (!apiId || !stage || !method || !/^[A-Za-z0-9]+$/.test(apiId)) return undefined;
+  const path = `/${pathSegments.join('/')}`;
+  return {
+    stageArn: `${prefix[0]}${apiId}/${stage}`,
+    apiId,
+    stage,
+    method,
+    path,
+    resource: `${method}${path}`,
+  };
+}
+
+/** The ARN of `resourceGlob` (`METHOD/path-glob`) on the same API and stage. */
+export function resourceArn(arn: ExecuteApiArn, resourceGlob: string): string {
+  return `${arn.stageArn}/${resourceGlob}`;
+}
+
+/** An ARN covering every route of the API and stage. */
+export function everyRouteArn(arn: ExecuteApiArn): string {
+  return `${arn.stageArn}/*`;
+}

@@ -1,0 +1,69 @@
+/**
+ * The one structured log line per decision, built from an allow-list of fields.
+ *
+ * Nothing from the request is logged wholesale: no event, no headers, no token, no signature, no
+ * error message that could echo token content. Only the reason code, the verified subject and
+ * token id, the route and the latency — and, for failures that point at a bug or an outage, the
+ * error's class and a bounded message.
+ */
+import type { Decision } from './decision';
+import type { EventKind } from './event';
+import type { DenyReason } from './reasons';
+
+/** The slice of Powertools' Logger the authorizer uses (tests pass a recorder). */
+export interface DecisionLogger {
+  info(message: string, attributes: Record<string, unknown>): void;
+  warn(message: string, attributes: Record<string, unknown>): void;
+  error(message: string, attributes: Record<string, unknown>): void;
+}
+
+export interface DecisionLogContext {
+  readonly eventKind: EventKind | 'unknown';
+  readonly route: string;
+  readonly latencyMs: number;
+  /** The decision came from the verified-token cache. */
+  readonly tokenCacheHit: boolean;
+}
+
+/** Reasons that mean "something is broken", logged at warn/error so alarms can find them. */
+const OUTAGE_REASONS: ReadonlySet<DenyReason> = new Set<DenyReason>(['revocation_unavailable', 'jwks_unavailable', 'verification_failed']);
+
+export const DECISION_MESSAGE = 'authorizer decision';
+
+export function logDecision(logger: DecisionLogger, decision: Decision, context: DecisionLogContext): void {
+  const claims = decision.claims;
+  const attributes: Record<string, unknown> = {
+    decision: decision.effect,
+    reason: decision.effect === 'deny' ? decision.reason : 'allowed',
+    eventKind: context.eventKind,
+    route: context.route,
+    latencyMs: Math.round(context.latencyMs * 1000) / 1000,
+    tokenCacheHit: context.tokenCacheHit,
+  };
+  if (claims) {
+    attributes['sub'] = claims.sub;
+    attributes['jti'] = claims.jti;
+    attributes['iss'] = claims.issuer;
+    attributes['clientId'] = claims.clientId;
+  }
+  if (decision.effect === 'allow') {
+    logger.info(DECISION_MESSAGE, attributes);
+    return;
+  }
+  if (decision.reason === 'internal' || OUTAGE_REASONS.has(decision.reason)) {
+    attributes['error'] = describeError(decision.error);
+    logger[decision.reason === 'internal' ? 'error' : 'warn'](DECISION_MESSAGE, attributes);
+    return;
+  }
+  if (decision.error instanceof Error) attributes['errorClass'] = decision.error.name;
+  logger.info(DECISION_MESSAGE, attributes);
+}
+
+const MAX_ERROR_MESSAGE = 300;
+
+function describeError(error: unknown): string | undefined {
+  if (error === undefined) return undefined;
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : typeof error;
+  // Bounded and stripped of anything shaped like a JWS, in case a library echoes its input.
+  return text.replace(/[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g, '[redacted]').slice(0, MAX_ERROR_MESSAGE);
+}

@@ -1,0 +1,113 @@
+/**
+ * Recognises which of API Gateway's four authorizer events arrived and normalises it into one
+ * {@link AuthRequest}, so nothing after this module looks at an event shape again.
+ *
+ * | kind           | sent by                                   | token from                  | ARN          |
+ * |----------------|-------------------------------------------|-----------------------------|--------------|
+ * | `http-v2`      | HTTP API, payload format 2.0              | `headers` (lower-case)      | `routeArn`   |
+ * | `http-v1`      | HTTP API, payload format 1.0              | `headers`/`multiValueHeaders` | `methodArn` |
+ * | `rest-request` | REST API, REQUEST authorizer              | `headers`/`multiValueHeaders` | `methodArn` |
+ * | `rest-token`   | REST API, TOKEN authorizer                | `authorizationToken`        | `methodArn`  |
+ *
+ * HTTP API 1.0 and REST REQUEST events look alike; only the former carries `version: "1.0"`.
+ */
+import type {
+  APIGatewayRequestAuthorizerEvent,
+  APIGatewayRequestAuthorizerEventV2,
+  APIGatewayTokenAuthorizerEvent,
+} from 'aws-lambda';
+import { parseExecuteApiArn, type ExecuteApiArn } from './arn';
+
+export type EventKind = 'http-v2' | 'http-v1' | 'rest-request' | 'rest-token';
+
+/** Any event the handler may receive. Unknown shapes are typed as `unknown` and refused. */
+export type AuthorizerEvent = APIGatewayRequestAuthorizerEventV2 | APIGatewayRequestAuthorizerEvent | APIGatewayTokenAuthorizerEvent;
+
+/** An authorizer request, whatever event it came in. */
+export interface AuthRequest {
+  readonly kind: EventKind;
+  /** The invoked route's ARN; `undefined` when the event's ARN could not be parsed. */
+  readonly arn: ExecuteApiArn | undefined;
+  /** `METHOD /path` for logs. */
+  readonly route: string;
+  /** Every value of the token header (several when a client sent it more than once). */
+  readonly headerValues: readonly string[];
+  /** Values of the token query parameter, if the request had any. */
+  readonly queryValues: readonly string[];
+}
+
+/** The event kind, or `undefined` for anything API Gateway would not send to an authorizer. */
+export function detectEventKind(event: unknown): EventKind | undefined {
+  if (!isRecord(event)) return undefined;
+  if (event['type'] === 'TOKEN' && typeof event['authorizationToken'] === 'string' && typeof event['methodArn'] === 'string') return 'rest-token';
+  if (event['type'] !== 'REQUEST') return undefined;
+  if (event['version'] === '2.0' && typeof event['routeArn'] === 'string') return 'http-v2';
+  if (typeof event['methodArn'] === 'string') return event['version'] === '1.0' ? 'http-v1' : 'rest-request';
+  return undefined;
+}
+
+/**
+ * Normalises an event of a known kind. `headerName` and `queryParameter` name where the token
+ * may be; header names compare case-insensitively (REST keeps the client's case).
+ */
+export function toAuthRequest(kind: EventKind, event: Record<string, unknown>, headerName: string, queryParameter: string): AuthRequest {
+  if (kind === 'rest-token') {
+    const arn = parseExecuteApiArn(event['methodArn']);
+    return { kind, arn, route: routeOf(arn), headerValues: [String(event['authorizationToken'])], queryValues: [] };
+  }
+  if (kind === 'http-v2') {
+    const arn = parseExecuteApiArn(event['routeArn']);
+    // HTTP API joins repeated headers and query parameters with commas; the token parser refuses those.
+    return {
+      kind,
+      arn,
+      route: routeOf(arn),
+      headerValues: valuesOf(event['headers'], headerName),
+      queryValues: valuesOf(event['queryStringParameters'], queryParameter, false),
+    };
+  }
+  const arn = parseExecuteApiArn(event['methodArn']);
+  return {
+    kind,
+    arn,
+    route: routeOf(arn),
+    headerValues: firstNonEmpty(multiValuesOf(event['multiValueHeaders'], headerName), valuesOf(event['headers'], headerName)),
+    queryValues: firstNonEmpty(
+      multiValuesOf(event['multiValueQueryStringParameters'], queryParameter, false),
+      valuesOf(event['queryStringParameters'], queryParameter, false),
+    ),
+  };
+}
+
+function routeOf(arn: ExecuteApiArn | undefined): string {
+  return arn ? `${arn.method} ${arn.path}` : 'unknown';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Values of a single-value map under `name` (case-insensitive for headers). */
+function valuesOf(map: unknown, name: string, ignoreCase = true): string[] {
+  if (!isRecord(map)) return [];
+  const values: string[] = [];
+  for (const [key, value] of Object.entries(map)) {
+    if ((ignoreCase ? key.toLowerCase() : key) === name && typeof value === 'string') values.push(value);
+  }
+  return values;
+}
+
+/** Values of a multi-value map under `name`; every repetition counts. */
+function multiValuesOf(map: unknown, name: string, ignoreCase = true): string[] {
+  if (!isRecord(map)) return [];
+  const values: string[] = [];
+  for (const [key, list] of Object.entries(map)) {
+    if ((ignoreCase ? key.toLowerCase() : key) !== name || !Array.isArray(list)) continue;
+    for (const value of list) if (typeof value === 'string') values.push(value);
+  }
+  return values;
+}
+
+function firstNonEmpty(preferred: string[], fallback: string[]): string[] {
+  return preferred.length > 0 ? preferred : fallback;
+}

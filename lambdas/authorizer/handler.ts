@@ -1,0 +1,242 @@
+/**
+ * Assembles the authorizer from a configuration and its collaborators, and runs the pipeline:
+ * event → request → token → verified claims → grants → revocation → decision → response.
+ *
+ * Knows no environment variables and no AWS globals: everything comes in through `config` and
+ * `deps`, so tests and other programs (the local stack, the benchmarks) build real authorizers
+ * with real or fake parts and no module mocking. `index.ts` is the Lambda entry that wires the
+ * production parts.
+ *
+ * Failing closed is structural: `decide` returns a Decision value for every expected outcome, and
+ * the one `try` around it maps anything unexpected to a deny with reason `internal`. The only
+ * thing the handler ever throws is the exact `Error('Unauthorized')` REST APIs need for a 401.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Fetcher } from 'aws-jwt-verify/https';
+import { createDynamoDbClient } from '../shared/dynamodb-client';
+import { readClaims, type ClaimRules, type VerifiedClaims } from './claims';
+import type { AuthorizerConfig } from './config';
+import { deny, type Decision } from './decision';
+import { logDecision, type DecisionLogger } from './decision-log';
+import { detectEventKind, toAuthRequest, type AuthRequest, type EventKind } from './event';
+import { GrantResolver, grantsAllow } from './grants';
+import { JwksFetcher } from './jwks-fetcher';
+import { TollboothJwksCache, type JwksFetchEvent } from './jwks-cache';
+import { answer, ANONYMOUS_PRINCIPAL, type AuthorizerResponse } from './response';
+import { classify } from './reasons';
+import { DynamoDbRevocationStore, type RevocationStore } from './revocation';
+import { RevocationChecker } from './revocation-cache';
+import { extractToken } from './token';
+import { VerifiedTokenCache } from './verified-token-cache';
+import { libraryJwksUris, TokenVerifier } from './verify';
+
+/** Collaborators; each defaults to the production implementation. */
+export interface AuthorizerDeps {
+  /** Receives the decision line and JWKS events. Default: Powertools Logger. */
+  readonly logger?: DecisionLogger;
+  /** Milliseconds since the epoch, for Tollbooth's own time checks and caches. */
+  readonly now?: () => number;
+  /** Where revocations are read. Default: DynamoDB via {@link dynamoDbClient}. */
+  readonly revocationStore?: RevocationStore;
+  /** DynamoDB client for the default store. Default: bounded client from the SDK's standard config. */
+  readonly dynamoDbClient?: DynamoDBClient;
+  /** How JWKS documents are fetched. Default: {@link JwksFetcher} with the configured bounds. */
+  readonly jwksFetcher?: Fetcher;
+  /** Observes every decision (metrics hook). */
+  readonly onDecision?: (decision: Decision, context: DecisionObservation) => void;
+  /** Observes every JWKS fetch (metrics hook). */
+  readonly onJwksFetch?: (event: JwksFetchEvent) => void;
+}
+
+/** What is known about a decision besides the decision itself. */
+export interface DecisionObservation {
+  readonly eventKind: EventKind | 'unknown';
+  readonly latencyMs: number;
+  readonly tokenCacheHit: boolean;
+  readonly revocationCacheHits: number;
+  readonly revocationStoreReads: number;
+}
+
+export type AuthorizerHandler = (event: unknown) => Promise<AuthorizerResponse>;
+
+export interface Authorizer {
+  readonly handler: AuthorizerHandler;
+  /** Fetches every trusted issuer's JWKS; resolves to how many succeeded. Never rejects. */
+  hydrate(): Promise<number>;
+}
+
+interface Outcome {
+  readonly decision: Decision;
+  readonly tokenCacheHit: boolean;
+  readonly revocationCacheHits: number;
+  readonly revocationStoreReads: number;
+}
+
+/** Builds an authorizer: verifiers, caches and stores are created once and shared by every call. */
+export function createAuthorizer(config: AuthorizerConfig, deps: AuthorizerDeps = {}): Authorizer {
+  const now = deps.now ?? Date.now;
+  const logger = deps.logger ?? new Logger({ serviceName: 'tollbooth-authorizer' });
+
+  const fetchUriOverrides = new Map<string, string>();
+  for (const issuer of config.issuers) {
+    for (const libraryUri of libraryJwksUris(issuer)) if (libraryUri !== issuer.jwksUri) fetchUriOverrides.set(libraryUri, issuer.jwksUri);
+  }
+  const tokenCache = new VerifiedTokenCache({
+    maxEntries: config.verifiedTokenCache.maxEntries,
+    clockSkewSeconds: config.verification.clockSkewSeconds,
+    maxTokenAgeSeconds: config.verification.maxTokenAgeSeconds,
+    jwksMaxAgeSeconds: config.jwks.maxAgeSeconds,
+  });
+  let verifier: TokenVerifier | undefined;
+  const jwksCache = new TollboothJwksCache({
+    fetcher: deps.jwksFetcher ?? new JwksFetcher(config.jwks),
+    keyPolicy: { algorithms: config.verification.algorithms, minRsaModulusBits: 2048 },
+    maxAgeSeconds: config.jwks.maxAgeSeconds,
+    minRefetchIntervalSeconds: config.jwks.minRefetchIntervalSeconds,
+    fetchUriOverrides,
+    now,
+    onFetch: (event) => {
+      logJwksFetch(logger, event);
+      deps.onJwksFetch?.(event);
+    },
+    onKeysChanged: (uri, jwks) => {
+      verifier?.keysChanged(uri, jwks);
+      tokenCache.clear();
+    },
+  });
+  verifier = new TokenVerifier(config, jwksCache);
+  const tokenVerifier = verifier;
+  const grantResolver = new GrantResolver(config.scopeRoutes);
+  const claimRules: ClaimRules = { verification: config.verification, requireJti: config.revocation.enabled };
+
+  let revocationChecker: RevocationChecker | undefined;
+  if (config.revocation.enabled) {
+    const { tableName, requestTimeoutMs, maxAttempts, notRevokedCacheSeconds, cacheMaxEntries } = config.revocation;
+    const store =
+      deps.revocationStore ??
+      new DynamoDbRevocationStore(deps.dynamoDbClient ?? createDynamoDbClient({ requestTimeoutMs, maxAttempts }), {
+        tableName,
+        // Every attempt may take its full timeout, plus the SDK's short backoff between attempts.
+        deadlineMs: maxAttempts * requestTimeoutMs + 250,
+      });
+    revocationChecker = new RevocationChecker(store, { notRevokedCacheSeconds, maxEntries: cacheMaxEntries, now });
+  }
+
+  async function verifyClaims(token: string): Promise<{ claims: VerifiedClaims; cacheHit: boolean }> {
+    const cached = tokenCache.get(token, now());
+    if (cached) return { claims: cached, cacheHit: true };
+    const verified = await tokenVerifier.verify(token);
+    const claims = readClaims(verified.issuer, verified.header, verified.payload, claimRules, now() / 1000);
+    tokenCache.set(token, claims, now());
+    return { claims, cacheHit: false };
+  }
+
+  async function decide(request: AuthRequest): Promise<Outcome> {
+    const outcome = (decision: Decision, extra: Partial<Omit<Outcome, 'decision'>> = {}): Outcome => ({
+      decision,
+      tokenCacheHit: false,
+      revocationCacheHits: 0,
+      revocationStoreReads: 0,
+      ...extra,
+    });
+    if (!request.arn) return outcome(deny('unsupported_event'));
+    const extraction = extractToken(request, config.token);
+    if (!extraction.ok) return outcome(deny(extraction.reason));
+
+    let verified: { claims: VerifiedClaims; cacheHit: boolean };
+    try {
+      verified = await verifyClaims(extraction.token);
+    } catch (error) {
+      return outcome(deny(classify(error), { error }));
+    }
+    const { claims, cacheHit: tokenCacheHit } = verified;
+    const grants = grantResolver.resolve(claims.scopes);
+
+    // Before any Allow can be issued (and cached by API Gateway), the token must not be revoked.
+    let revocationCacheHits = 0;
+    let revocationStoreReads = 0;
+    if (revocationChecker) {
+      try {
+        const revocation = await revocationChecker.check(claims);
+        revocationCacheHits = revocation.cacheHits;
+        revocationStoreReads = revocation.storeReads;
+        if (revocation.revoked) return outcome(deny('revoked', { claims }), { tokenCacheHit, revocationCacheHits, revocationStoreReads });
+      } catch (error) {
+        return outcome(deny('revocation_unavailable', { claims, error }), { tokenCacheHit });
+      }
+    }
+    const counters = { tokenCacheHit, revocationCacheHits, revocationStoreReads };
+    if (!grantsAllow(grants, request.arn.resource)) return outcome(deny('insufficient_scope', { claims, grants }), counters);
+    return outcome({ effect: 'allow', claims, grants }, counters);
+  }
+
+  async function handler(event: unknown): Promise<AuthorizerResponse> {
+    const started = performance.now();
+    let request: AuthRequest | undefined;
+    let result: Outcome;
+    try {
+      const kind = detectEventKind(event);
+      if (kind) request = toAuthRequest(kind, event as Record<string, unknown>, config.token.headerName, config.token.queryParameter);
+      result = request
+        ? await decide(request)
+        : { decision: deny('unsupported_event'), tokenCacheHit: false, revocationCacheHits: 0, revocationStoreReads: 0 };
+    } catch (error) {
+      result = { decision: deny('internal', { error }), tokenCacheHit: false, revocationCacheHits: 0, revocationStoreReads: 0 };
+    }
+    const observation: DecisionObservation = {
+      eventKind: request?.kind ?? 'unknown',
+      latencyMs: performance.now() - started,
+      tokenCacheHit: result.tokenCacheHit,
+      revocationCacheHits: result.revocationCacheHits,
+      revocationStoreReads: result.revocationStoreReads,
+    };
+    try {
+      logDecision(logger, result.decision, { ...observation, route: request?.route ?? 'unknown' });
+      deps.onDecision?.(result.decision, observation);
+    } catch {
+      // Observability must never change the answer.
+    }
+    const reply = request ? safeAnswer(request, result.decision) : ({ unauthorized: true } as const);
+    if (reply.unauthorized) throw new Error('Unauthorized');
+    return reply.response;
+  }
+
+  function safeAnswer(request: AuthRequest, decision: Decision): ReturnType<typeof answer> {
+    try {
+      return answer(request, decision, config.httpApiResponseMode);
+    } catch {
+      if (request.kind === 'rest-token' || request.kind === 'rest-request') return { unauthorized: true };
+      if (request.kind === 'http-v2' && config.httpApiResponseMode === 'simple') return { unauthorized: false, response: { isAuthorized: false } };
+      return {
+        unauthorized: false,
+        response: { principalId: ANONYMOUS_PRINCIPAL, policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'execute-api:Invoke', Resource: '*' }] } },
+      };
+    }
+  }
+
+  async function hydrate(): Promise<number> {
+    try {
+      return await jwksCache.hydrate(tokenVerifier.primaryJwksUris);
+    } catch {
+      return 0;
+    }
+  }
+
+  return { handler, hydrate };
+}
+
+/** The Lambda-shaped handler of {@link createAuthorizer}. */
+export function createHandler(config: AuthorizerConfig, deps?: AuthorizerDeps): AuthorizerHandler {
+  return createAuthorizer(config, deps).handler;
+}
+
+function logJwksFetch(logger: DecisionLogger, event: JwksFetchEvent): void {
+  if (event.ok) {
+    const attributes = { uri: event.uri, durationMs: event.durationMs, keys: event.keys, rejectedKeys: event.rejected };
+    if (event.rejected.length > 0) logger.warn('jwks fetched; keys rejected by key policy', attributes);
+    else logger.info('jwks fetched', attributes);
+  } else {
+    logger.warn('jwks fetch failed', { uri: event.uri, durationMs: event.durationMs, error: event.error });
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Lambda entry point for the Tollbooth authorizer: the only module with import-time side effects.
+ *
+ * Everything expensive happens once per execution environment, here at module scope: the
+ * configuration is read and validated, verifiers, caches and the DynamoDB client are built, and —
+ * unless switched off — every trusted issuer's JWKS is fetched before the first request. A failed
+ * fetch is logged and not fatal: an identity-provider blip must not brick the cold start, and
+ * verification refetches on its own.
+ *
+ * Inside Lambda a bad configuration fails the cold start with every problem named. Outside Lambda
+ * (a test or program importing `createHandler` from here) a missing configuration is not an import
+ * error: `handler` reports it when called.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { loadConfigFromEnvironment } from './config-source';
+import { createAuthorizer, type AuthorizerHandler } from './handler';
+
+const logger = new Logger({ serviceName: 'tollbooth-authorizer' });
+
+async function initialise(): Promise<AuthorizerHandler> {
+  const config = loadConfigFromEnvironment();
+  const authorizer = createAuthorizer(config, { logger });
+  if (config.jwks.hydrateOnColdStart) {
+    const hydrated = await authorizer.hydrate();
+    if (hydrated < config.issuers.length) logger.warn('cold start: not every JWKS could be fetched', { hydrated, issuers: config.issuers.length });
+  }
+  return authorizer.handler;
+}
+
+const runningInLambda = process.env['AWS_LAMBDA_FUNCTION_NAME'] !== undefined;
+let initialised: AuthorizerHandler | Error;
+try {
+  initialised = await initialise();
+} catch (error) {
+  if (runningInLambda) {
+    logger.error('cold start failed', { error: error instanceof Error ? error.message : String(error) });
+    throw error;
+  }
+  initialised = error instanceof Error ? error : new Error(String(error));
+}
+
+/** The Lambda handler: configure the function with `index.handler`. */
+export const handler: AuthorizerHandler = async (event) => {
+  if (initialised instanceof Error) throw initialised;
+  return initialised(event);
+};
+
+export { createAuthorizer, createHandler } from './handler';
+export type { Authorizer, AuthorizerDeps, AuthorizerHandler, DecisionObservation } from './handler';
+export { ConfigError, parseConfig } from './config';
+export type { AuthorizerConfig } from './config';
+export { loadConfigFromEnvironment } from './config-source';
+export type { AuthorizerResponse } from './response';
+export { DENY_REASONS } from './reasons';
+export type { DenyReason } from './reasons';

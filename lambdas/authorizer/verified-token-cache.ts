@@ -1,0 +1,64 @@
+/**
+ * Remembers tokens whose signature and claims already verified, keyed on the exact token string,
+ * so a client reusing its token skips the signature check.
+ *
+ * Safety rests on three rules:
+ * - the key is the whole token, so any change to any byte (header, payload or signature) misses;
+ * - an entry is only valid until the earliest of: the token's `exp` (plus the configured clock
+ *   skew, as at verification), its maximum age from `iat` when one is configured, and the JWKS
+ *   maximum age from when it was verified — so a key the issuer removed stops vouching for
+ *   cached tokens no later than it would for new ones; {@link clear} drops everything when a
+ *   JWKS changes;
+ * - revocation is never cached here: the pipeline checks it on every request.
+ */
+import { LruCache } from '../shared/lru-cache';
+import type { VerifiedClaims } from './claims';
+
+export interface VerifiedTokenCacheOptions {
+  readonly maxEntries: number;
+  readonly clockSkewSeconds: number;
+  readonly maxTokenAgeSeconds: number | null;
+  readonly jwksMaxAgeSeconds: number;
+}
+
+interface Entry {
+  readonly claims: VerifiedClaims;
+  readonly validUntilMs: number;
+}
+
+export class VerifiedTokenCache {
+  private readonly entries: LruCache<string, Entry> | undefined;
+
+  constructor(private readonly options: VerifiedTokenCacheOptions) {
+    this.entries = options.maxEntries > 0 ? new LruCache(options.maxEntries) : undefined;
+  }
+
+  /** The claims of a previously verified token that is still valid at `nowMs`. */
+  get(token: string, nowMs: number): VerifiedClaims | undefined {
+    const entry = this.entries?.get(token);
+    if (!entry) return undefined;
+    if (entry.validUntilMs <= nowMs) {
+      this.entries?.delete(token);
+      return undefined;
+    }
+    return entry.claims;
+  }
+
+  set(token: string, claims: VerifiedClaims, nowMs: number): void {
+    if (!this.entries) return;
+    const { clockSkewSeconds, maxTokenAgeSeconds, jwksMaxAgeSeconds } = this.options;
+    let validUntilMs = Math.min((claims.exp + clockSkewSeconds) * 1000, nowMs + jwksMaxAgeSeconds * 1000);
+    if (maxTokenAgeSeconds !== null && claims.iat !== undefined) {
+      validUntilMs = Math.min(validUntilMs, (claims.iat + maxTokenAgeSeconds + clockSkewSeconds) * 1000);
+    }
+    if (validUntilMs > nowMs) this.entries.set(token, { claims, validUntilMs });
+  }
+
+  clear(): void {
+    this.entries?.clear();
+  }
+
+  get size(): number {
+    return this.entries?.size ?? 0;
+  }
+}

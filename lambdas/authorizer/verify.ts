@@ -1,0 +1,116 @@
+/**
+ * Verifies a bearer token against the trusted issuers with aws-jwt-verify, one verifier per
+ * issuer, all sharing one {@link TollboothJwksCache}.
+ *
+ * Before any key lookup or signature check, the unverified header and payload are read once to
+ * refuse cheaply what can never verify: an algorithm outside the allow-list, a `crit` header
+ * (RFC 7515 §4.1.11: unknown critical extensions must be rejected), or an `iss` that is not
+ * configured. So a token from an unknown issuer never triggers a JWKS fetch. `jku`, `x5u`, `jwk`
+ * and `x5c` headers are never read: keys only ever come from the configured JWKS URI.
+ */
+import { CognitoJwtVerifier } from 'aws-jwt-verify/cognito-verifier';
+import type { Jwks, JwksCache } from 'aws-jwt-verify/jwk';
+import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
+import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
+import { JwtVerifier } from 'aws-jwt-verify/jwt-verifier';
+import type { AuthorizerConfig, CognitoIssuerConfig, IssuerConfig, OidcIssuerConfig } from './config';
+import { DenyError } from './reasons';
+
+/** A token whose signature and standard claims verified, with the issuer that vouched for it. */
+export interface VerifiedToken {
+  readonly issuer: IssuerConfig;
+  readonly header: JwtHeader;
+  readonly payload: JwtPayload;
+}
+
+interface IssuerVerifier {
+  readonly config: IssuerConfig;
+  /** Verifies signature and claims; resolves to the payload or rejects with the library's error. */
+  verify(token: string): Promise<JwtPayload>;
+  /** Forgets converted public keys so a changed JWKS takes effect (aws-jwt-verify caches them by kid). */
+  forgetKeys(jwks: Jwks): void;
+}
+
+export class TokenVerifier {
+  private readonly byIssuer = new Map<string, IssuerVerifier>();
+  private readonly byJwksUri = new Map<string, IssuerVerifier[]>();
+  private readonly allowedAlgorithms: ReadonlySet<string>;
+
+  constructor(config: AuthorizerConfig, jwksCache: JwksCache) {
+    this.allowedAlgorithms = new Set(config.verification.algorithms);
+    const graceSeconds = config.verification.clockSkewSeconds;
+    for (const issuer of config.issuers) {
+      const verifier = issuer.kind === 'cognito' ? cognitoVerifier(issuer, jwksCache, graceSeconds) : oidcVerifier(issuer, jwksCache, graceSeconds);
+      for (const iss of issuerAliases(issuer)) this.byIssuer.set(iss, verifier);
+      for (const uri of libraryJwksUris(issuer)) this.byJwksUri.set(uri, [...(this.byJwksUri.get(uri) ?? []), verifier]);
+    }
+  }
+
+  /** One JWKS URI per issuer: the ones worth fetching at cold start. */
+  get primaryJwksUris(): string[] {
+    return [...this.byIssuer.values()].map((verifier) => libraryJwksUris(verifier.config)[0] ?? verifier.config.jwksUri);
+  }
+
+  /** Called by the JWKS cache when a URI's keys changed, so no stale converted key outlives its JWK. */
+  keysChanged(jwksUri: string, jwks: Jwks): void {
+    for (const verifier of this.byJwksUri.get(jwksUri) ?? []) verifier.forgetKeys(jwks);
+  }
+
+  /** Verifies the token; rejects with a {@link DenyError} or one of aws-jwt-verify's errors. */
+  async verify(token: string): Promise<VerifiedToken> {
+    const { header, payload } = decomposeUnverifiedJwt(token);
+    if (typeof header.alg !== 'string' || !this.allowedAlgorithms.has(header.alg)) {
+      throw new DenyError('bad_algorithm', 'algorithm is not in the allow-list');
+    }
+    if (header['crit'] !== undefined) throw new DenyError('malformed', 'crit header parameters are not supported');
+    const verifier = typeof payload.iss === 'string' ? this.byIssuer.get(payload.iss) : undefined;
+    if (!verifier) throw new DenyError('wrong_issuer', 'issuer is not trusted');
+    const verifiedPayload = await verifier.verify(token);
+    return { issuer: verifier.config, header, payload: verifiedPayload };
+  }
+}
+
+function oidcVerifier(issuer: OidcIssuerConfig, jwksCache: JwksCache, graceSeconds: number): IssuerVerifier {
+  const verifier = JwtVerifier.create(
+    { issuer: issuer.issuer, audience: issuer.audiences === null ? null : [...issuer.audiences], jwksUri: issuer.jwksUri, graceSeconds },
+    { jwksCache },
+  );
+  return {
+    config: issuer,
+    verify: (token) => verifier.verify(token),
+    forgetKeys: (jwks) => verifier.cacheJwks(jwks),
+  };
+}
+
+function cognitoVerifier(issuer: CognitoIssuerConfig, jwksCache: JwksCache, graceSeconds: number): IssuerVerifier {
+  const verifier = CognitoJwtVerifier.create(
+    {
+      userPoolId: issuer.userPoolId,
+      tokenUse: issuer.tokenUse,
+      clientId: issuer.clientIds === null ? null : [...issuer.clientIds],
+      groups: issuer.requiredGroups.length > 0 ? [...issuer.requiredGroups] : null,
+      graceSeconds,
+    },
+    { jwksCache },
+  );
+  return {
+    config: issuer,
+    verify: (token) => verifier.verify(token),
+    forgetKeys: (jwks) => verifier.cacheJwks(jwks),
+  };
+}
+
+/**
+ * The `iss` values an issuer's tokens may carry. Cognito issues under a regional and a global
+ * host name, and aws-jwt-verify accepts both for one pool.
+ */
+function issuerAliases(issuer: IssuerConfig): string[] {
+  if (issuer.kind === 'oidc') return [issuer.issuer];
+  const region = issuer.userPoolId.split('_')[0];
+  return [issuer.issuer, `https://issuer-cognito-idp.${region}.amazonaws.com/${issuer.userPoolId}`];
+}
+
+/** The JWKS URIs aws-jwt-verify derives for an issuer (it asks the cache by these). */
+export function libraryJwksUris(issuer: IssuerConfig): string[] {
+  return issuerAliases(issuer).map((iss) => (issuer.kind === 'oidc' ? issuer.jwksUri : `${iss}/.well-known/jwks.json`));
+}

@@ -1,0 +1,57 @@
+/**
+ * The revocation table's schema: the single source of truth for the authorizer (reads), the
+ * revoke Lambda and CLI (writes), and the CDK construct (creates). Drift between these would be a
+ * security bug, so every key format and attribute name lives here.
+ *
+ * One item per revocation, all under the partition key `pk`:
+ * - `jti#<iss>#<jti>`: one token. `expiresAt` = the token's `exp`.
+ * - `session#<iss>#<origin_jti>`: every token refreshed from one Cognito sign-in. `expiresAt` =
+ *   the longest such token can live.
+ * - `sub#<iss>#<sub>`: every token of the subject issued before `revokedBefore` (global sign-out).
+ *   `expiresAt` = `revokedBefore` + the longest token lifetime.
+ *
+ * `expiresAt` is the table's TTL attribute. DynamoDB deletes expired items lazily (up to days
+ * later), so readers never treat presence alone as current truth where time matters: subject
+ * revocations compare `revokedBefore` with the token's `iat`; a stale `jti` or session item can
+ * only match a token that is itself expired.
+ */
+import { createHash } from 'node:crypto';
+
+export const REVOCATION_ATTRIBUTES = {
+  partitionKey: 'pk',
+  /** TTL attribute: epoch seconds after which the item is irrelevant. */
+  expiresAt: 'expiresAt',
+  /** Epoch seconds when the revocation was written. */
+  revokedAt: 'revokedAt',
+  /** Subject items: tokens with `iat` before this (epoch seconds) are revoked. */
+  revokedBefore: 'revokedBefore',
+  /** Free text saying why, for humans. */
+  reason: 'reason',
+} as const;
+
+export type RevocationKind = 'jti' | 'session' | 'sub';
+
+// DynamoDB limits a partition key to 2048 bytes; claims are attacker-sized strings (after
+// signature verification, but still), so long ones are hashed rather than failing the lookup.
+const MAX_RAW_KEY_BYTES = 1024;
+
+/** The partition key of a revocation of this kind. */
+export function revocationKey(kind: RevocationKind, issuer: string, id: string): string {
+  const raw = `${kind}#${issuer}#${id}`;
+  if (Buffer.byteLength(raw) <= MAX_RAW_KEY_BYTES) return raw;
+  return `${kind}#sha256:${createHash('sha256').update(`${issuer}#${id}`).digest('hex')}`;
+}
+
+/**
+ * The table's definition, as `CreateTableCommand` input: what the local stack and the tests
+ * create, mirroring what the CDK construct deploys (partition key `pk`, on-demand billing).
+ * TTL on `expiresAt` is enabled separately (`UpdateTimeToLive`; dynalite does not implement it).
+ */
+export function revocationTableDefinition(tableName: string) {
+  return {
+    TableName: tableName,
+    AttributeDefinitions: [{ AttributeName: REVOCATION_ATTRIBUTES.partitionKey, AttributeType: 'S' as const }],
+    KeySchema: [{ AttributeName: REVOCATION_ATTRIBUTES.partitionKey, KeyType: 'HASH' as const }],
+    BillingMode: 'PAY_PER_REQUEST' as const,
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * A real JWKS endpoint on 127.0.0.1 that counts its hits and can misbehave on demand, so tests
+ * assert "no refetch storm" and "down JWKS → deny" against real HTTP.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { JWK } from 'jose';
+
+export type JwksServerMode = 'ok' | 'error-500' | 'garbage' | 'hang' | 'huge';
+
+export interface JwksServer {
+  readonly url: string;
+  /** Base URL (`http://127.0.0.1:port`) usable as an issuer. */
+  readonly origin: string;
+  keys: JWK[];
+  mode: JwksServerMode;
+  /** Delay before answering, in ms. */
+  delayMs: number;
+  hits: number;
+  close(): Promise<void>;
+}
+
+export async function startJwksServer(keys: JWK[] = [], path = '/.well-known/jwks.json'): Promise<JwksServer> {
+  const state = { keys, mode: 'ok' as JwksServerMode, delayMs: 0, hits: 0 };
+  const server: Server = createServer((request, response) => {
+    if (request.url !== path) {
+      response.writeHead(404).end();
+      return;
+    }
+    state.hits++;
+    const reply = (): void => {
+      switch (state.mode) {
+        case 'hang':
+          return; // never answers; the client's deadline must fire
+        case 'error-500':
+          response.writeHead(500, { 'content-type': 'text/plain' }).end('boom');
+          return;
+        case 'garbage':
+          response.writeHead(200, { 'content-type': 'application/json' }).end('{"keys": [ not json');
+          return;
+        case 'huge':
+          response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: state.keys, padding: 'x'.repeat(2 * 1024 * 1024) }));
+          return;
+        default:
+          response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: state.keys }));
+      }
+    };
+    if (state.delayMs > 0) setTimeout(reply, state.delayMs);
+    else reply();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    url: `${origin}${path}`,
+    origin,
+    get keys() {
+      return state.keys;
+    },
+    set keys(value: JWK[]) {
+      state.keys = value;
+    },
+    get mode() {
+      return state.mode;
+    },
+    set mode(value: JwksServerMode) {
+      state.mode = value;
+    },
+    get delayMs() {
+      return state.delayMs;
+    },
+    set delayMs(value: number) {
+      state.delayMs = value;
+    },
+    get hits() {
+      return state.hits;
+    },
+    set hits(value: number) {
+      state.hits = value;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * The IAM policy document: Allow every granted route, explicitly Deny the invoked one when it is
+ * not granted, and deny the whole stage for callers who are not authenticated.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseExecuteApiArn, type ExecuteApiArn } from '../../../lambdas/authorizer/arn';
+import { denyAllPolicy, grantPolicy } from '../../../lambdas/authorizer/policy';
+
+const STAGE_ARN = 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod';
+
+function arnOf(resource: string): ExecuteApiArn {
+  const arn = parseExecuteApiArn(`${STAGE_ARN}/${resource}`);
+  if (!arn) throw new Error(`fixture ARN ${resource} did not parse`);
+  return arn;
+}
+
+describe('policy', () => {
+  describe('grantPolicy', () => {
+    it('allows every granted route, not only the invoked one, when the invoked route is granted', () => {
+      // Prepare
+      const arn = arnOf('GET/orders/42');
+      // Act
+      const policy = grantPolicy(arn, ['GET/orders', 'GET/orders/*', 'POST/orders'], true);
+      // Assert
+      expect(policy).toEqual({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: 'execute-api:Invoke', Resource: [`${STAGE_ARN}/GET/orders`, `${STAGE_ARN}/GET/orders/*`, `${STAGE_ARN}/POST/orders`] },
+        ],
+      });
+    });
+
+    it('adds an explicit deny for exactly the invoked route when it is not granted', () => {
+      // Prepare
+      const arn = arnOf('DELETE/orders/42');
+      // Act
+      const policy = grantPolicy(arn, ['GET/orders/*'], false);
+      // Assert
+      expect(policy.Statement).toEqual([
+        { Effect: 'Allow', Action: 'execute-api:Invoke', Resource: [`${STAGE_ARN}/GET/orders/*`] },
+        { Effect: 'Deny', Action: 'execute-api:Invoke', Resource: [`${STAGE_ARN}/DELETE/orders/42`] },
+      ]);
+    });
+
+    it('holds only the deny when nothing is granted', () => {
+      // Prepare
+      const arn = arnOf('GET/orders');
+      // Act
+      const policy = grantPolicy(arn, [], false);
+      // Assert
+      expect(policy.Statement).toEqual([{ Effect: 'Deny', Action: 'execute-api:Invoke', Resource: [`${STAGE_ARN}/GET/orders`] }]);
+    });
+  });
+
+  describe('denyAllPolicy', () => {
+    it('denies every route of the invoked API and stage', () => {
+      // Act
+      const policy = denyAllPolicy(arnOf('GET/orders'));
+      // Assert
+      expect(policy).toEqual({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'execute-api:Invoke', Resource: [`${STAGE_ARN}/*`] }] });
+    });
+
+    it('denies everything when the ARN is unknown', () => {
+      // Act
+      const policy = denyAllPolicy(undefined);
+      // Assert
+      expect(policy.Statement).toEqual([{ Effect: 'Deny', Action: 'execute-api:Invoke', Resource: ['*'] }]);
+    });
+  });
+});

@@ -1,0 +1,24 @@
+/**
+ * One vitest configuration, one project per suite, split by what each suite starts:
+ * - unit: no network, no servers;
+ * - integration: real loopback JWKS servers and dynalite;
+ * Run all with `npm test`, or one with `vitest --config test/vitest.config.ts --project unit`.
+ */
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+export default defineConfig({
+  test: {
+    root,
+    // The machine has two cores; more workers only add contention to timing-sensitive servers.
+    maxWorkers: 2,
+    // The SDK warns that releases after January 2027 need Node 22; Lambda runs 22, this machine 20.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 10_000 } },
+      { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 30_000 } },
+    ],
+  },
+});
