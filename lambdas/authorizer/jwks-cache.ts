@@ -107,8 +107,9 @@ export class TollboothJwksCache implements JwksCache {
   private usable(jwksUri: string): CachedJwks | undefined {
     const cached = this.sets.get(jwksUri);
     if (cached && this.now() - cached.fetchedAt < this.maxAgeMs) return cached;
-    // Past its maximum age the set is no longer evidence of what the issuer trusts.
-    if (cached) this.sets.delete(jwksUri);
+    // Past its maximum age the set is no longer evidence of what the issuer trusts. It stays in the
+    // map only so that the next fetch can tell whether the keys changed: otherwise a kid re-used
+    // for new key material would keep its stale converted key (aws-jwt-verify caches those by kid).
     return undefined;
   }
 

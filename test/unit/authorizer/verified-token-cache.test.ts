@@ -1,0 +1,121 @@
+/**
+ * The verified-token cache: an entry lives until the earliest of exp + skew, the JWKS maximum age
+ * from verification, and iat + maximum token age + skew.
+ */
+import { describe, expect, it } from 'vitest';
+import { VerifiedTokenCache, type VerifiedTokenCacheOptions } from '../../../lambdas/authorizer/verified-token-cache';
+import { verifiedClaims } from '../../helpers/claims';
+
+const NOW_S = 1_800_000_000;
+const NOW_MS = NOW_S * 1000;
+const OPTIONS: VerifiedTokenCacheOptions = { maxEntries: 100, clockSkewSeconds: 30, maxTokenAgeSeconds: null, jwksMaxAgeSeconds: 3600 };
+const TOKEN = 'header.payload.signature';
+
+describe('verified-token-cache', () => {
+  it('returns the claims of a token verified before', () => {
+    // Prepare
+    const cache = new VerifiedTokenCache(OPTIONS);
+    const claims = verifiedClaims({ exp: NOW_S + 600 });
+    cache.set(TOKEN, claims, NOW_MS);
+    // Act
+    const cached = cache.get(TOKEN, NOW_MS + 1000);
+    // Assert
+    expect(cached).toBe(claims);
+  });
+
+  it('misses a token that differs in any byte', () => {
+    // Prepare
+    const cache = new VerifiedTokenCache(OPTIONS);
+    cache.set(TOKEN, verifiedClaims({ exp: NOW_S + 600 }), NOW_MS);
+    // Act
+    const cached = cache.get(`${TOKEN.slice(0, -1)}X`, NOW_MS);
+    // Assert
+    expect(cached).toBeUndefined();
+  });
+
+  it.each([
+    {
+      name: 'exp + skew when that comes first',
+      claims: { exp: NOW_S + 600, iat: NOW_S },
+      options: OPTIONS,
+      validUntilMs: (NOW_S + 600 + 30) * 1000,
+    },
+    {
+      name: 'the JWKS maximum age from verification when that comes first',
+      claims: { exp: NOW_S + 86_400, iat: NOW_S },
+      options: OPTIONS,
+      validUntilMs: NOW_MS + 3600 * 1000,
+    },
+    {
+      name: 'iat + maximum token age + skew when that comes first',
+      claims: { exp: NOW_S + 3000, iat: NOW_S - 100 },
+      options: { ...OPTIONS, maxTokenAgeSeconds: 600 },
+      validUntilMs: (NOW_S - 100 + 600 + 30) * 1000,
+    },
+    {
+      name: 'exp + skew when a maximum age is set but the token has no iat',
+      claims: { exp: NOW_S + 600, iat: undefined },
+      options: { ...OPTIONS, maxTokenAgeSeconds: 60 },
+      validUntilMs: (NOW_S + 600 + 30) * 1000,
+    },
+  ])('keeps an entry until $name', ({ claims, options, validUntilMs }) => {
+    // Prepare
+    const cache = new VerifiedTokenCache(options);
+    cache.set(TOKEN, verifiedClaims(claims), NOW_MS);
+    // Act
+    const justBefore = cache.get(TOKEN, validUntilMs - 1);
+    const atTheEnd = cache.get(TOKEN, validUntilMs);
+    // Assert
+    expect(justBefore).toBeDefined();
+    expect(atTheEnd).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+
+  it('does not store a token that is already past its validity', () => {
+    // Prepare
+    const cache = new VerifiedTokenCache(OPTIONS);
+    // Act
+    cache.set(TOKEN, verifiedClaims({ exp: NOW_S - 30 }), NOW_MS);
+    // Assert
+    expect(cache.size).toBe(0);
+    expect(cache.get(TOKEN, NOW_MS - 1)).toBeUndefined();
+  });
+
+  it('remembers nothing when maxEntries is 0', () => {
+    // Prepare
+    const cache = new VerifiedTokenCache({ ...OPTIONS, maxEntries: 0 });
+    // Act
+    cache.set(TOKEN, verifiedClaims({ exp: NOW_S + 600 }), NOW_MS);
+    // Assert
+    expect(cache.get(TOKEN, NOW_MS)).toBeUndefined();
+    expect(cache.size).toBe(0);
+    expect(() => cache.clear()).not.toThrow();
+  });
+
+  it('holds at most maxEntries tokens, forgetting the least recently used', () => {
+    // Prepare
+    const cache = new VerifiedTokenCache({ ...OPTIONS, maxEntries: 2 });
+    const claims = verifiedClaims({ exp: NOW_S + 600 });
+    cache.set('a.a.a', claims, NOW_MS);
+    cache.set('b.b.b', claims, NOW_MS);
+    cache.get('a.a.a', NOW_MS);
+    // Act
+    cache.set('c.c.c', claims, NOW_MS);
+    // Assert
+    expect(cache.size).toBe(2);
+    expect(cache.get('a.a.a', NOW_MS)).toBeDefined();
+    expect(cache.get('b.b.b', NOW_MS)).toBeUndefined();
+  });
+
+  it('forgets every token on clear', () => {
+    // Prepare
+    const cache = new VerifiedTokenCache(OPTIONS);
+    cache.set('a.a.a', verifiedClaims({ exp: NOW_S + 600 }), NOW_MS);
+    cache.set('b.b.b', verifiedClaims({ exp: NOW_S + 600 }), NOW_MS);
+    // Act
+    cache.clear();
+    // Assert
+    expect(cache.size).toBe(0);
+    expect(cache.get('a.a.a', NOW_MS)).toBeUndefined();
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * The size-capped map every authorizer cache sits on.
+ */
+import { describe, expect, it } from 'vitest';
+import { LruCache } from '../../../lambdas/shared/lru-cache';
+
+describe('lru-cache', () => {
+  it('returns what was set', () => {
+    // Prepare
+    const cache = new LruCache<string, number>(2);
+    cache.set('a', 1);
+    // Act / Assert
+    expect(cache.get('a')).toBe(1);
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.size).toBe(1);
+  });
+
+  it('evicts the least recently set entry beyond maxEntries', () => {
+    // Prepare
+    const cache = new LruCache<string, number>(2);
+    cache.set('a', 1);
+    cache.set('b', 2);
+    // Act
+    cache.set('c', 3);
+    // Assert
+    expect(cache.size).toBe(2);
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.get('b')).toBe(2);
+    expect(cache.get('c')).toBe(3);
+  });
+
+  it('counts a read as a use, so a recently read entry survives', () => {
+    // Prepare
+    const cache = new LruCache<string, number>(2);
+    cache.set('a', 1);
+    cache.set('b', 2);
+    cache.get('a');
+    // Act
+    cache.set('c', 3);
+    // Assert
+    expect(cache.get('a')).toBe(1);
+    expect(cache.get('b')).toBeUndefined();
+  });
+
+  it('replaces a value without growing, and counts the replacement as a use', () => {
+    // Prepare
+    const cache = new LruCache<string, number>(2);
+    cache.set('a', 1);
+    cache.set('b', 2);
+    cache.set('a', 10);
+    // Act
+    cache.set('c', 3);
+    // Assert
+    expect(cache.size).toBe(2);
+    expect(cache.get('a')).toBe(10);
+    expect(cache.get('b')).toBeUndefined();
+  });
+
+  it('deletes one entry and clears all of them', () => {
+    // Prepare
+    const cache = new LruCache<string, number>(3);
+    cache.set('a', 1);
+    cache.set('b', 2);
+    cache.set('c', 3);
+    // Act
+    cache.delete('b');
+    const afterDelete = [cache.get('a'), cache.get('b'), cache.get('c')];
+    cache.clear();
+    // Assert
+    expect(afterDelete).toEqual([1, undefined, 3]);
+    expect(cache.size).toBe(0);
+  });
+
+  it('holds exactly one entry with maxEntries 1', () => {
+    // Prepare
+    const cache = new LruCache<string, number>(1);
+    cache.set('a', 1);
+    // Act
+    cache.set('b', 2);
+    // Assert
+    expect(cache.size).toBe(1);
+    expect(cache.get('b')).toBe(2);
+  });
+
+  it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])('refuses maxEntries %s', (maxEntries) => {
+    // Act / Assert
+    expect(() => new LruCache(maxEntries)).toThrow(RangeError);
+  });
+
+  it('stays bounded under many distinct keys', () => {
+    // Prepare
+    const cache = new LruCache<number, number>(100);
+    // Act
+    for (let key = 0; key < 10_000; key++) cache.set(key, key);
+    // Assert
+    expect(cache.size).toBe(100);
+    expect(cache.get(9_899)).toBeUndefined();
+    expect(cache.get(9_900)).toBe(9_900);
+  });
+});
