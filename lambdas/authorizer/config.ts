@@ -261,6 +261,10 @@ function parseOidcIssuer(raw: RawObject, path: string, problems: Problems): Oidc
     problems.add(fieldPath(path, 'audience'), 'is required: list the accepted "aud" values, or set it to null to accept any audience (not recommended)');
   } else if (raw['audience'] !== null) {
     audiences = readStringList(raw, 'audience', path, problems) ?? [];
+    // An empty list would deny every token: almost certainly a mistake, so say so at cold start.
+    if (Array.isArray(raw['audience']) && raw['audience'].length === 0) {
+      problems.add(fieldPath(path, 'audience'), 'is an empty list, which would deny every token: list the accepted "aud" values');
+    }
   }
   return {
     kind: 'oidc',
@@ -292,6 +296,9 @@ function parseCognitoIssuer(raw: RawObject, path: string, problems: Problems): C
     problems.add(fieldPath(path, 'clientId'), 'is required: list the accepted app client ids, or set it to null to accept any client of the pool');
   } else if (raw['clientId'] !== null) {
     clientIds = readStringList(raw, 'clientId', path, problems) ?? [];
+    if (Array.isArray(raw['clientId']) && raw['clientId'].length === 0) {
+      problems.add(fieldPath(path, 'clientId'), 'is an empty list, which would deny every token: list the accepted app client ids');
+    }
   }
   return {
     kind: 'cognito',

@@ -6,6 +6,7 @@
  * token id, the route and the latency — and, for failures that point at a bug or an outage, the
  * error's class and a bounded message.
  */
+import { errorClassName } from '../shared/error-class';
 import type { Decision } from './decision';
 import type { EventKind } from './event';
 import type { DenyReason } from './reasons';
@@ -55,7 +56,7 @@ export function logDecision(logger: DecisionLogger, decision: Decision, context:
     logger[decision.reason === 'internal' ? 'error' : 'warn'](DECISION_MESSAGE, attributes);
     return;
   }
-  if (decision.error instanceof Error) attributes['errorClass'] = decision.error.name;
+  if (decision.error instanceof Error) attributes['errorClass'] = errorClassName(decision.error);
   logger.info(DECISION_MESSAGE, attributes);
 }
 
@@ -63,7 +64,7 @@ const MAX_ERROR_MESSAGE = 300;
 
 function describeError(error: unknown): string | undefined {
   if (error === undefined) return undefined;
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : typeof error;
+  const text = error instanceof Error ? `${errorClassName(error)}: ${error.message}` : typeof error;
   // Bounded and stripped of anything shaped like a JWS, in case a library echoes its input.
   return text.replace(/[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g, '[redacted]').slice(0, MAX_ERROR_MESSAGE);
 }

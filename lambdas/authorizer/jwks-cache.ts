@@ -14,11 +14,12 @@
  * - the key policy ({@link applyKeyPolicy}) on every fetched set.
  */
 import type { Fetcher } from 'aws-jwt-verify/https';
-import { assertIsJwks, findJwkInJwks, type Jwks, type JwksCache, type JwkWithKid } from 'aws-jwt-verify/jwk';
+import { findJwkInJwks, type Jwks, type JwksCache, type JwkWithKid } from 'aws-jwt-verify/jwk';
 import type { DecomposedJwt } from 'aws-jwt-verify/jwt';
 import { JwksNotAvailableInCacheError, JwksValidationError, JwtWithoutValidKidError, KidNotFoundInJwksError } from 'aws-jwt-verify/error';
 import { safeJsonParse } from 'aws-jwt-verify/safe-json-parse';
-import { applyKeyPolicy, type KeyPolicyOptions, type RejectedKey } from './key-policy';
+import { describeError } from '../shared/error-class';
+import { applyKeyPolicy, type KeyPolicyOptions, type RejectedKey, type UncheckedJwks } from './key-policy';
 
 /** What happened on one JWKS fetch, for logs and metrics. Never contains key material. */
 export type JwksFetchEvent =
@@ -143,8 +144,7 @@ export class TollboothJwksCache implements JwksCache {
       }
       return cached;
     } catch (error) {
-      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      this.options.onFetch?.({ uri: fetchUri, ok: false, durationMs: this.now() - started, error: message });
+      this.options.onFetch?.({ uri: fetchUri, ok: false, durationMs: this.now() - started, error: describeError(error) });
       throw error;
     }
   }
@@ -156,13 +156,20 @@ function requireKid(decomposedJwt: DecomposedJwt): string {
   return kid;
 }
 
-function parseJwks(body: ArrayBuffer): Jwks {
+/**
+ * Parses the document's outer shape only. aws-jwt-verify's `assertIsJwks` would reject the whole
+ * set for one malformed entry (say a numeric `kid`); entries are judged one by one by the key
+ * policy instead, so one bad key cannot take the issuer's good keys down with it.
+ */
+function parseJwks(body: ArrayBuffer): UncheckedJwks {
   let parsed: unknown;
   try {
     parsed = safeJsonParse(new TextDecoder('utf-8', { fatal: true }).decode(body));
   } catch {
     throw new JwksValidationError('JWKS is not valid UTF-8 JSON');
   }
-  assertIsJwks(parsed as Parameters<typeof assertIsJwks>[0]);
-  return parsed as Jwks;
+  if (typeof parsed !== 'object' || parsed === null || !('keys' in parsed) || !Array.isArray(parsed.keys)) {
+    throw new JwksValidationError('JWKS is not an object with a "keys" array');
+  }
+  return { keys: parsed.keys };
 }

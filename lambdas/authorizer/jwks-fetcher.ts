@@ -4,7 +4,8 @@
  * The library's own fetcher is HTTPS-only, retries once immediately and has no cap on the
  * response size. This one adds what an authorizer in front of every request needs: one bounded
  * deadline from connect to last byte, a size cap (a hostile or broken endpoint cannot make us
- * buffer megabytes), no hidden retry (the JWKS cache rate-limits fetches instead), and plain
+ * buffer megabytes), no hidden retry (the JWKS cache rate-limits fetches instead), no pooled
+ * connections, and plain
  * `http://` only to loopback addresses, only when configuration allows it.
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
@@ -53,7 +54,11 @@ export class JwksFetcher implements Fetcher {
       const deadline = setTimeout(() => finish(new FetchError(uri, `no complete response within ${timeoutMs} ms`)), timeoutMs);
       deadline.unref();
 
-      const req = request(url, { method: 'GET', headers: { accept: 'application/json, application/jwk-set+json' } }, (response: IncomingMessage) => {
+      // A fresh connection per fetch (`agent: false`): fetches are minutes apart, and a pooled
+      // keep-alive socket that the server closed meanwhile (or that froze with the Lambda
+      // environment) would fail the fetch with "socket hang up" — and we deliberately don't retry.
+      const options = { method: 'GET', agent: false, headers: { accept: 'application/json, application/jwk-set+json' } } as const;
+      const req = request(url, options, (response: IncomingMessage) => {
         if (response.statusCode !== 200) {
           response.resume();
           finish(new NonRetryableFetchError(uri, `status code ${response.statusCode}, expected 200`));

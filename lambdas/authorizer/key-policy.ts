@@ -9,7 +9,7 @@
  * fetch time instead of a forged token at request time.
  */
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
-import type { Jwk, Jwks } from 'aws-jwt-verify/jwk';
+import { isJwk, type Jwk, type Jwks } from 'aws-jwt-verify/jwk';
 
 export interface KeyPolicyOptions {
   /** Algorithms tokens may use; a key that names another `alg` is useless and dropped. */
@@ -32,14 +32,24 @@ const EC_CURVES = ['P-256', 'P-384', 'P-521'];
 const OKP_CURVES = ['Ed25519', 'Ed448'];
 const RSA_EXPONENT_65537 = Buffer.from([0x01, 0x00, 0x01]);
 
+/** A JWKS whose entries have not been checked yet: one malformed entry must not sink the rest. */
+export interface UncheckedJwks {
+  readonly keys: readonly unknown[];
+}
+
 /** Splits a JWKS into the keys that may verify tokens and the ones that may not (with reasons). */
-export function applyKeyPolicy(jwks: Jwks, options: KeyPolicyOptions): KeyPolicyResult {
+export function applyKeyPolicy(jwks: UncheckedJwks | Jwks, options: KeyPolicyOptions): KeyPolicyResult {
   const keys: Jwk[] = [];
   const rejected: RejectedKey[] = [];
   for (const jwk of jwks.keys) {
-    const reason = rejectionReason(jwk, options);
-    if (reason) rejected.push({ kid: typeof jwk.kid === 'string' ? jwk.kid : undefined, reason });
-    else keys.push(jwk);
+    if (!isJwk(jwk as Parameters<typeof isJwk>[0])) {
+      const kid = typeof jwk === 'object' && jwk !== null && 'kid' in jwk && typeof jwk.kid === 'string' ? jwk.kid : undefined;
+      rejected.push({ kid, reason: 'not a well-formed JWK (a standard field has the wrong type)' });
+      continue;
+    }
+    const reason = rejectionReason(jwk as Jwk, options);
+    if (reason) rejected.push({ kid: typeof (jwk as Jwk).kid === 'string' ? (jwk as Jwk).kid : undefined, reason });
+    else keys.push(jwk as Jwk);
   }
   return { jwks: { ...jwks, keys }, rejected };
 }

@@ -7,6 +7,7 @@
  * tell whether a token is revoked, it does not get in.
  */
 import { BatchGetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { describeError } from '../shared/error-class';
 import { REVOCATION_ATTRIBUTES } from '../shared/revocation-table';
 
 /** What the table says about one key. */
@@ -62,7 +63,7 @@ export class DynamoDbRevocationStore implements RevocationStore {
         { abortSignal: AbortSignal.timeout(deadlineMs) },
       );
     } catch (error) {
-      throw new RevocationUnavailableError(`revocation lookup failed: ${describe(error)}`, { cause: error });
+      throw new RevocationUnavailableError(`revocation lookup failed: ${describeError(error)}`, { cause: error });
     }
     // Under throttling DynamoDB may answer part of a batch; a partial answer cannot prove "not revoked".
     if ((response.UnprocessedKeys?.[tableName]?.Keys?.length ?? 0) > 0) {
@@ -83,6 +84,3 @@ function numberAttribute(value: string | undefined): number | undefined {
   return Number.isFinite(parsed) ? parsed : undefined;
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}

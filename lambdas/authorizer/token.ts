@@ -1,7 +1,8 @@
 /**
  * Takes the bearer token out of the request, refusing anything ambiguous before any parsing:
  * a missing or repeated header, a scheme other than `Bearer` (case-insensitive, RFC 7235), an
- * oversized value, a token in the query string (unless explicitly allowed), and anything that is
+ * oversized value, a token in the query string (unless explicitly allowed; and never together with
+ * a header token), and anything that is
  * not a three-segment JWS compact serialisation in strict base64url (no padding, no whitespace,
  * no empty segments, no JWE).
  */
@@ -18,6 +19,9 @@ const JWS_COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 export function extractToken(request: Pick<AuthRequest, 'headerValues' | 'queryValues'>, config: TokenConfig): TokenExtraction {
   const { headerValues, queryValues } = request;
   if (queryValues.length > 0 && !config.allowQueryString) return { ok: false, reason: 'token_in_query' };
+  // RFC 6750 §2: a client MUST NOT use more than one method to send the token. Two candidate
+  // tokens are ambiguous (which one would the backend believe?), so neither is used.
+  if (queryValues.length > 0 && headerValues.length > 0) return { ok: false, reason: 'invalid_authorization_header' };
 
   let credential: string;
   if (headerValues.length > 0) {

@@ -53,6 +53,18 @@ describe('config issuers', () => {
     });
   });
 
+  describe('empty accept lists', () => {
+    it.each([
+      { name: 'an OIDC audience', issuer: { ...OIDC, audience: [] }, problem: 'issuers[0].audience: is an empty list, which would deny every token: list the accepted "aud" values' },
+      { name: 'Cognito client ids', issuer: { ...COGNITO, clientId: [] }, problem: 'issuers[0].clientId: is an empty list, which would deny every token: list the accepted app client ids' },
+    ])('refuses $name given as an empty list, which would deny every token', ({ issuer, problem }) => {
+      // Act
+      const problems = problemsOf(withIssuers([issuer]));
+      // Assert
+      expect(problems).toEqual([problem]);
+    });
+  });
+
   describe('issuer and JWKS URI', () => {
     it.each([
       { name: 'https', jwksUri: 'https://keys.example/jwks.json', allow: false },

@@ -164,8 +164,8 @@ describe('jwks-cache', () => {
   it.each([
     { name: 'invalid JSON', body: '{"keys": [', message: 'JWKS is not valid UTF-8 JSON' },
     { name: 'invalid UTF-8', body: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]), message: 'JWKS is not valid UTF-8 JSON' },
-    { name: 'a JSON object without keys', body: '{"jwks": []}', message: 'JWKS does not include keys' },
-    { name: 'keys that are not a list', body: '{"keys": {}}', message: 'JWKS keys should be an array' },
+    { name: 'a JSON object without keys', body: '{"jwks": []}', message: 'JWKS is not an object with a "keys" array' },
+    { name: 'keys that are not a list', body: '{"keys": {}}', message: 'JWKS is not an object with a "keys" array' },
   ])('refuses a JWKS document with $name', async ({ body, message }) => {
     // Prepare
     fetcher.body = typeof body === 'string' ? new TextEncoder().encode(body) : body;
@@ -174,8 +174,19 @@ describe('jwks-cache', () => {
     const lookup = cache.getJwk(URI, tokenWithKid('k1'));
     // Assert
     await expect(lookup).rejects.toThrow(JwksValidationError);
-    // aws-jwt-verify's classes do not set `name`, so the event reads "Error: …"
-    expect(events).toEqual([expect.objectContaining({ uri: URI, ok: false, error: `Error: ${message}` })]);
+    // aws-jwt-verify's classes do not set `name`; the event names the class anyway
+    expect(events).toEqual([expect.objectContaining({ uri: URI, ok: false, error: `JwksValidationError: ${message}` })]);
+  });
+
+  it('keeps the good keys of a JWKS in which one entry is malformed', async () => {
+    // Prepare
+    fetcher.body = new TextEncoder().encode(JSON.stringify({ keys: [{ ...K1, kid: 42 }, K1] }));
+    const cache = createCache();
+    // Act
+    const key = await cache.getJwk(URI, tokenWithKid('k1'));
+    // Assert
+    expect(key).toEqual(K1);
+    expect(events).toEqual([expect.objectContaining({ ok: true, keys: 1, rejected: [expect.objectContaining({ reason: expect.stringContaining('not a well-formed JWK') })] })]);
   });
 
   it('fetches an overridden URI but caches under the URI the library asks for', async () => {

@@ -216,5 +216,20 @@ describe('jwks-fetcher', () => {
       // Assert
       expect(text(await fetching)).toBe(JWKS);
     });
+
+    it('opens a fresh connection for every fetch, so a stale pooled socket cannot fail one', async () => {
+      // Prepare
+      const sockets = new Set<unknown>();
+      handle = (request, response) => {
+        sockets.add(request.socket);
+        response.writeHead(200, { 'content-type': 'application/json', connection: 'keep-alive' }).end(JWKS);
+      };
+      const fetcher = new JwksFetcher(OPTIONS);
+      // Act
+      await fetcher.fetch(url);
+      await fetcher.fetch(url);
+      // Assert
+      expect(sockets.size).toBe(2);
+    });
   });
 });

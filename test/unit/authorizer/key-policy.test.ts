@@ -101,6 +101,19 @@ describe('key-policy', () => {
       ]);
     });
 
+    it.each([
+      { name: 'a numeric kid', entry: { ...RSA, kid: 7 }, kid: undefined },
+      { name: 'a non-string kty', entry: { ...RSA, kid: 'odd', kty: ['RSA'] }, kid: 'odd' },
+      { name: 'a string instead of an object', entry: 'not a key', kid: undefined },
+      { name: 'null', entry: null, kid: undefined },
+    ])('drops an entry with $name but keeps the well-formed keys beside it', ({ entry, kid }) => {
+      // Act
+      const result = applyKeyPolicy({ keys: [entry, RSA] }, OPTIONS);
+      // Assert
+      expect(result.jwks.keys).toEqual([RSA]);
+      expect(result.rejected).toEqual([{ kid, reason: 'not a well-formed JWK (a standard field has the wrong type)' }]);
+    });
+
     it('leaves an empty set when no key is trusted', () => {
       // Act
       const result = applyKeyPolicy({ keys: [{ ...RSA, use: 'enc' }] }, OPTIONS);

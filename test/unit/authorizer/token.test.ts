@@ -134,13 +134,13 @@ describe('token', () => {
       expect(result).toEqual({ ok: false, reason });
     });
 
-    it('prefers the header when query-string tokens are allowed and both are present', () => {
+    it('denies a request carrying both a header and a query-string token, even when query tokens are allowed (RFC 6750 §2)', () => {
       // Prepare
       const config = { ...CONFIG, allowQueryString: true };
       // Act
-      const result = extractToken({ headerValues: [`Bearer ${JWS}`], queryValues: ['not-a-jwt'] }, config);
+      const result = extractToken({ headerValues: [`Bearer ${JWS}`], queryValues: [JWS] }, config);
       // Assert
-      expect(result).toEqual({ ok: true, token: JWS });
+      expect(result).toEqual({ ok: false, reason: 'invalid_authorization_header' });
     });
   });
 });

@@ -1,0 +1,15 @@
+/**
+ * Names an error's class for logs. aws-jwt-verify's error classes do not set `name`, so
+ * `error.name` reads "Error" for all of them; the constructor's name tells them apart, and it
+ * survives bundling because the bundle keeps names (`keepNames` in lib/bundling.ts).
+ */
+export function errorClassName(error: unknown): string {
+  if (!(error instanceof Error)) return typeof error;
+  const constructorName = error.constructor?.name;
+  return constructorName && constructorName !== 'Error' ? constructorName : error.name;
+}
+
+/** `Class: message`, for log lines about infrastructure failures. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? `${errorClassName(error)}: ${error.message}` : String(error);
+}
