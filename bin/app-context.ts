@@ -16,11 +16,20 @@
  * With no issuer at all, the stack creates a Cognito user pool to try it out with.
  */
 import { readFileSync } from 'node:fs';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations, type App } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import type { HttpApiResponseMode } from '../lambdas/authorizer/config';
 import { SAMPLE_SCOPE_ROUTES } from '../lib/sample-config';
-import type { TollboothStackProps } from '../lib/tollbooth-stack';
+import { TollboothStack, type TollboothStackProps } from '../lib/tollbooth-stack';
 import { TrustedIssuer } from '../lib/trusted-issuer';
+
+/** Adds the sample stack to `app` as its context describes, with cdk-nag's AwsSolutions checks. */
+export function buildTollboothApp(app: App): TollboothStack {
+  const { stackName, stackProps } = settingsFromContext((key) => app.node.tryGetContext(key));
+  const stack = new TollboothStack(app, stackName, stackProps);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return stack;
+}
 
 /** Stack properties plus the stack's name. */
 export interface AppSettings {
