@@ -59,6 +59,9 @@ export interface AuthorizerFunctionProps {
 
 /** The authorizer Lambda function. */
 export class AuthorizerFunction extends NodejsFunction {
+  /** What is written to `tollbooth.config.json` in the bundle. */
+  readonly configFile: Readonly<Record<string, unknown>>;
+
   constructor(scope: Construct, id: string, props: AuthorizerFunctionProps) {
     const configJson = JSON.stringify(props.configFile);
     if (Buffer.byteLength(configJson) > MAX_CONFIG_FILE_BYTES) {
@@ -102,6 +105,7 @@ export class AuthorizerFunction extends NodejsFunction {
         },
       },
     });
+    this.configFile = props.configFile;
   }
 }
 

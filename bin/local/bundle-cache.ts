@@ -64,9 +64,17 @@ export async function buildLocalBundle(): Promise<LocalBundle> {
     logLevel: 'silent',
   });
   mkdirSync(CACHE_DIR, { recursive: true });
-  rmSync(taskRoot, { recursive: true, force: true });
-  renameSync(staging, taskRoot);
   renameSync(`${runner}.${process.pid}.tmp`, runner);
+  if (isFresh(taskRoot, options)) {
+    // Another process (a parallel test file) built the same bundle meanwhile and may be running it.
+    rmSync(staging, { recursive: true, force: true });
+    return { taskRoot, runner, rebuilt: false };
+  }
+  // Move a stale bundle aside rather than deleting it under a process that may still read it.
+  const stale = `${taskRoot}.${process.pid}.old`;
+  if (existsSync(taskRoot)) renameSync(taskRoot, stale);
+  renameSync(staging, taskRoot);
+  rmSync(stale, { recursive: true, force: true });
   return { taskRoot, runner, rebuilt: true };
 }
 

@@ -140,10 +140,10 @@ describe('TollboothAuthorizer cache and response modes', () => {
     });
   });
 
-  it('configures the function in the same response mode as the API Gateway authorizer', () => {
-    const { authorizer } = apiStack({ httpApiResponseMode: 'simple' }, false);
-    expect(authorizer.httpIdentitySources).toContain('$context.routeKey');
-    // The mode is part of the configuration file written into the bundle (checked for real in bundle.test.ts).
+  it.each(['simple', 'iam'] as const)('configures the function in the same response mode as the API Gateway authorizer (%s)', (mode) => {
+    const { stack, authorizer } = apiStack({ httpApiResponseMode: mode }, false);
+    expect(authorizer.function.configFile['httpApiResponseMode']).toBe(mode);
+    templateOf(stack).hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { EnableSimpleResponses: mode === 'simple' });
   });
 });
 
