@@ -2,6 +2,8 @@
  * One vitest configuration, one project per suite, split by what each suite starts:
  * - unit: no network, no servers;
  * - integration: real loopback JWKS servers and dynalite;
+ * - cdk: the constructs, stack and app synthesized (bundling off except in bundle.test.ts), cdk-nag,
+ *   the event files and `npm run invoke`;
  * Run all with `npm test`, or one with `vitest --config test/vitest.config.ts --project unit`.
  */
 import { fileURLToPath } from 'node:url';
@@ -19,6 +21,8 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 10_000 } },
       { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 30_000 } },
+      // Synthesis is CPU-bound (about a second per app here); files share templates in beforeAll.
+      { extends: true, test: { name: 'cdk', include: ['test/cdk/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000 } },
     ],
   },
 });

@@ -1,0 +1,145 @@
+/**
+ * Reads the sample app's settings from CDK context (`cdk deploy -c issuer=… -c audience=…`) and
+ * an optional configuration file, into `TollboothStack` properties. Every problem is collected
+ * and reported at once; nothing here touches AWS, so `cdk synth` works offline.
+ *
+ * | context               | meaning                                                          |
+ * |-----------------------|------------------------------------------------------------------|
+ * | `issuer`, `audience`  | an OIDC issuer and its accepted audiences (comma-separated)      |
+ * | `jwksUri`             | that issuer's JWKS, when not at `<issuer>/.well-known/jwks.json` |
+ * | `userPoolId`, `clientId` | an existing Cognito user pool and its app clients (comma-separated) |
+ * | `configFile`          | a JSON file in the authorizer's format (README, "Configuration") |
+ * | `scopePrefix`         | prefix for the sample scopes, e.g. `my-resource-server/` for a Cognito pool |
+ * | `stackName`           | default `Tollbooth`                                              |
+ * | `cognitoDomainPrefix` | domain prefix of the user pool created when no issuer is given   |
+ *
+ * With no issuer at all, the stack creates a Cognito user pool to try it out with.
+ */
+import { readFileSync } from 'node:fs';
+import { Duration, Validations, type App } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { HttpApiResponseMode } from '../lambdas/authorizer/config';
+import { SAMPLE_SCOPE_ROUTES } from '../lib/sample-config';
+import { TollboothStack, type TollboothStackProps } from '../lib/tollbooth-stack';
+import { TrustedIssuer } from '../lib/trusted-issuer';
+
+/** Adds the sample stack to `app` as its context describes, with cdk-nag's AwsSolutions checks. */
+export function buildTollboothApp(app: App): TollboothStack {
+  const { stackName, stackProps } = settingsFromContext((key) => app.node.tryGetContext(key));
+  const stack = new TollboothStack(app, stackName, stackProps);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return stack;
+}
+
+/** Stack properties plus the stack's name. */
+export interface AppSettings {
+  readonly stackName: string;
+  readonly stackProps: TollboothStackProps;
+}
+
+/** Reads one context value (`app.node.tryGetContext`). */
+export type ContextReader = (key: string) => unknown;
+
+/** Thrown when the context is unusable; `problems` lists every problem. */
+export class AppContextError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid context for the Tollbooth app:\n- ${problems.join('\n- ')}`);
+    this.name = 'AppContextError';
+  }
+}
+
+/** Builds the stack's settings from CDK context; throws {@link AppContextError} naming every problem. */
+export function settingsFromContext(context: ContextReader, readText: (path: string) => string = (path) => readFileSync(path, 'utf8')): AppSettings {
+  const problems: string[] = [];
+  const text = (key: string): string | undefined => {
+    const value = context(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    if (typeof value !== 'string') {
+      problems.push(`-c ${key}: must be a string`);
+      return undefined;
+    }
+    return value;
+  };
+  const list = (key: string): string[] | undefined => text(key)?.split(',').map((item) => item.trim()).filter(Boolean);
+
+  const issuers: TrustedIssuer[] = [];
+  let stackProps: TollboothStackProps = {};
+
+  const issuer = text('issuer');
+  const audiences = list('audience');
+  const jwksUri = text('jwksUri');
+  if (issuer && !audiences) problems.push('-c issuer: needs -c audience=<accepted aud values, comma-separated>');
+  if (!issuer && (audiences || jwksUri)) problems.push('-c audience / -c jwksUri: given without -c issuer');
+  if (issuer && audiences) issuers.push(TrustedIssuer.oidc({ issuer, audiences, ...(jwksUri ? { jwksUri } : {}) }));
+
+  const userPoolId = text('userPoolId');
+  const clientIds = list('clientId');
+  if (userPoolId && !clientIds) problems.push('-c userPoolId: needs -c clientId=<app client ids, comma-separated>');
+  if (!userPoolId && clientIds) problems.push('-c clientId: given without -c userPoolId');
+  if (userPoolId && clientIds) issuers.push(TrustedIssuer.fromJson({ type: 'cognito', userPoolId, clientId: clientIds }));
+
+  const configFile = text('configFile');
+  if (configFile) {
+    const fromFile = readConfigFile(configFile, readText, problems);
+    issuers.push(...fromFile.issuers);
+    stackProps = { ...stackProps, ...fromFile.stackProps };
+  }
+
+  const scopePrefix = text('scopePrefix');
+  if (scopePrefix) {
+    if (stackProps.scopeRoutes) problems.push('-c scopePrefix: applies to the sample scopes only, not to routes from -c configFile');
+    stackProps = { ...stackProps, scopeRoutes: Object.fromEntries(Object.entries(SAMPLE_SCOPE_ROUTES).map(([scope, routes]) => [`${scopePrefix}${scope}`, routes])) };
+  }
+  if (issuers.length === 0 && stackProps.scopeRoutes && !configFile) {
+    problems.push('-c scopePrefix: only meaningful with an issuer of your own (the created user pool uses the "tollbooth/" prefix)');
+  }
+  const cognitoDomainPrefix = text('cognitoDomainPrefix');
+  if (cognitoDomainPrefix && issuers.length > 0) problems.push('-c cognitoDomainPrefix: only used when the stack creates its own user pool (no issuer given)');
+
+  if (problems.length > 0) throw new AppContextError(problems);
+  return {
+    stackName: text('stackName') ?? 'Tollbooth',
+    stackProps: {
+      ...stackProps,
+      ...(issuers.length > 0 ? { issuers } : {}),
+      ...(cognitoDomainPrefix ? { cognitoDomainPrefix } : {}),
+    },
+  };
+}
+
+/** Splits a configuration file into issuers, typed stack properties, and the rest. */
+function readConfigFile(path: string, readText: (path: string) => string, problems: string[]): { issuers: TrustedIssuer[]; stackProps: TollboothStackProps } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readText(path));
+  } catch (error) {
+    problems.push(`-c configFile=${path}: not readable JSON (${error instanceof Error ? error.message : String(error)})`);
+    return { issuers: [], stackProps: {} };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    problems.push(`-c configFile=${path}: must hold a JSON object`);
+    return { issuers: [], stackProps: {} };
+  }
+  const { issuers, routes, httpApiResponseMode, revocation, ...advanced } = parsed as Record<string, unknown>;
+  const issuerList = Array.isArray(issuers) ? issuers : [];
+  if (issuers !== undefined && !Array.isArray(issuers)) problems.push(`-c configFile=${path}: "issuers" must be a list`);
+  const trusted = issuerList.map((entry) => TrustedIssuer.fromJson(typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>) : { invalid: entry }));
+
+  let stackProps: TollboothStackProps = {};
+  if (routes !== undefined) stackProps = { ...stackProps, scopeRoutes: routes as Record<string, string[]> };
+  if (httpApiResponseMode !== undefined) stackProps = { ...stackProps, httpApiResponseMode: httpApiResponseMode as HttpApiResponseMode };
+  if (revocation !== undefined) {
+    if (typeof revocation !== 'object' || revocation === null) {
+      problems.push(`-c configFile=${path}: "revocation" must be an object`);
+    } else {
+      const { enabled, tableName, notRevokedCacheSeconds, ...revocationRest } = revocation as Record<string, unknown>;
+      if (tableName !== undefined) problems.push(`-c configFile=${path}: revocation.tableName is not used: the stack creates its own table`);
+      if (enabled !== undefined) stackProps = { ...stackProps, revocation: enabled as boolean };
+      if (typeof notRevokedCacheSeconds === 'number') stackProps = { ...stackProps, notRevokedCacheDuration: Duration.seconds(notRevokedCacheSeconds) };
+      else if (notRevokedCacheSeconds !== undefined) problems.push(`-c configFile=${path}: revocation.notRevokedCacheSeconds must be a number`);
+      if (Object.keys(revocationRest).length > 0) advanced['revocation'] = revocationRest;
+    }
+  }
+  if (Object.keys(advanced).length > 0) stackProps = { ...stackProps, advancedConfig: advanced };
+  return { issuers: trusted, stackProps };
+}

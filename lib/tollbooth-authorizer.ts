@@ -1,0 +1,296 @@
+/**
+ * `TollboothAuthorizer`: the reusable construct users drop into their own CDK app. It creates the
+ * authorizer function (bundled, configured, least privilege), creates or imports the revocation
+ * table, and hands out what users attach to their routes: an HTTP API authorizer (payload 2.0,
+ * IAM or simple responses) and REST API TOKEN / REQUEST authorizers.
+ *
+ * Caching, and why the defaults are what they are: API Gateway caches each authorizer decision per
+ * identity source for `resultsCacheTtl`, and the function itself trusts a "not revoked" answer
+ * for `notRevokedCacheDuration`. A revocation therefore bites within the sum of both at worst —
+ * 30 s + 30 s by default. Both are 30 s because revocation is the reason to run this authorizer
+ * rather than API Gateway's built-in JWT authorizer; a minute of worst-case delay keeps most
+ * repeated requests off the function while keeping "revoke" meaningful.
+ */
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ConfigError, type HttpApiResponseMode } from '../lambdas/authorizer/config';
+import { buildAuthorizerConfig } from './authorizer-config';
+import { AuthorizerFunction, defaultAuthorizerRuntime, nodeMajorOf, type AuthorizerLogLevel } from './authorizer-function';
+import { LAMBDA_NODE_MAJOR } from './bundling';
+import { PayloadV2HttpLambdaAuthorizer } from './http-authorizer';
+import { RevocationTable, type RevocationTableProps } from './revocation-table';
+import type { TrustedIssuer } from './trusted-issuer';
+
+/** API Gateway's upper bound on the authorizer result cache. */
+const MAX_RESULTS_CACHE_SECONDS = 3600;
+
+/** Properties of a {@link TollboothAuthorizer}. */
+export interface TollboothAuthorizerProps {
+  /** Who may issue accepted tokens: `TrustedIssuer.cognito(…)` and/or `TrustedIssuer.oidc(…)`. */
+  readonly issuers: readonly TrustedIssuer[];
+
+  /**
+   * Scope → the route patterns it grants, e.g. `{ 'orders:read': ['GET /orders', 'GET /orders/{id}'] }`
+   * (README, "Route patterns and the policy").
+   */
+  readonly scopeRoutes: { readonly [scope: string]: readonly string[] };
+
+  /**
+   * How the HTTP API authorizer answers: `'iam'` (an IAM policy listing every granted route) or
+   * `'simple'` (`isAuthorized`). The function and the API Gateway authorizer are configured alike.
+   *
+   * @default 'iam'
+   */
+  readonly httpApiResponseMode?: HttpApiResponseMode;
+
+  /**
+   * Check every token against the revocation table.
+   *
+   * @default true
+   */
+  readonly revocation?: boolean;
+
+  /**
+   * An existing revocation table (partition key `pk`, TTL attribute `expiresAt`).
+   *
+   * @default - a table is created with `revocationTableProps`
+   */
+  readonly revocationTable?: dynamodb.ITableV2;
+
+  /**
+   * Settings of the created revocation table.
+   *
+   * @default - on-demand, PITR, AWS-managed encryption, RETAIN, no replicas
+   */
+  readonly revocationTableProps?: Omit<RevocationTableProps, 'existingTable'>;
+
+  /**
+   * How long the function trusts a "not revoked" answer before asking DynamoDB again (0–3600 s).
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly notRevokedCacheDuration?: Duration;
+
+  /**
+   * How long API Gateway caches a decision per identity source (0 turns the cache off, at most
+   * one hour). Adds to `notRevokedCacheDuration` in the worst-case revocation delay.
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly resultsCacheTtl?: Duration;
+
+  /**
+   * Add `$context.routeKey` to the HTTP API authorizer's identity sources, so API Gateway caches
+   * one decision per token and route instead of per token. Forced on in simple-response mode with
+   * a non-zero cache TTL, where a cached `isAuthorized: true` would otherwise open every route.
+   *
+   * @default - true in simple-response mode with a non-zero cache TTL, false otherwise
+   */
+  readonly cacheByRoute?: boolean;
+
+  /**
+   * Memory of the function, in MiB. Lambda allots CPU in proportion, and signature checks and
+   * cold-start key imports are CPU-bound on the request path.
+   *
+   * @default 512
+   */
+  readonly memorySize?: number;
+
+  /**
+   * Instruction set of the function.
+   *
+   * @default lambda.Architecture.ARM_64
+   */
+  readonly architecture?: lambda.Architecture;
+
+  /**
+   * Node.js runtime of the function; Node.js 22 or later.
+   *
+   * @default - Node.js 22 (`LAMBDA_NODE_MAJOR`, the bundle's target)
+   */
+  readonly runtime?: lambda.Runtime;
+
+  /**
+   * Function timeout. The authorizer bounds its own work (JWKS fetch 1.5 s, revocation about
+   * 1.25 s by default), so this is a backstop.
+   *
+   * @default Duration.seconds(5)
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * Retention of the function's log group.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Powertools log level of the function.
+   *
+   * @default 'INFO'
+   */
+  readonly logLevel?: AuthorizerLogLevel;
+
+  /**
+   * Any other setting of the authorizer's configuration (README, "Configuration"): `jwks`,
+   * `algorithms`, `clockSkewSeconds`, `headerName`, `revocation.requestTimeoutMs`, … Validated at
+   * synth time together with everything else.
+   *
+   * @default - the authorizer's defaults
+   */
+  readonly advancedConfig?: { readonly [key: string]: unknown };
+
+  /**
+   * CloudFormation logical id of the function, for tools that address it by name
+   * (`sam local invoke <LogicalId>`). Must be unique in the stack.
+   *
+   * @default - generated by the CDK from the construct path
+   */
+  readonly functionLogicalId?: string;
+}
+
+/** Tollbooth's JWT authorizer: function, revocation table, and API Gateway authorizers. */
+export class TollboothAuthorizer extends Construct {
+  /** The authorizer function. */
+  readonly function: AuthorizerFunction;
+
+  /** The revocation table, or `undefined` when revocation is off. */
+  readonly table: dynamodb.ITableV2 | undefined;
+
+  /** Attach to HTTP API routes (`authorizer: tollbooth.httpAuthorizer`). */
+  readonly httpAuthorizer: PayloadV2HttpLambdaAuthorizer;
+
+  /** The identity sources of {@link httpAuthorizer}. */
+  readonly httpIdentitySources: readonly string[];
+
+  /** API Gateway's authorizer result cache TTL, for every authorizer handed out. */
+  readonly resultsCacheTtl: Duration;
+
+  private readonly headerName: string;
+  private tokenAuthorizer: apigateway.TokenAuthorizer | undefined;
+  private requestAuthorizer: apigateway.RequestAuthorizer | undefined;
+
+  constructor(scope: Construct, id: string, props: TollboothAuthorizerProps) {
+    super(scope, id);
+    const problems: string[] = [];
+    const revocationEnabled = props.revocation ?? true;
+    const responseMode = props.httpApiResponseMode ?? 'iam';
+    this.resultsCacheTtl = props.resultsCacheTtl ?? Duration.seconds(30);
+    const cacheSeconds = wholeSeconds(this.resultsCacheTtl, 'resultsCacheTtl', problems);
+    if (cacheSeconds !== undefined && (cacheSeconds < 0 || cacheSeconds > MAX_RESULTS_CACHE_SECONDS)) {
+      problems.push(`resultsCacheTtl: must not be greater than ${MAX_RESULTS_CACHE_SECONDS} seconds (API Gateway's limit), got ${cacheSeconds}`);
+    }
+    const notRevokedSeconds = wholeSeconds(props.notRevokedCacheDuration ?? Duration.seconds(30), 'notRevokedCacheDuration', problems);
+    const cacheByRoute = props.cacheByRoute ?? (responseMode === 'simple' && cacheSeconds !== 0);
+    if (responseMode === 'simple' && cacheSeconds !== 0 && props.cacheByRoute === false) {
+      problems.push('cacheByRoute: cannot be false with simple responses and a result cache: a cached "isAuthorized: true" would open every route (set resultsCacheTtl to 0, or leave cacheByRoute unset)');
+    }
+    const runtime = props.runtime ?? defaultAuthorizerRuntime();
+    const nodeMajor = nodeMajorOf(runtime);
+    if (nodeMajor === undefined || nodeMajor < LAMBDA_NODE_MAJOR) {
+      problems.push(`runtime: must be Node.js ${LAMBDA_NODE_MAJOR} or later (the bundle targets node${LAMBDA_NODE_MAJOR}), got ${runtime.name}`);
+    }
+    const memorySize = props.memorySize ?? 512;
+    if (!Token.isUnresolved(memorySize) && (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10_240)) {
+      problems.push(`memorySize: must be an integer from 128 to 10240 MiB, got ${memorySize}`);
+    }
+    if (!revocationEnabled && (props.revocationTable || props.revocationTableProps)) {
+      problems.push('revocationTable / revocationTableProps: given while revocation is false');
+    }
+    if (props.revocationTable && props.revocationTableProps) {
+      problems.push('revocationTable / revocationTableProps: give one or the other (import an existing table, or configure the created one)');
+    }
+
+    const advanced = props.advancedConfig ?? {};
+    let config: ReturnType<typeof buildAuthorizerConfig> | undefined;
+    try {
+      config = buildAuthorizerConfig({
+        issuers: props.issuers,
+        scopeRoutes: props.scopeRoutes,
+        httpApiResponseMode: responseMode,
+        notRevokedCacheSeconds: revocationEnabled ? (notRevokedSeconds ?? 30) : undefined,
+        advanced,
+      });
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+    }
+    if (!config || problems.length > 0) {
+      throw new Error(`${this.node.path}: invalid Tollbooth authorizer (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n- ${problems.join('\n- ')}`);
+    }
+
+    this.table = revocationEnabled
+      ? new RevocationTable(this, 'Revocations', { ...props.revocationTableProps, existingTable: props.revocationTable }).table
+      : undefined;
+
+    this.function = new AuthorizerFunction(this, 'Function', {
+      configFile: config.file,
+      // Deploy-time values (a user pool id created in this app) resolve to JSON in the template.
+      inlineConfig: Object.keys(config.deployTime).length > 0 ? Stack.of(this).toJsonString(config.deployTime) : '',
+      revocationTableName: this.table?.tableName ?? '',
+      runtime,
+      architecture: props.architecture ?? lambda.Architecture.ARM_64,
+      memorySize,
+      timeout: props.timeout ?? Duration.seconds(5),
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      logLevel: props.logLevel ?? 'INFO',
+    });
+    if (props.functionLogicalId) (this.function.node.defaultChild as lambda.CfnFunction).overrideLogicalId(props.functionLogicalId);
+
+    if (this.table) {
+      // Least privilege: the two read calls the authorizer makes, on this table only.
+      this.function.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'], resources: [this.table.tableArn] }),
+      );
+      // An imported table encrypted with a customer-managed key cannot be read without it.
+      this.table.encryptionKey?.grantDecrypt(this.function);
+    }
+
+    this.headerName = typeof advanced['headerName'] === 'string' ? advanced['headerName'] : 'Authorization';
+    this.httpIdentitySources = [`$request.header.${this.headerName}`, ...(cacheByRoute ? ['$context.routeKey'] : [])];
+    this.httpAuthorizer = new PayloadV2HttpLambdaAuthorizer('TollboothAuthorizer', this.function, {
+      responseMode,
+      identitySource: [...this.httpIdentitySources],
+      resultsCacheTtl: this.resultsCacheTtl,
+    });
+  }
+
+  /** A REST API `TOKEN` authorizer on the bearer header; created on first call, then reused. */
+  restTokenAuthorizer(): apigateway.TokenAuthorizer {
+    this.tokenAuthorizer ??= new apigateway.TokenAuthorizer(this, 'RestTokenAuthorizer', {
+      handler: this.function,
+      identitySource: apigateway.IdentitySource.header(this.headerName),
+      resultsCacheTtl: this.resultsCacheTtl,
+    });
+    return this.tokenAuthorizer;
+  }
+
+  /** A REST API `REQUEST` authorizer on the bearer header; created on first call, then reused. */
+  restRequestAuthorizer(): apigateway.RequestAuthorizer {
+    this.requestAuthorizer ??= new apigateway.RequestAuthorizer(this, 'RestRequestAuthorizer', {
+      handler: this.function,
+      identitySources: [apigateway.IdentitySource.header(this.headerName)],
+      resultsCacheTtl: this.resultsCacheTtl,
+    });
+    return this.requestAuthorizer;
+  }
+}
+
+function wholeSeconds(duration: Duration, name: string, problems: string[]): number | undefined {
+  if (duration.isUnresolved()) {
+    problems.push(`${name}: must be known at synth time`);
+    return undefined;
+  }
+  const millis = duration.toMilliseconds();
+  if (millis % 1000 !== 0) {
+    problems.push(`${name}: must be a whole number of seconds, got ${millis} ms`);
+    return undefined;
+  }
+  return millis / 1000;
+}

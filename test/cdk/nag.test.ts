@@ -1,0 +1,95 @@
+/**
+ * cdk-nag's AwsSolutions pack and aws-cdk-lib's built-in CloudFormation validation (strict, by
+ * the `@aws-cdk/core:validateAgainstDefaultRules` flag in cdk.json) on the app exactly as
+ * `cdk synth` builds it: no unacknowledged finding, and every acknowledgement is one we chose,
+ * on one resource, with a written reason.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { App, CfnResource, Validations } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { buildTollboothApp } from '../../bin/app-context';
+import { testApp } from '../helpers/cdk';
+
+interface Violation {
+  readonly ruleName: string;
+  readonly severity: string;
+  readonly violatingConstructs: ReadonlyArray<{ readonly constructPath: string }>;
+}
+interface Report {
+  readonly pluginReports: ReadonlyArray<{ readonly pluginName: string; readonly conclusion: string; readonly violations: readonly Violation[] }>;
+}
+interface Acknowledgement {
+  readonly path: string;
+  readonly id: string;
+  readonly reason: string;
+}
+
+/** Synthesizes the app as bin/app.ts builds it, with extra context. */
+function synthesize(context: Record<string, string>): { report: Report; acknowledgements: Acknowledgement[] } {
+  const app = testApp();
+  for (const [key, value] of Object.entries(context)) app.node.setContext(key, value);
+  buildTollboothApp(app);
+  // Throws (in-memory mode under vitest) with the findings if any plugin fails.
+  const assembly = app.synth();
+  const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as Report;
+  return { report, acknowledgements: acknowledgementsIn(app) };
+}
+
+function acknowledgementsIn(app: App): Acknowledgement[] {
+  return app.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      // Recorded as { '<namespace>::<id>': reason }; ids without a namespace get 'Annotation::'.
+      .flatMap((entry) => Object.entries(entry.data as Record<string, string>))
+      .map(([id, reason]) => ({ path: construct.node.path, id: id.replace(/^Annotation::/, ''), reason })),
+  );
+}
+
+describe.each([
+  { name: 'with its own Cognito user pool', context: {} as Record<string, string> },
+  { name: 'with an OIDC issuer', context: { issuer: 'https://idp.example.com', audience: 'orders-api' } },
+])('the Tollbooth app $name', ({ context }) => {
+  let result: ReturnType<typeof synthesize>;
+  beforeAll(() => {
+    result = synthesize(context);
+  });
+
+  // Plugins without findings are left out of the report; the controls below show both plugins run.
+  it('has no unacknowledged AwsSolutions finding and no CloudFormation validation finding', () => {
+    const findings = result.report.pluginReports.flatMap((plugin) =>
+      plugin.violations.map((violation) => `${plugin.pluginName}: ${violation.ruleName} on ${violation.violatingConstructs.map((c) => c.constructPath).join(', ')}`),
+    );
+    expect(findings).toEqual([]);
+  });
+
+  it('acknowledges only the findings we chose to, each on one resource, each with a reason', () => {
+    const expected = [
+      { path: 'Tollbooth/Authorizer/Function', id: 'AwsSolutions-L1' },
+      { path: 'Tollbooth/Echo', id: 'AwsSolutions-L1' },
+      { path: 'Tollbooth/Api/GET--health', id: 'AwsSolutions-APIG4' },
+      ...(Object.keys(context).length === 0 ? [{ path: 'Tollbooth/SampleUserPool/Pool', id: 'AwsSolutions-COG8' }] : []),
+    ];
+    expect(result.acknowledgements.map(({ path, id }) => ({ path, id })).sort((a, b) => a.path.localeCompare(b.path))).toEqual(expected.sort((a, b) => a.path.localeCompare(b.path)));
+    for (const acknowledgement of result.acknowledgements) expect(acknowledgement.reason.length).toBeGreaterThan(60);
+  });
+});
+
+describe('the checks themselves (controls)', () => {
+  it('cdk-nag reports a finding on a resource nobody acknowledged, and only there', () => {
+    // Prepare: the app as bin/app.ts builds it, plus one function on an old runtime.
+    const app = testApp();
+    const stack = buildTollboothApp(app);
+    new lambda.Function(stack, 'Unreviewed', { runtime: lambda.Runtime.NODEJS_20_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => 1') });
+    // Act, Assert: acknowledgements elsewhere do not cover it.
+    expect(() => app.synth()).toThrow(/AwsSolutions-L1[\s\S]*Tollbooth\/Unreviewed\/Resource/);
+  });
+
+  it('the built-in CloudFormation validation fails synth on an invalid property', () => {
+    const app = testApp();
+    const stack = buildTollboothApp(app);
+    new CfnResource(stack, 'Invalid', { type: 'AWS::SQS::Queue', properties: { NoSuchProperty: true } });
+    expect(() => app.synth()).toThrow(/CloudFormation Validate/);
+  });
+});

@@ -1,0 +1,219 @@
+/**
+ * TollboothAuthorizer attached to an HTTP API and a REST API: the API Gateway authorizers
+ * (payload 2.0 with IAM responses, identity sources, cache TTL), the function (runtime,
+ * architecture, environment, logs), least privilege, and the constructor's validation.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { AUTHORIZER_ENVIRONMENT } from '../../lib/authorizer-function';
+import { TollboothAuthorizer, type TollboothAuthorizerProps } from '../../lib/tollbooth-authorizer';
+import { TrustedIssuer } from '../../lib/trusted-issuer';
+import { resourcesOf, templateOf, testStack } from '../helpers/cdk';
+
+const ISSUER = TrustedIssuer.oidc({ issuer: 'https://idp.example.com', audiences: ['https://api.example.com'] });
+const ROUTES = { 'orders:read': ['GET /orders'] };
+
+/** A stack with the authorizer on an HTTP API route and on REST TOKEN and REQUEST methods. */
+function apiStack(props: Partial<TollboothAuthorizerProps> = {}, rest = true): { stack: Stack; authorizer: TollboothAuthorizer } {
+  const stack = testStack();
+  const authorizer = new TollboothAuthorizer(stack, 'Tollbooth', { issuers: [ISSUER], scopeRoutes: ROUTES, ...props });
+  const backend = new lambda.Function(stack, 'Backend', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => ({})') });
+  const httpApi = new apigwv2.HttpApi(stack, 'HttpApi');
+  httpApi.addRoutes({ path: '/orders', methods: [apigwv2.HttpMethod.GET], integration: new HttpLambdaIntegration('Backend', backend), authorizer: authorizer.httpAuthorizer });
+  if (rest) {
+    const restApi = new apigateway.RestApi(stack, 'RestApi');
+    const orders = restApi.root.addResource('orders');
+    orders.addMethod('GET', new apigateway.LambdaIntegration(backend), { authorizer: authorizer.restTokenAuthorizer() });
+    orders.addMethod('POST', new apigateway.LambdaIntegration(backend), { authorizer: authorizer.restRequestAuthorizer() });
+  }
+  return { stack, authorizer };
+}
+
+describe('TollboothAuthorizer with defaults', () => {
+  let template: Template;
+  let functionId: string;
+  beforeAll(() => {
+    const { stack, authorizer } = apiStack();
+    template = templateOf(stack);
+    functionId = stack.getLogicalId(authorizer.function.node.defaultChild as lambda.CfnFunction);
+  });
+
+  it('gives the HTTP API payload format 2.0 with IAM policy responses (aws-cdk#21492 closed)', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'REQUEST',
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: false,
+      IdentitySource: ['$request.header.Authorization'],
+      AuthorizerResultTtlInSeconds: 30,
+      AuthorizerUri: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([Match.objectLike({ 'Fn::GetAtt': [functionId, 'Arn'] })])]) }),
+    });
+  });
+
+  it('attaches the HTTP authorizer to the route', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /orders', AuthorizationType: 'CUSTOM', AuthorizerId: Match.anyValue() });
+  });
+
+  it.each([
+    { type: 'TOKEN', method: 'GET' },
+    { type: 'REQUEST', method: 'POST' },
+  ])('gives REST APIs a $type authorizer on the Authorization header with the same cache TTL', ({ type, method }) => {
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: type, IdentitySource: 'method.request.header.Authorization', AuthorizerResultTtlInSeconds: 30 });
+    template.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: method, AuthorizationType: 'CUSTOM' });
+  });
+
+  it('lets API Gateway invoke the function, from each API only', () => {
+    const permissions = Object.values(resourcesOf(template, 'AWS::Lambda::Permission')).filter((permission) => JSON.stringify(permission.Properties['FunctionName']).includes(functionId));
+    expect(permissions.length).toBeGreaterThanOrEqual(3);
+    for (const permission of permissions) {
+      expect(permission.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com', SourceArn: expect.anything() });
+    }
+  });
+
+  it('runs on Node.js 22, arm64, 512 MiB, with a 5 s timeout and its own log group kept a month', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      MemorySize: 512,
+      Timeout: 5,
+      Handler: 'index.handler',
+      LoggingConfig: { LogGroup: Match.objectLike({ Ref: Match.stringLikeRegexp('TollboothFunctionLogs') }) },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    template.resourceCountIs('Custom::LogRetention', 0);
+  });
+
+  it('declares every environment variable the authorizer reads, the table name among them', () => {
+    const variables = (template.toJSON()['Resources'][functionId].Properties.Environment.Variables ?? {}) as Record<string, unknown>;
+    expect(Object.keys(variables).sort()).toEqual([...AUTHORIZER_ENVIRONMENT].sort());
+    expect(variables).toMatchObject({
+      TOLLBOOTH_CONFIG_FILE: '',
+      TOLLBOOTH_CONFIG: '',
+      TOLLBOOTH_REVOCATION_TABLE: { Ref: expect.stringMatching(/^TollboothRevocationsTable/) },
+      AWS_ENDPOINT_URL_DYNAMODB: '',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      POWERTOOLS_SERVICE_NAME: 'tollbooth-authorizer',
+    });
+  });
+
+  it('lets the function read the revocation table with exactly GetItem and BatchGetItem, write its own logs, and nothing else', () => {
+    const roleRef = template.toJSON()['Resources'][functionId].Properties.Role as { 'Fn::GetAtt': [string, string] };
+    const roleId = roleRef['Fn::GetAtt'][0];
+    const role = resourcesOf(template, 'AWS::IAM::Role')[roleId];
+    expect(role?.Properties['ManagedPolicyArns']).toBeUndefined();
+    expect(role?.Properties['Policies']).toBeUndefined();
+    const policies = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((policy) => JSON.stringify(policy.Properties['Roles']).includes(roleId));
+    expect(policies).toHaveLength(1);
+    const statements = (policies[0]?.Properties['PolicyDocument'] as { Statement: unknown[] }).Statement;
+    const tableId = Object.keys(resourcesOf(template, 'AWS::DynamoDB::GlobalTable'))[0];
+    const logGroupId = Object.keys(resourcesOf(template, 'AWS::Logs::LogGroup'))[0];
+    expect(statements).toHaveLength(2);
+    expect(statements).toContainEqual({ Effect: 'Allow', Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'], Resource: { 'Fn::GetAtt': [tableId, 'Arn'] } });
+    expect(statements).toContainEqual({ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } });
+  });
+
+  it('creates the revocation table', () => {
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+  });
+});
+
+describe('TollboothAuthorizer cache and response modes', () => {
+  it.each([
+    { name: 'simple responses add $context.routeKey to the identity sources', props: { httpApiResponseMode: 'simple' as const }, simple: true, sources: ['$request.header.Authorization', '$context.routeKey'], ttl: 30 },
+    { name: 'simple responses without a cache need no route key', props: { httpApiResponseMode: 'simple' as const, resultsCacheTtl: Duration.seconds(0) }, simple: true, sources: ['$request.header.Authorization'], ttl: 0 },
+    { name: 'cacheByRoute adds the route key in IAM mode', props: { cacheByRoute: true, resultsCacheTtl: Duration.minutes(5) }, simple: false, sources: ['$request.header.Authorization', '$context.routeKey'], ttl: 300 },
+    { name: 'a custom header name is the identity source', props: { advancedConfig: { headerName: 'X-Api-Token' } }, simple: false, sources: ['$request.header.X-Api-Token'], ttl: 30 },
+  ])('$name', ({ props, simple, sources, ttl }) => {
+    // Prepare, Act
+    const { stack } = apiStack(props, false);
+    // Assert
+    templateOf(stack).hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: simple,
+      IdentitySource: sources,
+      AuthorizerResultTtlInSeconds: ttl,
+    });
+  });
+
+  it.each(['simple', 'iam'] as const)('configures the function in the same response mode as the API Gateway authorizer (%s)', (mode) => {
+    const { stack, authorizer } = apiStack({ httpApiResponseMode: mode }, false);
+    expect(authorizer.function.configFile['httpApiResponseMode']).toBe(mode);
+    templateOf(stack).hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { EnableSimpleResponses: mode === 'simple' });
+  });
+});
+
+describe('TollboothAuthorizer without revocation, or with an imported table', () => {
+  it('creates no table and grants no DynamoDB access when revocation is off', () => {
+    const { stack, authorizer } = apiStack({ revocation: false }, false);
+    const template = templateOf(stack);
+    expect(authorizer.table).toBeUndefined();
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
+    expect(JSON.stringify(template.toJSON())).not.toContain('dynamodb:');
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ TOLLBOOTH_REVOCATION_TABLE: '' }) } });
+  });
+
+  it('grants read access on exactly the imported table', () => {
+    const stack = testStack();
+    const table = dynamodb.TableV2.fromTableArn(stack, 'Shared', 'arn:aws:dynamodb:eu-west-1:123456789012:table/shared-revocations');
+    new TollboothAuthorizer(stack, 'Tollbooth', { issuers: [ISSUER], scopeRoutes: ROUTES, revocationTable: table });
+    const template = templateOf(stack);
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'], Resource: 'arn:aws:dynamodb:eu-west-1:123456789012:table/shared-revocations' }]) },
+    });
+  });
+
+  it('gives the function the logical id it is asked for', () => {
+    const stack = testStack();
+    new TollboothAuthorizer(stack, 'Tollbooth', { issuers: [ISSUER], scopeRoutes: ROUTES, revocation: false, functionLogicalId: 'MyAuthorizerFunction' });
+    expect(Object.keys(resourcesOf(templateOf(stack), 'AWS::Lambda::Function'))).toEqual(['MyAuthorizerFunction']);
+  });
+});
+
+describe('TollboothAuthorizer validation', () => {
+  const build = (props: Partial<TollboothAuthorizerProps>) => () => new TollboothAuthorizer(testStack(), 'Tollbooth', { issuers: [ISSUER], scopeRoutes: ROUTES, ...props });
+
+  it.each([
+    { name: 'a result cache TTL over one hour', props: { resultsCacheTtl: Duration.seconds(3601) }, message: 'resultsCacheTtl: must not be greater than 3600 seconds' },
+    { name: 'a fractional result cache TTL', props: { resultsCacheTtl: Duration.millis(1500) }, message: 'resultsCacheTtl: must be a whole number of seconds' },
+    { name: 'simple responses cached across routes', props: { httpApiResponseMode: 'simple' as const, cacheByRoute: false }, message: 'would open every route' },
+    { name: 'a runtime older than Node.js 22', props: { runtime: lambda.Runtime.NODEJS_20_X }, message: 'runtime: must be Node.js 22 or later' },
+    { name: 'a Python runtime', props: { runtime: lambda.Runtime.PYTHON_3_13 }, message: 'runtime: must be Node.js 22 or later' },
+    { name: 'an out-of-range memory size', props: { memorySize: 64 }, message: 'memorySize: must be an integer from 128 to 10240' },
+    { name: 'a revocation window over an hour', props: { notRevokedCacheDuration: Duration.hours(2) }, message: 'revocation.notRevokedCacheSeconds: must be an integer from 0 to 3600' },
+    { name: 'a table while revocation is off', props: { revocation: false, revocationTableProps: {} }, message: 'given while revocation is false' },
+    { name: 'a typed setting repeated in advancedConfig', props: { advancedConfig: { routes: {} } }, message: 'advancedConfig.routes: set it with the "scopeRoutes" property' },
+    { name: 'an unknown advanced setting', props: { advancedConfig: { clockSkew: 5 } }, message: 'clockSkew: unknown setting' },
+  ])('fails synth on $name', ({ props, message }) => {
+    expect(build(props)).toThrow(message);
+  });
+
+  it('names every configuration problem in one error, with the construct path', () => {
+    // Prepare
+    const props = {
+      issuers: [TrustedIssuer.oidc({ issuer: 'http://idp.example.com' })],
+      scopeRoutes: { 'orders:read': ['FETCH /orders'], 'bad scope': ['GET /x'] },
+      resultsCacheTtl: Duration.hours(2),
+    };
+    // Act
+    let message = '';
+    try {
+      build(props)();
+    } catch (error) {
+      message = error instanceof Error ? error.message : String(error);
+    }
+    // Assert
+    expect(message).toMatch(/^Test\/Tollbooth: invalid Tollbooth authorizer \(6 problems\)/);
+    expect(message).toContain('resultsCacheTtl');
+    expect(message).toContain('issuers[0].issuer: "http://idp.example.com" must be an https:// URL');
+    expect(message).toContain('issuers[0].audience: is required');
+    expect(message).toContain('issuers[0].jwksUri');
+    expect(message).toContain('FETCH');
+    expect(message).toContain('a scope name cannot be empty or contain whitespace');
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * The deployable sample stack: scoped routes behind the authorizer, /health public, the echo
+ * backend, outputs, and what `sam local` needs from the template (logical id, asset metadata,
+ * declared environment).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { AUTHORIZER_ENVIRONMENT } from '../../lib/authorizer-function';
+import { SAMPLE_PUBLIC_ROUTES, SAMPLE_SCOPE_ROUTES } from '../../lib/sample-config';
+import { AUTHORIZER_FUNCTION_LOGICAL_ID, TollboothStack } from '../../lib/tollbooth-stack';
+import { TrustedIssuer } from '../../lib/trusted-issuer';
+import { resourcesOf, templateOf, testApp } from '../helpers/cdk';
+
+describe('TollboothStack with its own Cognito user pool', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = templateOf(new TollboothStack(testApp(), 'Tollbooth'));
+  });
+
+  it.each(['GET /orders', 'GET /orders/{id}', 'POST /orders'])('protects %s with the Tollbooth authorizer', (routeKey) => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: routeKey, AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: Match.stringLikeRegexp('TollboothAuthorizer') } });
+  });
+
+  it.each(SAMPLE_PUBLIC_ROUTES)('leaves %s public', (routeKey) => {
+    const route = Object.values(resourcesOf(template, 'AWS::ApiGatewayV2::Route')).find((candidate) => candidate.Properties['RouteKey'] === routeKey);
+    expect(route?.Properties['AuthorizationType'] ?? 'NONE').toBe('NONE');
+    expect(route?.Properties['AuthorizerId']).toBeUndefined();
+  });
+
+  it('serves exactly the sample routes (POST /revocations arrives with the revoke Lambda)', () => {
+    const routeKeys = Object.values(resourcesOf(template, 'AWS::ApiGatewayV2::Route')).map((route) => route.Properties['RouteKey']);
+    expect(routeKeys.sort()).toEqual(['GET /health', 'GET /orders', 'GET /orders/{id}', 'POST /orders']);
+  });
+
+  it('gives the authorizer function a stable logical id, SAM\'s asset metadata, and every environment variable', () => {
+    const fn = resourcesOf(template, 'AWS::Lambda::Function')[AUTHORIZER_FUNCTION_LOGICAL_ID];
+    // Without bundling the path is the source folder; bundle.test.ts checks the bundled asset.
+    expect(fn?.Metadata).toMatchObject({ 'aws:asset:path': expect.any(String), 'aws:asset:property': 'Code' });
+    const variables = (fn?.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
+    expect(Object.keys(variables).sort()).toEqual([...AUTHORIZER_ENVIRONMENT].sort());
+  });
+
+  it('trusts the user pool and its client through TOLLBOOTH_CONFIG, resolved at deploy time', () => {
+    const variables = (resourcesOf(template, 'AWS::Lambda::Function')[AUTHORIZER_FUNCTION_LOGICAL_ID]?.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
+    const rendered = JSON.stringify(variables['TOLLBOOTH_CONFIG']);
+    expect(rendered).toContain('\\"type\\":\\"cognito\\"');
+    expect(rendered).toMatch(/"Ref":"SampleUserPool[0-9A-F]+"/);
+    expect(rendered).toMatch(/"Ref":"SampleUserPoolSampleClient[0-9A-F]+"/);
+  });
+
+  it('creates a resource server with the sample scopes and a client-credentials client', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
+      Identifier: 'tollbooth',
+      Scopes: Object.keys(SAMPLE_SCOPE_ROUTES).map((name) => ({ ScopeName: name, ScopeDescription: Match.anyValue() })),
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', { AllowedOAuthFlows: ['client_credentials'], GenerateSecret: true });
+    const scopes = JSON.stringify(Object.values(resourcesOf(template, 'AWS::Cognito::UserPoolClient'))[0]?.Properties['AllowedOAuthScopes']);
+    expect(scopes).toContain('/orders:read');
+    expect(scopes).toContain('/orders:write');
+    expect(scopes).not.toContain('tollbooth:admin');
+  });
+
+  it('echoes the authorizer context from a backend behind every route', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', { Code: { ZipFile: Match.stringLikeRegexp('authorizer') }, Runtime: 'nodejs22.x', Architectures: ['arm64'] });
+  });
+
+  it('logs API access and outputs the API URL, table, function and token endpoint', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: '$default', AutoDeploy: true, AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }) });
+    expect(Object.keys(template.toJSON()['Outputs']).sort()).toEqual(['ApiUrl', 'AuthorizerFunctionName', 'ClientId', 'RevocationTableName', 'TokenEndpoint', 'UserPoolId']);
+  });
+});
+
+describe('TollboothStack with an OIDC issuer', () => {
+  it('creates no user pool and writes the issuer into the bundled file instead of the environment', () => {
+    const stack = new TollboothStack(testApp(), 'Tollbooth', { issuers: [TrustedIssuer.oidc({ issuer: 'https://idp.example.com', audiences: ['orders-api'] })] });
+    const template = templateOf(stack);
+    template.resourceCountIs('AWS::Cognito::UserPool', 0);
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ TOLLBOOTH_CONFIG: '' }) } });
+    expect(Object.keys(template.toJSON()['Outputs']).sort()).toEqual(['ApiUrl', 'AuthorizerFunctionName', 'RevocationTableName']);
+  });
+});
