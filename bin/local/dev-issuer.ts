@@ -117,6 +117,11 @@ async function route(req: IncomingMessage, res: ServerResponse, state: { issuer:
       send(res, 400, { error: 'invalid_request', error_description: body.problem });
       return;
     }
+    const wrongType = ['sub', 'scope', 'jti', 'aud'].find((name) => body.value[name] !== undefined && typeof body.value[name] !== 'string');
+    if (wrongType || (body.value['claims'] !== undefined && (typeof body.value['claims'] !== 'object' || body.value['claims'] === null))) {
+      send(res, 400, { error: 'invalid_request', error_description: `${wrongType ?? 'claims'} has the wrong type (sub, scope, jti, aud: strings; claims: an object)` });
+      return;
+    }
     const request = body.value as MintRequest;
     const expiresIn = request.expiresIn ?? 3600;
     if (!Number.isInteger(expiresIn) || expiresIn < -86_400 || expiresIn > 86_400) {
