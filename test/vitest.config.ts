@@ -2,6 +2,7 @@
  * One vitest configuration, one project per suite, split by what each suite starts:
  * - unit: no network, no servers;
  * - integration: real loopback JWKS servers and dynalite;
+ * - e2e: the local stack (`npm start`'s) over real HTTP, and the command-line tools as processes;
  * Run all with `npm test`, or one with `vitest --config test/vitest.config.ts --project unit`.
  */
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,7 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 10_000 } },
       { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 30_000 } },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 30_000 } },
     ],
   },
 });

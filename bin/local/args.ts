@@ -125,6 +125,7 @@ export async function runCommand(name: string, main: () => Promise<void>, io: Co
 
 // Node's parseArgs messages add a second sentence of advice about `--`; the first names the problem.
 function firstSentence(message: string): string {
-  const sentence = message.split(/\.\s/)[0] ?? message;
-  return sentence.replace(/\.$/, '').replace(/^Unknown option/, 'unknown option').replace(/^Option/, 'option');
+  const sentence = (message.split(/\.\s/)[0] ?? message).replace(/\.$/, '').replace(/^Unknown option/, 'unknown option').replace(/^Option/, 'option');
+  const ambiguous = /^option '(--[\w-]+)' argument is ambiguous/.exec(sentence);
+  return ambiguous ? `${sentence}: write ${ambiguous[1]}=<value> for a value starting with "-"` : sentence;
 }

@@ -34,6 +34,8 @@ export interface DevIssuer {
 export interface DevIssuerOptions {
   readonly port?: number;
   readonly audience: string;
+  /** Milliseconds since the epoch for `iat`/`exp` (the e2e tests share one moved clock with the stack). */
+  readonly now?: () => number;
 }
 
 export async function startDevIssuer(options: DevIssuerOptions): Promise<DevIssuer> {
@@ -42,7 +44,8 @@ export async function startDevIssuer(options: DevIssuerOptions): Promise<DevIssu
   const jwks = { keys: [{ ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' }] };
   let issuer = '';
 
-  const mint = (request: MintRequest = {}): string => mintToken(privateKey, kid, issuer, options.audience, request);
+  const now = options.now ?? Date.now;
+  const mint = (request: MintRequest = {}): string => mintToken(privateKey, kid, issuer, options.audience, request, now());
 
   const server: Server = createServer((req, res) => {
     route(req, res, { issuer, jwks, mint }).catch(() => send(res, 500, { error: 'server_error' }));
@@ -73,8 +76,8 @@ export function listen(server: Server, port: number): Promise<void> {
   });
 }
 
-function mintToken(privateKey: KeyObject, kid: string, issuer: string, defaultAudience: string, request: MintRequest): string {
-  const now = Math.floor(Date.now() / 1000);
+function mintToken(privateKey: KeyObject, kid: string, issuer: string, defaultAudience: string, request: MintRequest, nowMs: number): string {
+  const now = Math.floor(nowMs / 1000);
   const header = { alg: 'RS256', typ: 'JWT', kid };
   const payload = {
     iss: issuer,

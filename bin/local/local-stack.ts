@@ -84,8 +84,9 @@ const QUIET: DecisionLogger = { info: () => undefined, warn: () => undefined, er
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const env = options.env ?? process.env;
-  const externalConfig = Boolean(env[CONFIG_ENV.inline] || env[CONFIG_ENV.file]);
-  const externalTable = env[CONFIG_ENV.revocationTable];
+  const externalConfig = Boolean(env[CONFIG_ENV.inline]?.trim() || env[CONFIG_ENV.file]?.trim());
+  // An empty variable counts as unset, as it does for the Lambda's configuration sources.
+  const externalTable = env[CONFIG_ENV.revocationTable]?.trim() || undefined;
   const cleanups: Array<() => Promise<void> | void> = [];
   const closeAll = async (): Promise<void> => {
     for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
@@ -94,7 +95,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     const [dynamodb, devIssuer] = await Promise.all([
       externalTable ? undefined : starting('dynamodb', startLocalDynamoDb({ port: options.dynamoDbPort ?? 0 }), cleanups),
-      externalConfig ? undefined : starting('issuer', startDevIssuer({ audience: LOCAL_AUDIENCE, port: options.issuerPort ?? 0 }), cleanups),
+      externalConfig ? undefined : starting('issuer', startDevIssuer({ audience: LOCAL_AUDIENCE, port: options.issuerPort ?? 0, ...(options.now ? { now: options.now } : {}) }), cleanups),
     ]);
     const tableName = externalTable ?? dynamodb?.tableName ?? '';
     const config = loadConfig(env, devIssuer, tableName, options.notRevokedCacheSeconds ?? LOCAL_DEFAULTS.notRevokedCacheSeconds);
@@ -105,7 +106,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const now = options.now ?? Date.now;
     const authorizer = createAuthorizer(config, { logger, now, ...(client ? { dynamoDbClient: client } : {}) });
     const revoker = config.revocation.enabled && client ? createRevoker(revokeConfigFrom(config, { adminScope: ADMIN_SCOPE }), { dynamoDbClient: client, logger, now }) : undefined;
-    await Promise.all([authorizer.hydrate(), revoker?.hydrate()]);
 
     const routeAuthorizer = new RouteAuthorizer({
       invoke: authorizer.handler,
@@ -119,6 +119,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       startLocalApi({ port: options.apiPort ?? 0, routes: sampleRoutes(revoker?.handler), authorizer: routeAuthorizer, now, ...(options.onRequest ? { onRequest: options.onRequest } : {}) }),
       cleanups,
     );
+    // After the ports are bound, so a busy port is reported before anything else is printed.
+    await Promise.all([authorizer.hydrate(), revoker?.hydrate()]);
 
     return {
       apiUrl: api.url,

@@ -81,6 +81,7 @@ export async function revokeCommand(argv: readonly string[], io: CommandIo, env:
   const table = stringOption(values, 'table');
   const region = stringOption(values, 'region');
   if (region !== undefined && table === undefined) throw new UsageError('--region only applies to --table');
+  if (table !== undefined && what[0] !== 'token' && values['iss'] === undefined) throw new UsageError('--iss is required with --table (the issuer whose tokens to revoke)');
   const nowSeconds = Math.floor(now() / 1000);
 
   // Validate the input fully before touching any table.
