@@ -48,6 +48,7 @@ export function parseApiRoute<T>(routeKey: string, target: T): ApiRoute<T> {
   return { routeKey, method: shape[1] ?? 'ANY', segments, target };
 }
 
+/** The API's routes; {@link RouteTable.match} selects one per request as HTTP APIs do. */
 export class RouteTable<T> {
   constructor(readonly routes: readonly ApiRoute<T>[]) {}
 

@@ -24,6 +24,7 @@ interface Entry<T> {
   readonly expiresAt: number;
 }
 
+/** Authorizer answers by identity source, each for the TTL from when it was stored. */
 export class AuthorizerResultCache<T> {
   private readonly entries: LruCache<string, Entry<T>>;
   private readonly ttlMs: number;

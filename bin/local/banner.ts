@@ -6,6 +6,7 @@
 import { ADMIN_SCOPE, SAMPLE_PUBLIC_ROUTES } from '../../lib/sample-config';
 import type { LocalStack } from './local-stack';
 
+/** The ready banner for a started stack; `readyInMs` is shown as the start-up time. */
 export function banner(stack: LocalStack, readyInMs: number): string {
   const api = stack.apiUrl;
   const window = stack.authorizerCacheTtlSeconds + stack.notRevokedCacheSeconds;

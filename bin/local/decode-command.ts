@@ -23,6 +23,7 @@ Exit codes: 0 decoded, 2 not a readable JWT or bad arguments.
 
 const TIME_CLAIMS = ['iat', 'nbf', 'exp', 'auth_time'];
 
+/** Runs `decode` with these arguments; throws UsageError on bad input (see args.ts). */
 export async function decodeCommand(argv: readonly string[], io: CommandIo, readStdin: () => Promise<string | undefined>, now: () => number = Date.now): Promise<void> {
   const parsed = parseCommand({ name: DECODE_COMMAND, help: HELP, options: { json: { type: 'boolean' } }, maxPositionals: 1 }, argv, io.stdout);
   if (!parsed) return;

@@ -38,6 +38,7 @@ export interface DevIssuerOptions {
   readonly now?: () => number;
 }
 
+/** Starts the dev issuer on 127.0.0.1 with a fresh RSA key; tokens carry `iss` = its URL. */
 export async function startDevIssuer(options: DevIssuerOptions): Promise<DevIssuer> {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const kid = `dev-${randomUUID().slice(0, 8)}`;

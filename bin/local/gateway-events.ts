@@ -40,6 +40,7 @@ export function joinedHeaders(request: LocalRequest): Record<string, string> {
   return headers;
 }
 
+/** The execute-api ARN API Gateway puts in `routeArn` for this request. */
 export function routeArn(request: LocalRequest): string {
   return `arn:aws:execute-api:${LOCAL_API.region}:${LOCAL_API.account}:${LOCAL_API.apiId}/${LOCAL_API.stage}/${request.method}${request.rawPath}`;
 }

@@ -63,6 +63,7 @@ const GATEWAY_ERRORS = {
   500: 'Internal Server Error',
 } as const;
 
+/** Starts the local HTTP API on 127.0.0.1; rejects with a one-line message when the port is taken. */
 export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi> {
   const now = options.now ?? Date.now;
   const server: Server = createServer((req, res) => {

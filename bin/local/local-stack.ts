@@ -82,6 +82,11 @@ export class StartError extends Error {
 
 const QUIET: DecisionLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
+/**
+ * Starts dynalite, the dev issuer and the local HTTP API (or uses the configured IdP and table
+ * instead), wired like a deployment. On failure everything already started is stopped again and a
+ * {@link StartError} names the part that failed.
+ */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const env = options.env ?? process.env;
   const externalConfig = Boolean(env[CONFIG_ENV.inline]?.trim() || env[CONFIG_ENV.file]?.trim());

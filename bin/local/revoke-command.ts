@@ -68,6 +68,7 @@ interface Target {
   readonly state: LocalStackState | undefined;
 }
 
+/** Runs `revoke` with these arguments; validates everything before opening any table. */
 export async function revokeCommand(argv: readonly string[], io: CommandIo, env: Environment = process.env, now: () => number = Date.now): Promise<void> {
   const parsed = parseCommand({ name: REVOKE_COMMAND, help: HELP, options: OPTIONS }, argv, io.stdout);
   if (!parsed) return;

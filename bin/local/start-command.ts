@@ -62,6 +62,7 @@ export interface StartControls {
   readonly uptimeMs: () => number;
 }
 
+/** Runs `npm start` until `controls.stopSignal` resolves; throws UsageError on bad options. */
 export async function startCommand(argv: readonly string[], io: CommandIo, controls: StartControls, env: Environment = process.env): Promise<void> {
   const parsed = parseCommand({ name: START_COMMAND, help: HELP, options: OPTIONS }, argv, io.stdout);
   if (!parsed) return;

@@ -34,10 +34,12 @@ export interface LocalStackState {
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
+/** Where the state file lives: `TOLLBOOTH_STATE_DIR`, else `.tollbooth/` in the project. */
 export function stateFilePath(env: Environment = process.env): string {
   return join(env[STATE_DIR_ENV] || join(PROJECT_ROOT, '.tollbooth'), STATE_FILE_NAME);
 }
 
+/** Records a started stack for the tools; returns the file's path. */
 export function writeStateFile(state: LocalStackState, env: Environment = process.env): string {
   const path = stateFilePath(env);
   mkdirSync(dirname(path), { recursive: true });

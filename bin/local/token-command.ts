@@ -38,6 +38,7 @@ const OPTIONS = {
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
+/** Runs `token` with these arguments; throws UsageError or CommandError (see args.ts). */
 export async function tokenCommand(argv: readonly string[], io: CommandIo, env: Environment = process.env): Promise<void> {
   const parsed = parseCommand({ name: TOKEN_COMMAND, help: HELP, options: OPTIONS }, argv, io.stdout);
   if (!parsed) return;

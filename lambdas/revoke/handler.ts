@@ -57,9 +57,14 @@ export interface Revoker {
 
 const RETRY_AFTER_SECONDS = 5;
 
+/**
+ * Builds the revocation endpoint: writer, token inspector and DynamoDB client are created once and
+ * shared by every call. The handler never throws: anything unexpected is a 500 with no detail.
+ */
 export function createRevoker(config: RevokeConfig, deps: RevokeDeps = {}): Revoker {
   const now = deps.now ?? Date.now;
   const logger = deps.logger ?? new Logger({ serviceName: 'tollbooth-revoke' });
+  // Writes may wait a little longer than the authorizer's hot-path reads: an admin can afford it.
   const client = deps.dynamoDbClient ?? createDynamoDbClient({ requestTimeoutMs: 1000, maxAttempts: 3 });
   const writer = new RevocationWriter(client, config.tableName, now);
   const inspector = createTokenInspector(config.authorizer, { now, ...(deps.jwksFetcher ? { jwksFetcher: deps.jwksFetcher } : {}) });

@@ -47,6 +47,7 @@ export interface TokenInspectorDeps {
 const UNDECIDABLE: ReadonlySet<DenyReason> = new Set<DenyReason>(['unknown_key', 'not_yet_valid']);
 const UNAVAILABLE: ReadonlySet<DenyReason> = new Set<DenyReason>(['jwks_unavailable', 'verification_failed', 'internal']);
 
+/** Builds an inspector verifying with the authorizer's parts, configured from the same document. */
 export function createTokenInspector(config: AuthorizerConfig, deps: TokenInspectorDeps = {}): TokenInspector {
   const now = deps.now ?? Date.now;
   const fetchUriOverrides = new Map<string, string>();

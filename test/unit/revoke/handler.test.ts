@@ -150,6 +150,17 @@ describe('revoke handler: by token', () => {
     expect(writtenItems()).toEqual([]);
   });
 
+  it('refuses with 400 a token whose nbf is in the future, because it becomes valid later', async () => {
+    // Prepare
+    const token = await mint({ claims: { nbf: NOW_S + 3600 } });
+    // Act
+    const response = await call({ body: `token=${token}` });
+    // Assert
+    expect(response.status).toBe(400);
+    expect(response.body['error_description']).toContain('not_yet_valid');
+    expect(writtenItems()).toEqual([]);
+  });
+
   it('answers 503 with Retry-After when the JWKS cannot be fetched', async () => {
     // Prepare
     jwksDown = true;
