@@ -190,7 +190,7 @@ function outcome(statusCode: number, body: Record<string, unknown>, log: Record<
 
 /** RFC 7009 §2.2.1: 503 means the token may still be valid; the client may retry later. */
 function unavailable(what: string, log: Record<string, unknown>): Outcome {
-  return outcome(503, { error: 'temporarily_unavailable', error_description: `${what}; nothing was revoked, retry` }, log, { 'retry-after': String(RETRY_AFTER_SECONDS) });
+  return outcome(503, { error: 'temporarily_unavailable', error_description: `${what}: treat the token as still valid and retry` }, log, { 'retry-after': String(RETRY_AFTER_SECONDS) });
 }
 
 /** The Lambda-shaped handler of {@link createRevoker}. */
