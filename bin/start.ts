@@ -1,57 +1,25 @@
 /**
- * `npm start` (first version): runs the real authorizer on embedded defaults — a dev issuer and
- * dynalite on 127.0.0.1 — and walks sample requests of every API Gateway event kind through it:
- * allowed, missing token, too few scopes, and revoked. No AWS account, no Docker.
+ * `npm start`: the whole flow on one machine — dynalite, a dev issuer and the local HTTP API with
+ * the real authorizer — until Ctrl-C. The logic lives in bin/local/start-command.ts.
  */
-import { parseConfig } from '../lambdas/authorizer/config';
-import { createHandler } from '../lambdas/authorizer/handler';
-import { RevocationWriter } from '../lambdas/shared/revocation-writer';
-import { LOCAL_AUDIENCE, SAMPLE_SCOPE_ROUTES } from '../lib/sample-config';
-import { startDevIssuer } from './local/dev-issuer';
-import { startLocalDynamoDb } from './local/local-dynamodb';
+import { PROCESS_IO, runCommand } from './local/args';
+import { START_COMMAND, startCommand } from './local/start-command';
 
-const ARN = 'arn:aws:execute-api:us-east-1:123456789012:local0api/$default';
+// The AWS SDK warns on Node 20 that its releases after January 2027 need Node 22 (README, "Known
+// issues in dependencies"). Lambda runs 22; in a developer's terminal the notice would bury the output.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
-const issuer = await startDevIssuer({ audience: LOCAL_AUDIENCE });
-const dynamodb = await startLocalDynamoDb();
-try {
-  const config = parseConfig({
-    issuers: [{ type: 'oidc', issuer: issuer.issuer, audience: [LOCAL_AUDIENCE], jwksUri: issuer.jwksUri }],
-    routes: SAMPLE_SCOPE_ROUTES,
-    jwks: { allowInsecureLoopbackHttp: true },
-    revocation: { tableName: dynamodb.tableName, notRevokedCacheSeconds: 0 },
-  });
-  const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-  const handler = createHandler(config, { dynamoDbClient: dynamodb.client(), logger: quiet });
-  const reader = issuer.mint({ sub: 'alice', scope: 'orders:read' });
+const stopSignal = new Promise<string>((resolve) => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      // A second Ctrl-C while shutting down gives up waiting.
+      process.once('SIGINT', () => process.exit(130));
+      resolve(signal);
+    });
+  }
+});
 
-  const httpV2 = (method: string, path: string, authorization?: string) => ({
-    version: '2.0', type: 'REQUEST', routeArn: `${ARN}/${method}${path}`, routeKey: `${method} ${path}`, rawPath: path,
-    headers: authorization ? { authorization } : {}, identitySource: authorization ? [authorization] : [],
-  });
-  const restToken = (method: string, path: string, token: string) => ({ type: 'TOKEN', authorizationToken: token, methodArn: `${ARN}/${method}${path}` });
-
-  const run = async (label: string, event: unknown): Promise<void> => {
-    let outcome: string;
-    try {
-      const response = (await handler(event)) as { policyDocument?: { Statement: Array<{ Effect: string; Resource: unknown }> } };
-      const effects = response.policyDocument?.Statement.map((s) => s.Effect) ?? [];
-      outcome = effects.includes('Deny') ? '403 (deny policy)' : '200 (allow policy)';
-    } catch (error) {
-      outcome = error instanceof Error && error.message === 'Unauthorized' ? '401 (Unauthorized)' : `error: ${String(error)}`;
-    }
-    console.log(`${label.padEnd(58)} → ${outcome}`);
-  };
-
-  console.log(`Tollbooth authorizer on embedded defaults\n  dev issuer ${issuer.issuer}\n  DynamoDB   ${dynamodb.endpoint} (table ${dynamodb.tableName})\n`);
-  await run('HTTP API 2.0  GET /orders   with orders:read', httpV2('GET', '/orders', `Bearer ${reader}`));
-  await run('HTTP API 2.0  GET /orders   without a token', httpV2('GET', '/orders'));
-  await run('HTTP API 2.0  POST /orders  with orders:read only', httpV2('POST', '/orders', `Bearer ${reader}`));
-  await run('REST TOKEN    GET /orders/7 with orders:read', restToken('GET', '/orders/7', `Bearer ${reader}`));
-  await run('REST TOKEN    GET /orders/7 with a tampered token', restToken('GET', '/orders/7', `Bearer ${reader.slice(0, -3)}abc`));
-  const jti = JSON.parse(Buffer.from(reader.split('.')[1] ?? '', 'base64url').toString()).jti as string;
-  await new RevocationWriter(dynamodb.client(), dynamodb.tableName).revokeToken({ issuer: issuer.issuer, jti, exp: Date.now() / 1000 + 3600 });
-  await run('REST TOKEN    GET /orders/7 after revoking the token', restToken('GET', '/orders/7', `Bearer ${reader}`));
-} finally {
-  await Promise.all([issuer.close(), dynamodb.close()]);
-}
+const code = await runCommand(START_COMMAND, () => startCommand(process.argv.slice(2), PROCESS_IO, { stopSignal, uptimeMs: () => performance.now() }));
+process.exitCode = code;
+// Everything is closed by now; don't let a stray keep-alive socket hold the terminal.
+setTimeout(() => process.exit(code), 2000).unref();

@@ -4,6 +4,7 @@
  * - integration: real loopback JWKS servers and dynalite;
  * - cdk: the constructs, stack and app synthesized (bundling off except in bundle.test.ts), cdk-nag,
  *   the event files and `npm run invoke`;
+ * - e2e: the local stack (`npm start`'s) over real HTTP, and the command-line tools as processes;
  * Run all with `npm test`, or one with `vitest --config test/vitest.config.ts --project unit`.
  */
 import { fileURLToPath } from 'node:url';
@@ -23,6 +24,7 @@ export default defineConfig({
       { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 30_000 } },
       // Synthesis is CPU-bound (about a second per app here); files share templates in beforeAll.
       { extends: true, test: { name: 'cdk', include: ['test/cdk/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000 } },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 30_000 } },
     ],
   },
 });

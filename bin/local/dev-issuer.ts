@@ -34,15 +34,19 @@ export interface DevIssuer {
 export interface DevIssuerOptions {
   readonly port?: number;
   readonly audience: string;
+  /** Milliseconds since the epoch for `iat`/`exp` (the e2e tests share one moved clock with the stack). */
+  readonly now?: () => number;
 }
 
+/** Starts the dev issuer on 127.0.0.1 with a fresh RSA key; tokens carry `iss` = its URL. */
 export async function startDevIssuer(options: DevIssuerOptions): Promise<DevIssuer> {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const kid = `dev-${randomUUID().slice(0, 8)}`;
   const jwks = { keys: [{ ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' }] };
   let issuer = '';
 
-  const mint = (request: MintRequest = {}): string => mintToken(privateKey, kid, issuer, options.audience, request);
+  const now = options.now ?? Date.now;
+  const mint = (request: MintRequest = {}): string => mintToken(privateKey, kid, issuer, options.audience, request, now());
 
   const server: Server = createServer((req, res) => {
     route(req, res, { issuer, jwks, mint }).catch(() => send(res, 500, { error: 'server_error' }));
@@ -73,8 +77,8 @@ export function listen(server: Server, port: number): Promise<void> {
   });
 }
 
-function mintToken(privateKey: KeyObject, kid: string, issuer: string, defaultAudience: string, request: MintRequest): string {
-  const now = Math.floor(Date.now() / 1000);
+function mintToken(privateKey: KeyObject, kid: string, issuer: string, defaultAudience: string, request: MintRequest, nowMs: number): string {
+  const now = Math.floor(nowMs / 1000);
   const header = { alg: 'RS256', typ: 'JWT', kid };
   const payload = {
     iss: issuer,
@@ -115,6 +119,11 @@ async function route(req: IncomingMessage, res: ServerResponse, state: { issuer:
     const body = await readJson(req);
     if (!body.ok) {
       send(res, 400, { error: 'invalid_request', error_description: body.problem });
+      return;
+    }
+    const wrongType = ['sub', 'scope', 'jti', 'aud'].find((name) => body.value[name] !== undefined && typeof body.value[name] !== 'string');
+    if (wrongType || (body.value['claims'] !== undefined && (typeof body.value['claims'] !== 'object' || body.value['claims'] === null))) {
+      send(res, 400, { error: 'invalid_request', error_description: `${wrongType ?? 'claims'} has the wrong type (sub, scope, jti, aud: strings; claims: an object)` });
       return;
     }
     const request = body.value as MintRequest;

@@ -1,0 +1,200 @@
+/**
+ * `revoke`: writes a revocation straight into the table, through the same `RevocationWriter` as
+ * the admin endpoint — idempotent, with the TTL attribute set so rows expire by themselves.
+ *
+ * Targets: the running local stack's table by default (dynalite's endpoint from
+ * `.tollbooth/local.json`), or a deployed table with `--table`, reached through the AWS SDK's
+ * standard chain (`AWS_REGION` or `--region`, the usual credentials, `AWS_ENDPOINT_URL_DYNAMODB`).
+ *
+ * `--token` decodes the token WITHOUT verifying it, unlike the admin endpoint: whoever runs this
+ * can write the table directly anyway, so verification would protect nothing — but the endpoint,
+ * reachable over the network by token holders, must verify.
+ */
+import { createDynamoDbClient } from '../../lambdas/shared/dynamodb-client';
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, RevocationWriter } from '../../lambdas/shared/revocation-writer';
+import { CommandError, integerOption, parseCommand, stringOption, UsageError, type CommandIo } from './args';
+import { decodeUnverified } from './jwt-parts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-dynamodb';
+import { readRunningStack, stateFilePath, type LocalStackState } from './state-file';
+
+export const REVOKE_COMMAND = 'tollbooth-revoke';
+
+const HELP = `
+Usage: npm run -s revoke -- (--token <jwt> | --jti <id> | --sub <id>) [options]
+       (or: npx ${REVOKE_COMMAND} …)
+
+Revokes in the revocation table. Idempotent; every row carries a TTL (expiresAt) and expires by itself.
+
+What:
+  --token <jwt>     that token: its jti (until its exp) and, with origin_jti, its sign-in session.
+                    The token is decoded, not verified (you can write the table anyway).
+  --jti <id>        one token by id; --exp <epoch seconds> keeps the row until then (default: now + 24 h)
+  --sub <id>        every token of this subject issued before now (global sign-out)
+Where:
+  (default)         the running local stack's table (found through .tollbooth/local.json)
+  --table <name>    a deployed table, with your AWS credentials (standard SDK chain)
+  --region <name>   its region (default: AWS_REGION / your AWS config)
+Other:
+  --iss <url>       issuer of the jti or sub (default: the one issuer the local stack trusts; required with --table)
+  --reason <text>   kept with the row, for humans
+  -h, --help        this help
+
+Exit codes: 0 revoked (or nothing to revoke), 1 the table could not be written, 2 bad arguments.
+`;
+
+const OPTIONS = {
+  token: { type: 'string' },
+  jti: { type: 'string' },
+  sub: { type: 'string' },
+  exp: { type: 'string' },
+  iss: { type: 'string' },
+  table: { type: 'string' },
+  region: { type: 'string' },
+  reason: { type: 'string' },
+} as const;
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+/** One row written: what it revokes and when DynamoDB may delete it. */
+interface Revoked {
+  readonly what: string;
+  readonly expiresAt: number;
+}
+
+interface Target {
+  readonly writer: RevocationWriter;
+  readonly close: () => void;
+  readonly description: string;
+  readonly state: LocalStackState | undefined;
+}
+
+/** Runs `revoke` with these arguments; validates everything before opening any table. */
+export async function revokeCommand(argv: readonly string[], io: CommandIo, env: Environment = process.env, now: () => number = Date.now): Promise<void> {
+  const parsed = parseCommand({ name: REVOKE_COMMAND, help: HELP, options: OPTIONS }, argv, io.stdout);
+  if (!parsed) return;
+  const values = parsed.values;
+  const what = (['token', 'jti', 'sub'] as const).filter((name) => values[name] !== undefined);
+  if (what.length !== 1) throw new UsageError('give exactly one of --token, --jti or --sub');
+  const exp = integerOption(stringOption(values, 'exp'), '--exp', { min: 1, max: 99_999_999_999 });
+  if (exp !== undefined && what[0] !== 'jti') throw new UsageError('--exp only applies to --jti');
+  if (values['token'] !== undefined && values['iss'] !== undefined) throw new UsageError('--iss cannot be given with --token: it is read from the token');
+  const reason = stringOption(values, 'reason') ?? `${REVOKE_COMMAND} CLI`;
+  const table = stringOption(values, 'table');
+  const region = stringOption(values, 'region');
+  if (region !== undefined && table === undefined) throw new UsageError('--region only applies to --table');
+  if (table !== undefined && what[0] !== 'token' && values['iss'] === undefined) throw new UsageError('--iss is required with --table (the issuer whose tokens to revoke)');
+  const nowSeconds = Math.floor(now() / 1000);
+
+  // Validate the input fully before touching any table.
+  let plan: (target: Target) => Promise<Revoked[]>;
+  if (what[0] === 'token') {
+    const claims = decodeUnverified(stringOption(values, 'token') ?? '').claims;
+    const iss = typeof claims['iss'] === 'string' ? claims['iss'] : undefined;
+    const jti = typeof claims['jti'] === 'string' ? claims['jti'] : undefined;
+    const originJti = typeof claims['origin_jti'] === 'string' ? claims['origin_jti'] : undefined;
+    const tokenExp = typeof claims['exp'] === 'number' ? claims['exp'] : undefined;
+    if (!iss) throw new UsageError('the token has no iss claim');
+    if (tokenExp === undefined) throw new UsageError('the token has no exp claim');
+    if (tokenExp <= nowSeconds) {
+      io.stdout(`nothing to revoke: the token expired at ${isoOf(tokenExp)}\n`);
+      return;
+    }
+    if (!jti && !originJti) throw new UsageError('the token has no jti or origin_jti: revoke its subject with --sub');
+    plan = async ({ writer, state }) => {
+      checkTrusted(iss, state);
+      const lines: Revoked[] = [];
+      if (jti) {
+        const item = await writer.revokeToken({ issuer: iss, jti, exp: tokenExp, reason });
+        lines.push({ what: `token jti=${jti} (iss ${iss})`, expiresAt: item.expiresAt });
+      }
+      if (originJti) {
+        const item = await writer.revokeSession({ issuer: iss, originJti, reason });
+        lines.push({ what: `sign-in session origin_jti=${originJti} (iss ${iss})`, expiresAt: item.expiresAt });
+      }
+      return lines;
+    };
+  } else if (what[0] === 'jti') {
+    const jti = stringOption(values, 'jti') ?? '';
+    const until = exp ?? nowSeconds + DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
+    if (until <= nowSeconds) {
+      io.stdout(`nothing to revoke: --exp ${until} (${isoOf(until)}) has passed\n`);
+      return;
+    }
+    plan = async ({ writer, state }) => {
+      const iss = issuerFor(stringOption(values, 'iss'), state, table);
+      const item = await writer.revokeToken({ issuer: iss, jti, exp: until, reason });
+      return [{ what: `token jti=${jti} (iss ${iss})`, expiresAt: item.expiresAt }];
+    };
+  } else {
+    const sub = stringOption(values, 'sub') ?? '';
+    plan = async ({ writer, state }) => {
+      const iss = issuerFor(stringOption(values, 'iss'), state, table);
+      const item = await writer.revokeSubject({ issuer: iss, sub, reason });
+      return [{ what: `every token of sub=${sub} issued before ${isoOf(item.revokedBefore ?? nowSeconds)} (iss ${iss})`, expiresAt: item.expiresAt }];
+    };
+  }
+
+  const target = await openTarget(table, region, env, now);
+  try {
+    const lines = await plan(target).catch((error: unknown) => {
+      if (error instanceof UsageError || error instanceof CommandError) throw error;
+      throw new CommandError(`${target.description} could not be written: ${describe(error)}`);
+    });
+    for (const line of lines) io.stdout(`revoked ${line.what} in ${target.description}; the row expires ${isoOf(line.expiresAt)}\n`);
+    if (target.state && !table) io.stdout(`the running local stack refuses it within ${target.state.revocationWindowSeconds} s\n`);
+  } finally {
+    target.close();
+  }
+}
+
+async function openTarget(table: string | undefined, region: string | undefined, env: Environment, now: () => number): Promise<Target> {
+  if (table !== undefined) {
+    if (!/^[A-Za-z0-9_.-]{3,255}$/.test(table)) throw new UsageError(`--table "${table}" is not a DynamoDB table name`);
+    const client = createDynamoDbClient({ requestTimeoutMs: 3000, maxAttempts: 3, ...(region ? { clientConfig: { region } } : {}) });
+    try {
+      await client.config.region();
+    } catch {
+      client.destroy();
+      throw new CommandError('no AWS region: set AWS_REGION or pass --region');
+    }
+    return { writer: new RevocationWriter(client, table, now), close: () => client.destroy(), description: `table ${table}`, state: undefined };
+  }
+  const state = readRunningStack(env);
+  if (!state) throw new CommandError(`no running local stack found (${stateFilePath(env)}): start it with npm start, or pass --table for a deployed table`);
+  const recorded = state.revocationTable;
+  if (!recorded) throw new CommandError('the running local stack has revocation disabled');
+  const clientConfig = recorded.endpoint
+    ? { endpoint: recorded.endpoint, region: recorded.region ?? LOCAL_REGION, credentials: LOCAL_CREDENTIALS }
+    : recorded.region
+      ? { region: recorded.region }
+      : {};
+  const client = createDynamoDbClient({ requestTimeoutMs: 2000, maxAttempts: 2, clientConfig });
+  const description = recorded.endpoint ? `the local stack's table ${recorded.name}` : `table ${recorded.name} (used by the local stack)`;
+  return { writer: new RevocationWriter(client, recorded.name, now), close: () => client.destroy(), description, state };
+}
+
+function issuerFor(explicit: string | undefined, state: LocalStackState | undefined, table: string | undefined): string {
+  if (explicit !== undefined) {
+    checkTrusted(explicit, state);
+    return explicit;
+  }
+  if (table !== undefined || !state) throw new UsageError('--iss is required with --table (the issuer whose tokens to revoke)');
+  const [only, ...others] = state.trustedIssuers;
+  if (only === undefined || others.length > 0) throw new UsageError(`--iss is required: the local stack trusts ${state.trustedIssuers.join(', ')}`);
+  return only;
+}
+
+/** Against the local stack, a revocation for an issuer it does not trust would silently do nothing. */
+function checkTrusted(iss: string, state: LocalStackState | undefined): void {
+  if (state && !state.trustedIssuers.includes(iss)) {
+    throw new UsageError(`issuer ${iss} is not trusted by the running local stack (it trusts ${state.trustedIssuers.join(', ')})`);
+  }
+}
+
+function isoOf(epochSeconds: number): string {
+  return new Date(epochSeconds * 1000).toISOString();
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}`.split('\n')[0] ?? error.name : String(error);
+}

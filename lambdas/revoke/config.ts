@@ -1,0 +1,58 @@
+/**
+ * The revocation endpoint's configuration: the authorizer's own document (so a token presented for
+ * revocation is verified against exactly the issuers, audiences and algorithms the authorizer
+ * trusts), the table it writes, and the scope an admin token must carry.
+ *
+ * The Lambda reads the same sources as the authorizer (`TOLLBOOTH_CONFIG_FILE`,
+ * `TOLLBOOTH_CONFIG`, `TOLLBOOTH_REVOCATION_TABLE`) plus `TOLLBOOTH_ADMIN_SCOPE`; a bad
+ * configuration fails the cold start with every problem named, as the authorizer's does.
+ */
+import { ConfigError, type AuthorizerConfig } from '../authorizer/config';
+import { loadConfigFromEnvironment } from '../authorizer/config-source';
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from '../shared/revocation-writer';
+
+/** Environment variables the revoke function reads beyond the authorizer's (`CONFIG_ENV`). */
+export const REVOKE_ENV = {
+  adminScope: 'TOLLBOOTH_ADMIN_SCOPE',
+} as const;
+
+/** The scope the sample stack grants `POST /revocations` to (lib/sample-config.ts uses the same). */
+export const DEFAULT_ADMIN_SCOPE = 'tollbooth:admin';
+
+export interface RevokeConfig {
+  /** Trusted issuers and verification rules, shared with the authorizer. */
+  readonly authorizer: AuthorizerConfig;
+  /** The revocation table this function writes. */
+  readonly tableName: string;
+  /** The caller's token must carry this scope (checked again here, behind the authorizer). */
+  readonly adminScope: string;
+  /** How long a jti revoked without its `exp`, and subject items, are kept. */
+  readonly maxTokenLifetimeSeconds: number;
+}
+
+export interface RevokeConfigOptions {
+  readonly adminScope?: string;
+  readonly maxTokenLifetimeSeconds?: number;
+}
+
+/** Builds the revoke configuration from a parsed authorizer configuration; throws {@link ConfigError}. */
+export function revokeConfigFrom(authorizer: AuthorizerConfig, options: RevokeConfigOptions = {}): RevokeConfig {
+  const problems: string[] = [];
+  const adminScope = options.adminScope ?? DEFAULT_ADMIN_SCOPE;
+  if (adminScope === '' || /\s/.test(adminScope)) problems.push(`${REVOKE_ENV.adminScope}: "${adminScope}" is not a scope name (non-empty, no whitespace)`);
+  const maxTokenLifetimeSeconds = options.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
+  if (!Number.isInteger(maxTokenLifetimeSeconds) || maxTokenLifetimeSeconds < 60) problems.push('maxTokenLifetimeSeconds must be a whole number of seconds, at least 60');
+  if (!authorizer.revocation.enabled) {
+    problems.push('revocation.enabled is false: the revocation endpoint needs the table (set TOLLBOOTH_REVOCATION_TABLE)');
+  }
+  if (problems.length > 0 || !authorizer.revocation.enabled) throw new ConfigError(problems);
+  return { authorizer, tableName: authorizer.revocation.tableName, adminScope, maxTokenLifetimeSeconds };
+}
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+/** Reads the configuration the way the Lambda does; throws {@link ConfigError} naming every problem. */
+export function loadRevokeConfigFromEnvironment(env: Environment = process.env): RevokeConfig {
+  const adminScope = env[REVOKE_ENV.adminScope];
+  return revokeConfigFrom(loadConfigFromEnvironment(env), adminScope === undefined ? {} : { adminScope });
+}

@@ -1,0 +1,101 @@
+/**
+ * The local stack pointed at "real" infrastructure through the production settings: an identity
+ * provider it did not start (a JWKS server with jose-minted tokens) via `TOLLBOOTH_CONFIG`, and a
+ * table it did not create (a separate dynalite, reached through the AWS SDK's standard
+ * `AWS_ENDPOINT_URL_DYNAMODB` / `AWS_REGION` / credentials) via `TOLLBOOTH_REVOCATION_TABLE`.
+ * Then it starts neither a dev issuer nor dynalite, and revocations land in that table.
+ */
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startLocalStack, type LocalStack } from '../../bin/local/local-stack';
+import { revocationKey } from '../../lambdas/shared/revocation-table';
+import { SAMPLE_SCOPE_ROUTES } from '../../lib/sample-config';
+import { startDynalite, TEST_CREDENTIALS, type Dynalite } from '../helpers/dynalite';
+import { TestClock } from '../helpers/fixture';
+import { startJwksServer, type JwksServer } from '../helpers/jwks-server';
+import { generateTestKey, type TestKey } from '../helpers/keys';
+import { call, jtiOf, runTool } from '../helpers/local-stack';
+import { mintToken } from '../helpers/tokens';
+
+const AUDIENCE = 'https://api.example.test';
+
+let idp: JwksServer;
+let key: TestKey;
+let table: Dynalite;
+let stack: LocalStack;
+let clock: TestClock;
+
+beforeAll(async () => {
+  key = await generateTestKey('ES256');
+  [idp, table] = await Promise.all([startJwksServer([key.publicJwk]), startDynalite('prod-revocations')]);
+  // The SDK's standard chain reads these from the process environment, as it would in production.
+  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', table.endpoint);
+  vi.stubEnv('AWS_REGION', 'eu-west-1');
+  vi.stubEnv('AWS_ACCESS_KEY_ID', TEST_CREDENTIALS.accessKeyId);
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', TEST_CREDENTIALS.secretAccessKey);
+  clock = new TestClock();
+  stack = await startLocalStack({
+    now: clock.now,
+    env: {
+      TOLLBOOTH_CONFIG: JSON.stringify({
+        issuers: [{ type: 'oidc', issuer: idp.origin, audience: [AUDIENCE], jwksUri: idp.url }],
+        routes: SAMPLE_SCOPE_ROUTES,
+        jwks: { allowInsecureLoopbackHttp: true },
+        revocation: { notRevokedCacheSeconds: 2 },
+      }),
+      TOLLBOOTH_REVOCATION_TABLE: table.tableName,
+    },
+  });
+});
+
+afterAll(async () => {
+  await stack.close();
+  await Promise.all([idp.close(), table.stop()]);
+  vi.unstubAllEnvs();
+});
+
+const mint = (subject: string, scope: string): Promise<string> => mintToken({ key, issuer: idp.origin, audience: AUDIENCE, subject, scope });
+
+describe('local stack on a configured IdP and table', () => {
+  it('starts no dev issuer and no dynalite, and uses the configuration as is', () => {
+    expect(stack.devIssuer).toBeUndefined();
+    expect(stack.trustedIssuers).toEqual([idp.origin]);
+    expect(stack.revocationTable).toEqual({ name: 'prod-revocations', endpoint: undefined, embedded: false });
+    expect(stack.notRevokedCacheSeconds).toBe(2);
+  });
+
+  it("accepts the IdP's tokens, and a revocation through the endpoint lands in that table and bites", async () => {
+    // Prepare
+    const token = await mint('alice', 'orders:read');
+    const admin = await mint('ops', 'tollbooth:admin');
+    expect((await call(stack, 'GET', '/orders', { token })).status).toBe(200);
+    // Act
+    const revoked = await call(stack, 'POST', '/revocations', { token: admin, form: { token } });
+    clock.advanceSeconds(stack.authorizerCacheTtlSeconds + stack.notRevokedCacheSeconds);
+    // Assert
+    expect(revoked.status).toBe(200);
+    const client = table.client();
+    const row = await client.send(new GetItemCommand({ TableName: table.tableName, Key: { pk: { S: revocationKey('jti', idp.origin, jtiOf(token)) } } }));
+    client.destroy();
+    expect(row.Item?.['reason']).toEqual({ S: 'POST /revocations (by ops)' });
+    expect((await call(stack, 'GET', '/orders', { token })).status).toBe(403);
+  });
+
+  it('lets `revoke --table` write that table with ordinary AWS settings, and the stack honours it', async () => {
+    // Prepare: the tool runs on real time, so the token predates its cut-off second
+    const token = await mintToken({ key, issuer: idp.origin, audience: AUDIENCE, subject: 'bob', scope: 'orders:read', claims: { iat: Math.floor(Date.now() / 1000) - 3 } });
+    // Act
+    const result = await runTool('revoke', ['--sub', 'bob', '--iss', idp.origin, '--table', table.tableName], {
+      AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+      TOLLBOOTH_STATE_DIR: '/nonexistent',
+    });
+    // Assert
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toContain(`revoked every token of sub=bob`);
+    expect(result.stdout).toContain(`in table ${table.tableName}`);
+    expect((await call(stack, 'GET', '/orders', { token })).status).toBe(403);
+  });
+});
