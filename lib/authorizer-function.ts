@@ -1,173 +1,30 @@
 /**
- * The authorizer's Lambda function: `NodejsFunction` with the bundling settings of
- * `lib/bundling.ts` (the one definition `npm run invoke` and the benchmarks use too), its
- * configuration file written into the bundle, every environment variable the handler reads
- * declared, its own log group, and a role that may write to that log group and nothing else —
- * read access to the revocation table is granted by `TollboothAuthorizer`.
- *
- * Every variable is declared, even when empty, because `sam local invoke --env-vars` only
- * overrides variables the template already declares. Empty values are ignored by their readers
- * (`config-source.ts`; the AWS SDK for `AWS_ENDPOINT_URL_DYNAMODB`).
+ * The authorizer's Lambda function: a {@link TollboothFunction} on the authorizer entry. Read
+ * access to the revocation table is granted by `TollboothAuthorizer`.
  */
-import { fileURLToPath } from 'node:url';
-import type { Duration } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { CONFIG_ENV, DEFAULT_CONFIG_FILE_NAME } from '../lambdas/authorizer/config-source';
-import { LAMBDA_ENTRIES, LAMBDA_ESBUILD_OPTIONS, LAMBDA_NODE_MAJOR } from './bundling';
+import { COMMON_ENVIRONMENT, TollboothFunction, type TollboothFunctionSettings } from './tollbooth-function';
 
-const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
+export { defaultAuthorizerRuntime, lambdaBundlingOptions, nodeMajorOf, type AuthorizerLogLevel } from './tollbooth-function';
 
 /** The service name in every log line of the authorizer. */
 export const AUTHORIZER_SERVICE_NAME = 'tollbooth-authorizer';
 
-/** The largest configuration file the construct writes (it travels base64-encoded in one shell command). */
-export const MAX_CONFIG_FILE_BYTES = 64 * 1024;
-
 /** Every environment variable the authorizer's code reads, declared on the function. */
-export const AUTHORIZER_ENVIRONMENT = [
-  CONFIG_ENV.file,
-  CONFIG_ENV.inline,
-  CONFIG_ENV.revocationTable,
-  'AWS_ENDPOINT_URL_DYNAMODB',
-  'POWERTOOLS_LOG_LEVEL',
-  'POWERTOOLS_SERVICE_NAME',
-  'NODE_OPTIONS',
-] as const;
-
-/** Powertools Logger levels. */
-export type AuthorizerLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+export const AUTHORIZER_ENVIRONMENT = COMMON_ENVIRONMENT;
 
 /** Properties of an {@link AuthorizerFunction}. */
-export interface AuthorizerFunctionProps {
-  /** Contents of `tollbooth.config.json`, written beside the bundle. */
-  readonly configFile: Readonly<Record<string, unknown>>;
-  /** `TOLLBOOTH_CONFIG`: JSON with deploy-time values, or empty. */
-  readonly inlineConfig: string;
-  /** `TOLLBOOTH_REVOCATION_TABLE`, or empty when revocation is off. */
-  readonly revocationTableName: string;
-  readonly runtime: lambda.Runtime;
-  readonly architecture: lambda.Architecture;
-  readonly memorySize: number;
-  readonly timeout: Duration;
-  readonly logRetention: logs.RetentionDays;
-  readonly logLevel: AuthorizerLogLevel;
-}
+export type AuthorizerFunctionProps = TollboothFunctionSettings;
 
 /** The authorizer Lambda function. */
-export class AuthorizerFunction extends NodejsFunction {
-  /** What is written to `tollbooth.config.json` in the bundle. */
-  readonly configFile: Readonly<Record<string, unknown>>;
-
+export class AuthorizerFunction extends TollboothFunction {
   constructor(scope: Construct, id: string, props: AuthorizerFunctionProps) {
-    const configJson = JSON.stringify(props.configFile);
-    if (Buffer.byteLength(configJson) > MAX_CONFIG_FILE_BYTES) {
-      throw new Error(`${scope.node.path}/${id}: the authorizer configuration is ${Buffer.byteLength(configJson)} bytes; at most ${MAX_CONFIG_FILE_BYTES} are supported (use route wildcards to shorten the scope map)`);
-    }
-    const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention: props.logRetention });
-    const role = new iam.Role(scope, `${id}Role`, {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Tollbooth authorizer: writes its own logs and reads the revocation table, nothing else',
-    });
-    logGroup.grantWrite(role);
     super(scope, id, {
-      // Resolved from this file, so apps that consume the construct from elsewhere still find the code.
-      entry: fileURLToPath(new URL(`../${LAMBDA_ENTRIES.authorizer}`, import.meta.url)),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: `${PROJECT_ROOT}/package-lock.json`,
-      runtime: props.runtime,
-      architecture: props.architecture,
-      memorySize: props.memorySize,
-      timeout: props.timeout,
-      role,
-      logGroup,
+      ...props,
+      entry: 'authorizer',
+      serviceName: AUTHORIZER_SERVICE_NAME,
       description: 'Tollbooth JWT authorizer',
-      environment: {
-        [CONFIG_ENV.file]: '',
-        [CONFIG_ENV.inline]: props.inlineConfig,
-        [CONFIG_ENV.revocationTable]: props.revocationTableName,
-        AWS_ENDPOINT_URL_DYNAMODB: '',
-        POWERTOOLS_LOG_LEVEL: props.logLevel,
-        POWERTOOLS_SERVICE_NAME: AUTHORIZER_SERVICE_NAME,
-        // Source maps are shipped so stack traces point at TypeScript; Node only uses them when asked.
-        NODE_OPTIONS: '--enable-source-maps',
-      } satisfies Record<(typeof AUTHORIZER_ENVIRONMENT)[number], string>,
-      bundling: {
-        ...authorizerBundlingOptions(),
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (_inputDir, outputDir) => [writeFileCommand(`${outputDir}/${DEFAULT_CONFIG_FILE_NAME}`, configJson)],
-        },
-      },
+      roleDescription: 'Tollbooth authorizer: writes its own logs and reads the revocation table, nothing else',
     });
-    this.configFile = props.configFile;
   }
-}
-
-/** The Lambda runtime matching the bundle's target (`LAMBDA_NODE_MAJOR`). */
-export function defaultAuthorizerRuntime(): lambda.Runtime {
-  const name = `nodejs${LAMBDA_NODE_MAJOR}.x`;
-  const runtime = lambda.Runtime.ALL.find((candidate) => candidate.name === name);
-  if (!runtime) throw new Error(`aws-cdk-lib does not know the Lambda runtime ${name}`);
-  return runtime;
-}
-
-/** The major Node.js version of a Lambda runtime, or `undefined` for non-Node.js runtimes. */
-export function nodeMajorOf(runtime: lambda.Runtime): number | undefined {
-  const match = /^nodejs(\d+)\.x$/.exec(runtime.name);
-  return runtime.family === lambda.RuntimeFamily.NODEJS && match ? Number(match[1]) : undefined;
-}
-
-type EsbuildOptions = typeof LAMBDA_ESBUILD_OPTIONS;
-
-/**
- * How each esbuild option of `lib/bundling.ts` reaches `NodejsFunction`. The `satisfies` clause
- * makes an option added there a compile error here until it is mapped.
- */
-const ESBUILD_TO_NODEJS = {
-  // NodejsFunction always passes --bundle and --platform=node.
-  bundle: () => ({}),
-  platform: () => ({}),
-  format: (format) => ({ format: format === 'esm' ? OutputFormat.ESM : OutputFormat.CJS }),
-  target: (target) => ({ target }),
-  mainFields: (fields) => ({ mainFields: [...fields] }),
-  // Nothing external: the AWS SDK is bundled (NodejsFunction excludes it unless told).
-  external: (external) => ({ externalModules: [...external], bundleAwsSDK: external.length === 0 }),
-  minify: (minify) => ({ minify }),
-  keepNames: (keepNames) => ({ keepNames }),
-  sourcemap: (sourceMap) => ({ sourceMap }),
-  treeShaking: (treeShaking) => ({ esbuildArgs: { '--tree-shaking': String(treeShaking) } }),
-  banner: (banner) => ({ banner: banner.js }),
-  // NodejsFunction names an ES-module bundle index.mjs by itself.
-  outExtension: () => ({}),
-  legalComments: (legalComments) => ({ esbuildArgs: { '--legal-comments': legalComments } }),
-} satisfies { [K in keyof EsbuildOptions]: (value: EsbuildOptions[K]) => Partial<BundlingOptions> };
-
-/** `NodejsFunction` bundling options equivalent to `LAMBDA_ESBUILD_OPTIONS`. */
-export function authorizerBundlingOptions(): BundlingOptions {
-  let options: Record<string, unknown> = {};
-  let esbuildArgs: Record<string, string> = {};
-  for (const key of Object.keys(LAMBDA_ESBUILD_OPTIONS) as (keyof EsbuildOptions)[]) {
-    const map = ESBUILD_TO_NODEJS[key] as (value: unknown) => Partial<BundlingOptions>;
-    const mapped = map(LAMBDA_ESBUILD_OPTIONS[key]);
-    const { esbuildArgs: args, ...rest } = mapped;
-    options = { ...options, ...rest };
-    esbuildArgs = { ...esbuildArgs, ...(args as Record<string, string> | undefined) };
-  }
-  return { ...options, esbuildArgs } as BundlingOptions;
-}
-
-/** A shell command writing `content` to `path`, safe for any content (base64) and any path (quoted). */
-function writeFileCommand(path: string, content: string): string {
-  const script = "require('node:fs').writeFileSync(process.argv[1], Buffer.from(process.argv[2], 'base64'))";
-  return `node -e "${script}" ${shellQuote(path)} ${Buffer.from(content).toString('base64')}`;
-}
-
-function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
 }

@@ -21,6 +21,7 @@ export const LAMBDA_NODE_MAJOR = 22;
 /** Entry points, relative to the repository root. */
 export const LAMBDA_ENTRIES = {
   authorizer: 'lambdas/authorizer/index.ts',
+  revoke: 'lambdas/revoke/index.ts',
 } as const;
 
 /**

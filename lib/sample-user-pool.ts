@@ -1,8 +1,9 @@
 /**
  * A Cognito user pool to try the sample stack without an identity provider of your own: a
- * resource server whose scopes are the sample scopes, a domain for the token endpoint, and one
- * app client allowed the OAuth 2 client-credentials grant — so `cdk deploy` works out of the box
- * and a token is one `curl` away (README, "Deploy").
+ * resource server whose scopes are the sample scopes, a domain for the token endpoint, and app
+ * clients allowed the OAuth 2 client-credentials grant — one for the API's scopes, one for the
+ * admin scope of the revocation endpoint — so `cdk deploy` works out of the box and a token is
+ * one `curl` away (README, "Deploy").
  *
  * Cognito prefixes custom scopes with the resource server's identifier: the token carries
  * `tollbooth/orders:read`, so the stack maps scopes through {@link SampleUserPool.scopeName}.
@@ -19,6 +20,13 @@ export interface SampleUserPoolProps {
 
   /** Scopes the sample app client may request. */
   readonly clientScopes: readonly string[];
+
+  /**
+   * Scopes of a second, administrators' app client (for the revocation endpoint).
+   *
+   * @default - no admin client
+   */
+  readonly adminClientScopes?: readonly string[];
 
   /**
    * Prefix of the Cognito domain (`<prefix>.auth.<region>.amazoncognito.com`), unique per region.
@@ -40,6 +48,8 @@ export class SampleUserPool extends Construct {
 
   readonly userPool: cognito.UserPool;
   readonly client: cognito.UserPoolClient;
+  /** The administrators' client, when `adminClientScopes` was given. */
+  readonly adminClient: cognito.UserPoolClient | undefined;
   /** `https://<domain>/oauth2/token`. */
   readonly tokenEndpoint: string;
   /** The pool as a trusted issuer, accepting access tokens of {@link client}. */
@@ -67,20 +77,23 @@ export class SampleUserPool extends Construct {
     const domain = this.userPool.addDomain('Domain', {
       cognitoDomain: { domainPrefix: props.domainPrefix ?? Fn.join('-', ['tollbooth', Stack.of(this).account]) },
     });
-    this.client = this.userPool.addClient('SampleClient', {
-      generateSecret: true,
-      authFlows: {},
-      accessTokenValidity: Duration.minutes(60),
-      oAuth: {
-        flows: { clientCredentials: true },
-        scopes: props.clientScopes.map((name) => {
-          const resourceScope = scopeByName.get(name);
-          if (!resourceScope) throw new Error(`${this.node.path}: client scope "${name}" is not one of the resource server's scopes`);
-          return cognito.OAuthScope.resourceServer(resourceServer, resourceScope);
-        }),
-      },
-    });
+    const clientCredentialsClient = (clientId: string, scopes: readonly string[]): cognito.UserPoolClient =>
+      this.userPool.addClient(clientId, {
+        generateSecret: true,
+        authFlows: {},
+        accessTokenValidity: Duration.minutes(60),
+        oAuth: {
+          flows: { clientCredentials: true },
+          scopes: scopes.map((name) => {
+            const resourceScope = scopeByName.get(name);
+            if (!resourceScope) throw new Error(`${this.node.path}: client scope "${name}" is not one of the resource server's scopes`);
+            return cognito.OAuthScope.resourceServer(resourceServer, resourceScope);
+          }),
+        },
+      });
+    this.client = clientCredentialsClient('SampleClient', props.clientScopes);
+    this.adminClient = props.adminClientScopes ? clientCredentialsClient('AdminClient', props.adminClientScopes) : undefined;
     this.tokenEndpoint = `${domain.baseUrl()}/oauth2/token`;
-    this.issuer = TrustedIssuer.cognito({ userPool: this.userPool, appClients: [this.client] });
+    this.issuer = TrustedIssuer.cognito({ userPool: this.userPool, appClients: this.adminClient ? [this.client, this.adminClient] : [this.client] });
   }
 }

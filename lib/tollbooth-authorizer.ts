@@ -20,7 +20,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ConfigError, type HttpApiResponseMode } from '../lambdas/authorizer/config';
 import { buildAuthorizerConfig } from './authorizer-config';
+import { DEFAULT_ADMIN_SCOPE } from '../lambdas/revoke/config';
 import { AuthorizerFunction, defaultAuthorizerRuntime, nodeMajorOf, type AuthorizerLogLevel } from './authorizer-function';
+import { RevokeFunction } from './revoke-function';
+import type { TollboothFunctionSettings } from './tollbooth-function';
 import { LAMBDA_NODE_MAJOR } from './bundling';
 import { PayloadV2HttpLambdaAuthorizer } from './http-authorizer';
 import { RevocationTable, type RevocationTableProps } from './revocation-table';
@@ -155,6 +158,17 @@ export interface TollboothAuthorizerProps {
   readonly functionLogicalId?: string;
 }
 
+/** Options of {@link TollboothAuthorizer.addRevocationEndpoint}. */
+export interface RevocationEndpointOptions {
+  /**
+   * The scope an admin token must carry. It must be a key of `scopeRoutes` granting the route the
+   * endpoint is attached to; the function checks it again itself.
+   *
+   * @default 'tollbooth:admin'
+   */
+  readonly adminScope?: string;
+}
+
 /** Tollbooth's JWT authorizer: function, revocation table, and API Gateway authorizers. */
 export class TollboothAuthorizer extends Construct {
   /** The authorizer function. */
@@ -173,6 +187,9 @@ export class TollboothAuthorizer extends Construct {
   readonly resultsCacheTtl: Duration;
 
   private readonly headerName: string;
+  private readonly functionSettings: TollboothFunctionSettings;
+  private readonly scopes: ReadonlySet<string>;
+  private revokeFunction: RevokeFunction | undefined;
   private tokenAuthorizer: apigateway.TokenAuthorizer | undefined;
   private requestAuthorizer: apigateway.RequestAuthorizer | undefined;
 
@@ -229,7 +246,7 @@ export class TollboothAuthorizer extends Construct {
       ? new RevocationTable(this, 'Revocations', { ...props.revocationTableProps, existingTable: props.revocationTable }).table
       : undefined;
 
-    this.function = new AuthorizerFunction(this, 'Function', {
+    this.functionSettings = {
       configFile: config.file,
       // Deploy-time values (a user pool id created in this app) resolve to JSON in the template.
       inlineConfig: Object.keys(config.deployTime).length > 0 ? Stack.of(this).toJsonString(config.deployTime) : '',
@@ -240,7 +257,9 @@ export class TollboothAuthorizer extends Construct {
       timeout: props.timeout ?? Duration.seconds(5),
       logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       logLevel: props.logLevel ?? 'INFO',
-    });
+    };
+    this.scopes = new Set(Object.keys(props.scopeRoutes));
+    this.function = new AuthorizerFunction(this, 'Function', this.functionSettings);
     if (props.functionLogicalId) (this.function.node.defaultChild as lambda.CfnFunction).overrideLogicalId(props.functionLogicalId);
 
     if (this.table) {
@@ -259,6 +278,25 @@ export class TollboothAuthorizer extends Construct {
       identitySource: [...this.httpIdentitySources],
       resultsCacheTtl: this.resultsCacheTtl,
     });
+  }
+
+  /**
+   * The revocation endpoint (`POST /revocations`, `lambdas/revoke/`): a function sharing this
+   * authorizer's configuration, allowed `dynamodb:PutItem` on the revocation table and nothing
+   * else — the only principal that writes it. Attach it to a route behind {@link httpAuthorizer}
+   * that only `adminScope` grants. Created on first call, then reused.
+   */
+  addRevocationEndpoint(options: RevocationEndpointOptions = {}): RevokeFunction {
+    const adminScope = options.adminScope ?? DEFAULT_ADMIN_SCOPE;
+    if (this.revokeFunction) return this.revokeFunction;
+    const problems: string[] = [];
+    if (!this.table) problems.push('revocation is off, so there is no table to write');
+    if (!this.scopes.has(adminScope)) problems.push(`adminScope "${adminScope}" is not a key of scopeRoutes, so no token could reach the endpoint`);
+    if (!this.table || problems.length > 0) throw new Error(`${this.node.path}: cannot add the revocation endpoint:\n- ${problems.join('\n- ')}`);
+    this.revokeFunction = new RevokeFunction(this, 'RevokeFunction', { ...this.functionSettings, adminScope });
+    this.revokeFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [this.table.tableArn] }));
+    this.table.encryptionKey?.grantEncryptDecrypt(this.revokeFunction);
+    return this.revokeFunction;
   }
 
   /** A REST API `TOKEN` authorizer on the bearer header; created on first call, then reused. */

@@ -1,7 +1,8 @@
 /**
  * The deployable sample: an HTTP API whose routes are protected by scopes through
- * `TollboothAuthorizer`, a backend that echoes what the authorizer decided, the revocation table,
- * and — unless an issuer of your own is given — a Cognito user pool to get tokens from.
+ * `TollboothAuthorizer`, a backend that echoes what the authorizer decided, the revocation table
+ * with its admin endpoint (`POST /revocations`), and — unless an issuer of your own is given — a
+ * Cognito user pool to get tokens from.
  *
  * Routes and scopes come from `sample-config.ts`, shared with `npm start`, so what runs locally
  * is what `cdk deploy` deploys.
@@ -76,7 +77,10 @@ export interface TollboothStackProps extends StackProps {
   readonly cognitoDomainPrefix?: string;
 }
 
-/** Protected sample routes served by this stack: every scoped route except the admin ones. */
+/** The revocation endpoint's route (granted by the admin scope in `sample-config.ts`). */
+const REVOCATION_ROUTE = 'POST /revocations';
+
+/** Protected sample routes served by the echo backend: every scoped route except the admin ones. */
 function protectedRoutes(): string[] {
   return Object.entries(SAMPLE_SCOPE_ROUTES)
     .filter(([scope]) => scope !== ADMIN_SCOPE)
@@ -88,6 +92,8 @@ export class TollboothStack extends Stack {
   readonly authorizer: TollboothAuthorizer;
   readonly api: apigwv2.HttpApi;
   readonly userPool: SampleUserPool | undefined;
+  /** The revocation endpoint's function, when revocation is on and a scope grants its route. */
+  readonly revokeFunction: lambda.IFunction | undefined;
 
   constructor(scope: Construct, id: string, props: TollboothStackProps = {}) {
     super(scope, id, props);
@@ -97,8 +103,9 @@ export class TollboothStack extends Stack {
       const sampleScopes = Object.keys(SAMPLE_SCOPE_ROUTES);
       this.userPool = new SampleUserPool(this, 'SampleUserPool', {
         scopes: sampleScopes,
-        // The admin scope is granted with the revocation route, by its own client.
+        // The admin scope (the revocation endpoint) has a client of its own.
         clientScopes: sampleScopes.filter((name) => name !== ADMIN_SCOPE),
+        adminClientScopes: props.revocation === false ? undefined : [ADMIN_SCOPE],
         domainPrefix: props.cognitoDomainPrefix,
       });
       issuers = [this.userPool.issuer];
@@ -120,7 +127,10 @@ export class TollboothStack extends Stack {
     });
 
     const echo = echoFunction(this);
-    for (const fn of [this.authorizer.function, echo]) {
+    // The revocation endpoint, on the routes of whichever scope grants POST /revocations.
+    const adminEntry = Object.entries(scopeRoutes).find(([, routes]) => routes.includes(REVOCATION_ROUTE));
+    this.revokeFunction = adminEntry && props.revocation !== false ? this.authorizer.addRevocationEndpoint({ adminScope: adminEntry[0] }) : undefined;
+    for (const fn of [this.authorizer.function, echo, ...(this.revokeFunction ? [this.revokeFunction] : [])]) {
       Validations.of(fn).acknowledge({
         id: 'AwsSolutions-L1',
         reason: `Pinned to nodejs${LAMBDA_NODE_MAJOR}.x (LAMBDA_NODE_MAJOR in lib/bundling.ts), the runtime the bundle targets and the tests cover; moving to a newer runtime is a deliberate one-line change there.`,
@@ -145,7 +155,7 @@ export class TollboothStack extends Stack {
         });
       }
     }
-    // POST /revocations (scope tollbooth:admin) is added here with the revoke Lambda (lambdas/revoke/).
+    if (this.revokeFunction) addRoute(this.api, REVOCATION_ROUTE, new HttpLambdaIntegration('Revoke', this.revokeFunction), this.authorizer);
 
     new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the sample HTTP API' });
     new CfnOutput(this, 'RevocationTableName', { value: this.authorizer.table?.tableName ?? 'revocation off', description: 'Revocation table' });
@@ -154,6 +164,9 @@ export class TollboothStack extends Stack {
       new CfnOutput(this, 'TokenEndpoint', { value: this.userPool.tokenEndpoint, description: 'OAuth 2 token endpoint of the sample user pool' });
       new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPool.userPoolId });
       new CfnOutput(this, 'ClientId', { value: this.userPool.client.userPoolClientId, description: 'Client-credentials app client (secret: aws cognito-idp describe-user-pool-client)' });
+      if (this.userPool.adminClient) {
+        new CfnOutput(this, 'AdminClientId', { value: this.userPool.adminClient.userPoolClientId, description: 'Client-credentials app client for POST /revocations' });
+      }
     }
   }
 }

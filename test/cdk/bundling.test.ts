@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { authorizerBundlingOptions } from '../../lib/authorizer-function';
+import { lambdaBundlingOptions } from '../../lib/tollbooth-function';
 import { LAMBDA_ESBUILD_OPTIONS } from '../../lib/bundling';
 
-const bundling = authorizerBundlingOptions();
+const bundling = lambdaBundlingOptions();
 
 /** Where each esbuild option shows up in the NodejsFunction bundling options. */
 const EXPECTED_MAPPING: Record<keyof typeof LAMBDA_ESBUILD_OPTIONS, () => void> = {

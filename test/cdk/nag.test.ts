@@ -68,6 +68,7 @@ describe.each([
     const expected = [
       { path: 'Tollbooth/Authorizer/Function', id: 'AwsSolutions-L1' },
       { path: 'Tollbooth/Echo', id: 'AwsSolutions-L1' },
+      { path: 'Tollbooth/Authorizer/RevokeFunction', id: 'AwsSolutions-L1' },
       { path: 'Tollbooth/Api/GET--health', id: 'AwsSolutions-APIG4' },
       ...(Object.keys(context).length === 0 ? [{ path: 'Tollbooth/SampleUserPool/Pool', id: 'AwsSolutions-COG8' }] : []),
     ];

@@ -175,6 +175,31 @@ describe('TollboothAuthorizer without revocation, or with an imported table', ()
   });
 });
 
+describe('TollboothAuthorizer.addRevocationEndpoint', () => {
+  const adminRoutes = { ...ROUTES, 'tollbooth:admin': ['POST /revocations'] };
+
+  it('creates one revoke function, reused on later calls, that may only put items in the table', () => {
+    const stack = testStack();
+    const authorizer = new TollboothAuthorizer(stack, 'Tollbooth', { issuers: [ISSUER], scopeRoutes: adminRoutes });
+    const revoke = authorizer.addRevocationEndpoint();
+    expect(authorizer.addRevocationEndpoint()).toBe(revoke);
+    const template = templateOf(stack);
+    template.resourceCountIs('AWS::Lambda::Function', 2);
+    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', Environment: { Variables: Match.objectLike({ TOLLBOOTH_ADMIN_SCOPE: 'tollbooth:admin' }) } });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TollboothRevocationsTable'), 'Arn'] } }]) },
+    });
+  });
+
+  it.each([
+    { name: 'revocation is off', props: { revocation: false, scopeRoutes: adminRoutes }, adminScope: undefined, problem: 'revocation is off' },
+    { name: 'no scope route is granted to the admin scope', props: { scopeRoutes: ROUTES }, adminScope: 'admins', problem: 'adminScope "admins" is not a key of scopeRoutes' },
+  ])('refuses when $name', ({ props, adminScope, problem }) => {
+    const authorizer = new TollboothAuthorizer(testStack(), 'Tollbooth', { issuers: [ISSUER], ...props });
+    expect(() => authorizer.addRevocationEndpoint(adminScope === undefined ? {} : { adminScope })).toThrow(problem);
+  });
+});
+
 describe('TollboothAuthorizer validation', () => {
   const build = (props: Partial<TollboothAuthorizerProps>) => () => new TollboothAuthorizer(testStack(), 'Tollbooth', { issuers: [ISSUER], scopeRoutes: ROUTES, ...props });
 

@@ -1,11 +1,12 @@
 /**
  * The deployable sample stack: scoped routes behind the authorizer, /health public, the echo
- * backend, outputs, and what `sam local` needs from the template (logical id, asset metadata,
- * declared environment).
+ * backend, the revocation endpoint (the only writer of the table), outputs, and what `sam local`
+ * needs from the template (logical id, asset metadata, declared environment).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AUTHORIZER_ENVIRONMENT } from '../../lib/authorizer-function';
+import { REVOKE_ENVIRONMENT } from '../../lib/revoke-function';
 import { SAMPLE_PUBLIC_ROUTES, SAMPLE_SCOPE_ROUTES } from '../../lib/sample-config';
 import { AUTHORIZER_FUNCTION_LOGICAL_ID, TollboothStack } from '../../lib/tollbooth-stack';
 import { TrustedIssuer } from '../../lib/trusted-issuer';
@@ -17,7 +18,7 @@ describe('TollboothStack with its own Cognito user pool', () => {
     template = templateOf(new TollboothStack(testApp(), 'Tollbooth'));
   });
 
-  it.each(['GET /orders', 'GET /orders/{id}', 'POST /orders'])('protects %s with the Tollbooth authorizer', (routeKey) => {
+  it.each(['GET /orders', 'GET /orders/{id}', 'POST /orders', 'POST /revocations'])('protects %s with the Tollbooth authorizer', (routeKey) => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: routeKey, AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: Match.stringLikeRegexp('TollboothAuthorizer') } });
   });
 
@@ -27,9 +28,24 @@ describe('TollboothStack with its own Cognito user pool', () => {
     expect(route?.Properties['AuthorizerId']).toBeUndefined();
   });
 
-  it('serves exactly the sample routes (POST /revocations arrives with the revoke Lambda)', () => {
+  it('serves exactly the sample routes and the revocation endpoint', () => {
     const routeKeys = Object.values(resourcesOf(template, 'AWS::ApiGatewayV2::Route')).map((route) => route.Properties['RouteKey']);
-    expect(routeKeys.sort()).toEqual(['GET /health', 'GET /orders', 'GET /orders/{id}', 'POST /orders']);
+    expect(routeKeys.sort()).toEqual(['GET /health', 'GET /orders', 'GET /orders/{id}', 'POST /orders', 'POST /revocations']);
+  });
+
+  it('lets only the revocation function write the table, with exactly PutItem', () => {
+    const functions = resourcesOf(template, 'AWS::Lambda::Function');
+    const [revokeId, revoke] = Object.entries(functions).find(([, fn]) => fn.Properties['Description'] === 'Tollbooth revocation endpoint (POST /revocations)') ?? [];
+    expect(revokeId).toBeDefined();
+    const variables = (revoke?.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
+    expect(Object.keys(variables).sort()).toEqual([...REVOKE_ENVIRONMENT].sort());
+    expect(variables['TOLLBOOTH_ADMIN_SCOPE']).toBe('tollbooth/tollbooth:admin');
+    const writers = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((policy) => JSON.stringify(policy.Properties['PolicyDocument']).includes('dynamodb:PutItem'));
+    expect(writers).toHaveLength(1);
+    const statements = (writers[0]?.Properties['PolicyDocument'] as { Statement: Array<{ Action: unknown; Resource: unknown }> }).Statement.filter((statement) => JSON.stringify(statement.Action).includes('dynamodb'));
+    expect(statements).toEqual([expect.objectContaining({ Action: 'dynamodb:PutItem', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^AuthorizerRevocationsTable/), 'Arn'] } })]);
+    const revokeRole = (revoke?.Properties['Role'] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    expect(JSON.stringify(writers[0]?.Properties['Roles'])).toContain(revokeRole);
   });
 
   it('gives the authorizer function a stable logical id, SAM\'s asset metadata, and every environment variable', () => {
@@ -48,7 +64,7 @@ describe('TollboothStack with its own Cognito user pool', () => {
     expect(rendered).toMatch(/"Ref":"SampleUserPoolSampleClient[0-9A-F]+"/);
   });
 
-  it('creates a resource server with the sample scopes and a client-credentials client', () => {
+  it('creates a resource server with the sample scopes, a client-credentials client, and an admin client', () => {
     template.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
       Identifier: 'tollbooth',
       Scopes: Object.keys(SAMPLE_SCOPE_ROUTES).map((name) => ({ ScopeName: name, ScopeDescription: Match.anyValue() })),
@@ -58,6 +74,9 @@ describe('TollboothStack with its own Cognito user pool', () => {
     expect(scopes).toContain('/orders:read');
     expect(scopes).toContain('/orders:write');
     expect(scopes).not.toContain('tollbooth:admin');
+    const adminScopes = JSON.stringify(Object.values(resourcesOf(template, 'AWS::Cognito::UserPoolClient'))[1]?.Properties['AllowedOAuthScopes']);
+    expect(adminScopes).toContain('/tollbooth:admin');
+    expect(adminScopes).not.toContain('orders');
   });
 
   it('echoes the authorizer context from a backend behind every route', () => {
@@ -66,7 +85,7 @@ describe('TollboothStack with its own Cognito user pool', () => {
 
   it('logs API access and outputs the API URL, table, function and token endpoint', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: '$default', AutoDeploy: true, AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }) });
-    expect(Object.keys(template.toJSON()['Outputs']).sort()).toEqual(['ApiUrl', 'AuthorizerFunctionName', 'ClientId', 'RevocationTableName', 'TokenEndpoint', 'UserPoolId']);
+    expect(Object.keys(template.toJSON()['Outputs']).sort()).toEqual(['AdminClientId', 'ApiUrl', 'AuthorizerFunctionName', 'ClientId', 'RevocationTableName', 'TokenEndpoint', 'UserPoolId']);
   });
 });
 
