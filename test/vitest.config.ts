@@ -2,6 +2,7 @@
  * One vitest configuration, one project per suite, split by what each suite starts:
  * - unit: no network, no servers;
  * - integration: real loopback JWKS servers and dynalite;
+ * - security: the attack catalogue, the fast fuzz budget and fault injection (real loopback servers);
  * Run all with `npm test`, or one with `vitest --config test/vitest.config.ts --project unit`.
  */
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,7 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 10_000 } },
       { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 30_000 } },
+      { extends: true, test: { name: 'security', include: ['test/security/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 30_000 } },
     ],
   },
 });
