@@ -52,6 +52,14 @@ function signedRawPayload(world: SecurityFixture, payloadJson: string | Buffer, 
   return signSegments(segment(header), segment(payloadJson), key);
 }
 
+/** The same bytes spelt differently: the last base64url character with an unused low bit set. */
+function respelt(segmentText: string): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  const spelt = `${segmentText.slice(0, -1)}${alphabet[alphabet.indexOf(segmentText.at(-1) ?? 'A') | 1]}`;
+  if (spelt === segmentText || !Buffer.from(spelt, 'base64url').equals(Buffer.from(segmentText, 'base64url'))) throw new Error(`no twin spelling for ${segmentText.length} characters`);
+  return spelt;
+}
+
 const ATTACKS: readonly AttackCase[] = [
   // Algorithm
   ...NONE_SPELLINGS.map((alg): AttackCase => ({
@@ -91,13 +99,17 @@ const ATTACKS: readonly AttackCase[] = [
   // Signature
   { name: 'signature stripped (empty third segment)', reason: 'malformed', request: (w) => bearer(`${parts(w.mint()).slice(0, 2).join('.')}.`) },
   { name: 'signature stripped (two segments)', reason: 'malformed', request: (w) => bearer(parts(w.mint()).slice(0, 2).join('.')) },
-  { name: 'RS256 signature truncated to half', reason: 'bad_signature', request: (w) => { const [h, p, s] = parts(w.mint()); return bearer(`${h}.${p}.${s.slice(0, s.length / 2)}`); } },
+  { name: 'RS256 signature truncated to half its bytes', reason: 'bad_signature', request: (w) => { const [h, p, s] = parts(w.mint()); return bearer(`${h}.${p}.${Buffer.from(s, 'base64url').subarray(0, 128).toString('base64url')}`); } },
   { name: 'RS256 signature with one bit flipped', reason: 'bad_signature', request: (w) => { const [h, p, s] = parts(w.mint()); const bytes = Buffer.from(s, 'base64url'); bytes[10] = (bytes[10] ?? 0) ^ 1; return bearer(`${h}.${p}.${bytes.toString('base64url')}`); } },
   { name: 'signature by another key under the trusted kid', reason: 'bad_signature', request: (w) => bearer(w.mint({ key: { ...w.attacker.rsa, kid: w.trusted.rsa.kid } })) },
   { name: 'signature of another token (swapped in)', reason: 'bad_signature', request: (w) => { const [h, p] = parts(w.mint()); return bearer(`${h}.${p}.${parts(w.mint({ claims: { sub: 'mallory' } }))[2]}`); } },
   { name: 'ECDSA signature r = s = 0 (psychic signature, CVE-2022-21449)', reason: 'bad_signature', request: (w) => { const [h, p] = parts(w.mint({ key: w.trusted.ec })); return bearer(`${h}.${p}.${Buffer.alloc(64).toString('base64url')}`); } },
   { name: 'ECDSA signature r = s = n (the curve order)', reason: 'bad_signature', request: (w) => { const [h, p] = parts(w.mint({ key: w.trusted.ec })); return bearer(`${h}.${p}.${Buffer.concat([P256_ORDER, P256_ORDER]).toString('base64url')}`); } },
   { name: 'Ed25519 signature of all zeros', reason: 'bad_signature', request: (w) => { const [h, p] = parts(w.mint({ key: w.trusted.ed })); return bearer(`${h}.${p}.${Buffer.alloc(64).toString('base64url')}`); } },
+  // RS256 signatures are 342 characters and ES256/Ed25519 ones 86: all end in unused bits.
+  { name: 'RS256 signature re-spelt with unused bits set (same bytes, different token)', reason: 'malformed', request: (w) => { const [h, p, s] = parts(w.mint()); return bearer(`${h}.${p}.${respelt(s)}`); } },
+  { name: 'ES256 signature re-spelt with unused bits set (same bytes, different token)', reason: 'malformed', request: (w) => { const [h, p, s] = parts(w.mint({ key: w.trusted.ec })); return bearer(`${h}.${p}.${respelt(s)}`); } },
+  { name: 'Ed25519 signature re-spelt with unused bits set (same bytes, different token)', reason: 'malformed', request: (w) => { const [h, p, s] = parts(w.mint({ key: w.trusted.ed })); return bearer(`${h}.${p}.${respelt(s)}`); } },
 
   // Payload and header integrity
   { name: 'payload altered after signing (scope raised to admin)', reason: 'bad_signature', request: (w) => { const [h, p, s] = parts(w.mint()); const claims = JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>; return bearer(`${h}.${base64UrlJson({ ...claims, scope: 'orders:read admin' })}.${s}`); } },
