@@ -31,6 +31,9 @@ interface IssuerVerifier {
   forgetKeys(jwks: Jwks): void;
 }
 
+/** JWS ECDSA signatures are r || s, each the size of the curve order (RFC 7518 §3.4). */
+const ECDSA_SIGNATURE_BYTES: Readonly<Record<string, number>> = { ES256: 64, ES384: 96, ES512: 132 };
+
 export class TokenVerifier {
   private readonly byIssuer = new Map<string, IssuerVerifier>();
   private readonly byJwksUri = new Map<string, IssuerVerifier[]>();
@@ -58,9 +61,16 @@ export class TokenVerifier {
 
   /** Verifies the token; rejects with a {@link DenyError} or one of aws-jwt-verify's errors. */
   async verify(token: string): Promise<VerifiedToken> {
-    const { header, payload } = decomposeUnverifiedJwt(token);
+    const { header, payload, signatureB64 } = decomposeUnverifiedJwt(token);
     if (typeof header.alg !== 'string' || !this.allowedAlgorithms.has(header.alg)) {
       throw new DenyError('bad_algorithm', 'algorithm is not in the allow-list');
+    }
+    // Node throws a plain Error("Malformed signature") for an ECDSA signature of the wrong length
+    // (truncated, DER-encoded), which would surface as verification_failed — an outage reason,
+    // logged at WARN — for what is simply a bad signature any client can send.
+    const ecdsaLength = ECDSA_SIGNATURE_BYTES[header.alg];
+    if (ecdsaLength !== undefined && Buffer.from(signatureB64, 'base64url').length !== ecdsaLength) {
+      throw new DenyError('bad_signature', `an ${header.alg} signature is ${ecdsaLength} bytes (r || s)`);
     }
     if (header['crit'] !== undefined) throw new DenyError('malformed', 'crit header parameters are not supported');
     const verifier = typeof payload.iss === 'string' ? this.byIssuer.get(payload.iss) : undefined;

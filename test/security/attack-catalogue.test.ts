@@ -10,7 +10,7 @@
  * working forgery) in test/integration/jwks.test.ts; revocation windows and DynamoDB outages in
  * test/integration/revocation.test.ts and test/security/faults-dynamodb.test.ts.
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Authorizer } from '../../lambdas/authorizer/handler';
 import type { DenyReason } from '../../lambdas/authorizer/reasons';
@@ -103,6 +103,8 @@ const ATTACKS: readonly AttackCase[] = [
   { name: 'RS256 signature with one bit flipped', reason: 'bad_signature', request: (w) => { const [h, p, s] = parts(w.mint()); const bytes = Buffer.from(s, 'base64url'); bytes[10] = (bytes[10] ?? 0) ^ 1; return bearer(`${h}.${p}.${bytes.toString('base64url')}`); } },
   { name: 'signature by another key under the trusted kid', reason: 'bad_signature', request: (w) => bearer(w.mint({ key: { ...w.attacker.rsa, kid: w.trusted.rsa.kid } })) },
   { name: 'signature of another token (swapped in)', reason: 'bad_signature', request: (w) => { const [h, p] = parts(w.mint()); return bearer(`${h}.${p}.${parts(w.mint({ claims: { sub: 'mallory' } }))[2]}`); } },
+  { name: 'ES256 signature truncated to 40 bytes', reason: 'bad_signature', request: (w) => { const [h, p, s] = parts(w.mint({ key: w.trusted.ec })); return bearer(`${h}.${p}.${Buffer.from(s, 'base64url').subarray(0, 40).toString('base64url')}`); } },
+  { name: 'ES256 signature DER-encoded instead of r || s', reason: 'bad_signature', request: (w) => { const [h, p] = parts(w.mint({ key: w.trusted.ec })); return bearer(`${h}.${p}.${sign('sha256', Buffer.from(`${h}.${p}`), w.trusted.ec.privateKey).toString('base64url')}`); } },
   { name: 'ECDSA signature r = s = 0 (psychic signature, CVE-2022-21449)', reason: 'bad_signature', request: (w) => { const [h, p] = parts(w.mint({ key: w.trusted.ec })); return bearer(`${h}.${p}.${Buffer.alloc(64).toString('base64url')}`); } },
   { name: 'ECDSA signature r = s = n (the curve order)', reason: 'bad_signature', request: (w) => { const [h, p] = parts(w.mint({ key: w.trusted.ec })); return bearer(`${h}.${p}.${Buffer.concat([P256_ORDER, P256_ORDER]).toString('base64url')}`); } },
   { name: 'Ed25519 signature of all zeros', reason: 'bad_signature', request: (w) => { const [h, p] = parts(w.mint({ key: w.trusted.ed })); return bearer(`${h}.${p}.${Buffer.alloc(64).toString('base64url')}`); } },
