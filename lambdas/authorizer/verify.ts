@@ -14,6 +14,7 @@ import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { JwtVerifier } from 'aws-jwt-verify/jwt-verifier';
 import type { AuthorizerConfig, CognitoIssuerConfig, IssuerConfig, OidcIssuerConfig } from './config';
+import { assertRegisteredClaimTypes, readJoseObject } from './jose-json';
 import { DenyError } from './reasons';
 
 /** A token whose signature and standard claims verified, with the issuer that vouched for it. */
@@ -61,6 +62,9 @@ export class TokenVerifier {
 
   /** Verifies the token; rejects with a {@link DenyError} or one of aws-jwt-verify's errors. */
   async verify(token: string): Promise<VerifiedToken> {
+    // A claim of the wrong type is invalid_claim; the library would call it a parse error.
+    const payloadSegment = token.split('.')[1];
+    if (payloadSegment !== undefined) assertRegisteredClaimTypes(readJoseObject(payloadSegment, 'payload'));
     const { header, payload, signatureB64 } = decomposeUnverifiedJwt(token);
     if (typeof header.alg !== 'string' || !this.allowedAlgorithms.has(header.alg)) {
       throw new DenyError('bad_algorithm', 'algorithm is not in the allow-list');
