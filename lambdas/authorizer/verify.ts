@@ -7,6 +7,9 @@
  * (RFC 7515 §4.1.11: unknown critical extensions must be rejected), or an `iss` that is not
  * configured. So a token from an unknown issuer never triggers a JWKS fetch. `jku`, `x5u`, `jwk`
  * and `x5c` headers are never read: keys only ever come from the configured JWKS URI.
+ *
+ * Header and claims set are read strictly before that ({@link readJoseObject}): duplicate member
+ * names and invalid UTF-8 are malformed, claims of the wrong type invalid_claim.
  */
 import { CognitoJwtVerifier } from 'aws-jwt-verify/cognito-verifier';
 import type { Jwks, JwksCache } from 'aws-jwt-verify/jwk';
@@ -62,8 +65,10 @@ export class TokenVerifier {
 
   /** Verifies the token; rejects with a {@link DenyError} or one of aws-jwt-verify's errors. */
   async verify(token: string): Promise<VerifiedToken> {
-    // A claim of the wrong type is invalid_claim; the library would call it a parse error.
-    const payloadSegment = token.split('.')[1];
+    // Strict JSON first (no duplicate members, UTF-8 only); a claim of the wrong type is
+    // invalid_claim, where the library would call it a parse error.
+    const [headerSegment, payloadSegment] = token.split('.');
+    if (headerSegment !== undefined) readJoseObject(headerSegment, 'header');
     if (payloadSegment !== undefined) assertRegisteredClaimTypes(readJoseObject(payloadSegment, 'payload'));
     const { header, payload, signatureB64 } = decomposeUnverifiedJwt(token);
     if (typeof header.alg !== 'string' || !this.allowedAlgorithms.has(header.alg)) {
