@@ -258,6 +258,8 @@ const ATTACKS: readonly AttackCase[] = [
   // Scope and API scoping
   { name: 'valid token calling a route its scopes do not grant', reason: 'insufficient_scope', request: (w) => ({ ...bearer(w.mint()), options: { method: 'DELETE', path: '/orders/1' } }) },
   { name: 'valid token whose scopes are unknown to the configuration', reason: 'insufficient_scope', request: (w) => bearer(w.mint({ claims: { scope: 'superuser root *' } })) },
+  { name: 'event whose ARN names every stage (*): an Allow would cover them all', reason: 'unsupported_event', request: (w) => ({ ...bearer(w.mint()), alter: (event) => void (event[event['routeArn'] ? 'routeArn' : 'methodArn'] = String(event['routeArn'] ?? event['methodArn']).replace('/prod/', '/*/')) }) },
+  { name: 'event whose ARN stage carries an IAM ? wildcard', reason: 'unsupported_event', request: (w) => ({ ...bearer(w.mint()), alter: (event) => void (event[event['routeArn'] ? 'routeArn' : 'methodArn'] = String(event['routeArn'] ?? event['methodArn']).replace('/prod/', '/pro?/')) }) },
   {
     name: 'event whose ARN is not an execute-api ARN',
     reason: 'unsupported_event',
