@@ -56,7 +56,7 @@ export async function startSecurityFixture(): Promise<SecurityFixture> {
   const base = await startFixture();
   const [attackerRsa, attackerEc] = await Promise.all([generateTestKey('RS256', { kid: 'attacker-rsa' }), generateTestKey('ES256', { kid: 'attacker-ec' })]);
   const attackerJwks = await startJwksServer([attackerRsa.publicJwk, attackerEc.publicJwk]);
-  const dynamoDbClient = base.dynalite.client({ requestTimeoutMs: 1000, maxAttempts: 2 });
+  const dynamoDbClient = base.dynalite.client({ requestTimeoutMs: 2000, maxAttempts: 2 });
   const trusted = { rsa: signingKey(base.keys.rsa), ec: signingKey(base.keys.ec), ed: signingKey(base.keys.ed) };
 
   const validClaims = (overrides: Record<string, unknown> = {}): Record<string, unknown> => {
@@ -84,6 +84,9 @@ export async function startSecurityFixture(): Promise<SecurityFixture> {
             { type: 'cognito', userPoolId: POOL_ID, clientId: [POOL_CLIENT_ID], jwksUri: base.jwks.url },
           ],
           routes: SAMPLE_ROUTES,
+          // Generous DynamoDB bounds by default: the suite runs beside others on a busy 2-core
+          // machine, and only faults-dynamodb is about timing out (it sets its own bounds).
+          revocation: { tableName: base.dynalite.tableName, requestTimeoutMs: 2000, maxAttempts: 2 },
           ...(simple ? { httpApiResponseMode: 'simple' } : {}),
           ...overrides,
         }),
@@ -114,7 +117,8 @@ export function segment(text: string | Buffer): string {
 
 export { base64UrlJson };
 
-function signingKey(key: TestKey): SigningKey {
+/** A {@link SigningKey} for a jose-generated test key. */
+export function signingKey(key: TestKey): SigningKey {
   const privateKey = keyObjectOf(key);
   return { kid: key.kid, alg: key.alg, privateKey, publicKey: createPublicKey(privateKey), publicJwk: key.publicJwk };
 }
