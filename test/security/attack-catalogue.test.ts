@@ -257,6 +257,7 @@ const ATTACKS: readonly AttackCase[] = [
 
   // Scope and API scoping
   { name: 'valid token calling a route its scopes do not grant', reason: 'insufficient_scope', request: (w) => ({ ...bearer(w.mint()), options: { method: 'DELETE', path: '/orders/1' } }) },
+  { name: 'valid token calling POST /* (an IAM wildcard in the path) it is not granted, without its Deny covering granted routes', reason: 'insufficient_scope', request: (w) => ({ ...bearer(w.mint({ claims: { scope: 'orders:write' } })), options: { method: 'POST', path: '/*' } }) },
   { name: 'valid token whose scopes are unknown to the configuration', reason: 'insufficient_scope', request: (w) => bearer(w.mint({ claims: { scope: 'superuser root *' } })) },
   { name: 'event whose ARN names every stage (*): an Allow would cover them all', reason: 'unsupported_event', request: (w) => ({ ...bearer(w.mint()), alter: (event) => void (event[event['routeArn'] ? 'routeArn' : 'methodArn'] = String(event['routeArn'] ?? event['methodArn']).replace('/prod/', '/*/')) }) },
   { name: 'event whose ARN stage carries an IAM ? wildcard', reason: 'unsupported_event', request: (w) => ({ ...bearer(w.mint()), alter: (event) => void (event[event['routeArn'] ? 'routeArn' : 'methodArn'] = String(event['routeArn'] ?? event['methodArn']).replace('/prod/', '/pro?/')) }) },
@@ -297,7 +298,7 @@ describe('attack catalogue', () => {
       // Act
       const observation = await observe(authorizer.handler, kind, event);
       // Assert
-      expect(observation, `${kind}: ${JSON.stringify(observation)}`).toMatchObject({ outcome: 'deny', shape: expectedDenyShape(kind, reason) });
+      expect(observation, `${kind}: ${JSON.stringify(observation)}`).toMatchObject({ outcome: 'deny', shape: expectedDenyShape(kind, reason, request.options?.path) });
       expect(logs.decisions, kind).toHaveLength(1);
       expect(logs.lastDecision, kind).toMatchObject({ decision: 'deny', reason });
       const credential = request.authorization?.split(/\s+/).at(-1) ?? '';

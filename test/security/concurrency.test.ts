@@ -12,16 +12,10 @@ import type { AuthorizerHandler } from '../../lambdas/authorizer/handler';
 import type { DenyReason } from '../../lambdas/authorizer/reasons';
 import { executeApiArn } from '../helpers/events';
 import { LogCapture } from '../helpers/log-capture';
-import { buildEvent, EVENT_KINDS, expectedDenyShape, observe, type EventKindName } from './harness';
+import { buildEvent, EVENT_KINDS, expectedDenyShape, observe, SAMPLE_SCOPE_RESOURCES, scopesGrant, type EventKindName } from './harness';
 import { REPORT_MODE, saveSection, staleness, type SectionResult } from './report';
 import { startSecurityFixture, type SecurityFixture } from './security-fixture';
 
-/** The routes each scope grants in SAMPLE_ROUTES, as `METHOD/path` resources (written out independently). */
-const SCOPE_RESOURCES: Record<string, readonly string[]> = {
-  'orders:read': ['GET/orders', 'GET/orders/*'],
-  'orders:write': ['POST/orders', 'PUT/orders/*', 'DELETE/orders/*'],
-  admin: ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'].map((method) => `${method}/admin/*`),
-};
 const SCOPE_SETS = ['orders:read', 'orders:write', 'admin', 'orders:read orders:write', 'orders:read admin', ''] as const;
 const ROUTES = [
   { method: 'GET', path: '/orders', resource: 'GET/orders' },
@@ -84,13 +78,7 @@ function makeRequest(i: number, now: number, previous: Request | undefined): Req
 function expectation(scope: string, sub: string, tampered: boolean, route: (typeof ROUTES)[number]): Request['expected'] {
   if (tampered) return 'bad_signature';
   if (REVOKED_SUBJECTS.includes(sub)) return 'revoked';
-  const granted = scope.split(' ').some((name) => (SCOPE_RESOURCES[name] ?? []).some((resource) => globMatch(resource, route.resource)));
-  return granted ? 'allow' : 'insufficient_scope';
-}
-
-/** IAM `*` over `METHOD/path` strings, for the expectation only. */
-function globMatch(glob: string, text: string): boolean {
-  return new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(text);
+  return scopesGrant(scope.split(' '), route.resource) ? 'allow' : 'insufficient_scope';
 }
 
 describe('concurrency on one warm instance', () => {
@@ -155,7 +143,7 @@ function allowedResources(response: unknown): string[] {
 }
 
 function expectedResources(scope: string): string[] {
-  return [...new Set(scope.split(' ').filter(Boolean).flatMap((name) => SCOPE_RESOURCES[name] ?? []))].sort();
+  return [...new Set(scope.split(' ').filter(Boolean).flatMap((name) => SAMPLE_SCOPE_RESOURCES[name] ?? []))].sort();
 }
 
 function section(): SectionResult {

@@ -19,9 +19,11 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthorizerHandler } from '../../lambdas/authorizer/handler';
 import { DENY_REASONS, type DenyReason } from '../../lambdas/authorizer/reasons';
+import type { PolicyDocument } from 'aws-lambda';
+import { executeApiArn } from '../helpers/events';
 import { LogCapture } from '../helpers/log-capture';
 import { authorizationArb, buildClaims, claimChoiceArb, joseObjectArb, kindArb, mutate, mutationArb, shouldAllow } from './fuzz-arbitraries';
-import { buildEvent, expectedDenyShape, isExactlyUnauthorized, observe, type EventKindName, type Observation } from './harness';
+import { buildEvent, expectedDenyShape, isExactlyUnauthorized, observe, policyAllows, scopesGrant, type EventKindName, type Observation } from './harness';
 import { REPORT_MODE, saveSection, staleness, type SectionResult } from './report';
 import { base64UrlJson, signSegments, startSecurityFixture, type SecurityFixture, type SigningKey } from './security-fixture';
 
@@ -151,6 +153,31 @@ describe('fuzz', () => {
         tally(reasons, expectWellFormedDeny(kind, observation, logs));
       }
       expectNotLogged(logs, token.split('.')[2] ?? '');
+    }), reasons);
+  });
+
+  it('answers with a policy that grants exactly the token\'s routes, whatever path was invoked', async () => {
+    const reasons = new Map<string, number>();
+    // API Gateway caches the policy per token and evaluates it for the token's later requests, so
+    // it must allow every granted route and nothing else — also when the invoked path itself
+    // carries characters IAM reads as wildcards.
+    const scopeSets = ['orders:read', 'orders:write', 'admin', 'orders:read admin', 'nonsense'];
+    const tokens = new Map(scopeSets.map((scope) => [scope, world.mint({ claims: { scope } })]));
+    const methodArb = fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS');
+    const pathArb = fc.array(fc.constantFrom('orders', 'admin', '1', 'users', '*', '?', 'a*', '*b', '%2A', 'x?y', '', 'ü'), { minLength: 1, maxLength: 4 }).map((segments) => `/${segments.join('/')}`);
+    const probes = ['GET/orders', 'GET/orders/1', 'GET/orders/1/items', 'POST/orders', 'PUT/orders/2', 'DELETE/orders/3', 'PATCH/admin/x', 'GET/admin/y/z', 'GET/', 'POST/other', 'GET/ordersX'];
+    const policyKindArb = fc.constantFrom<EventKindName>('rest-token', 'rest-request', 'http-v1', 'http-v2-iam');
+    await runProperty('policies probed as IAM evaluates them: every granted route allowed, nothing else, for invoked paths with wildcard characters too', 500, fc.asyncProperty(policyKindArb, fc.constantFrom(...scopeSets), methodArb, pathArb, async (kind, scope, method, path) => {
+      const event = buildEvent(kind, { authorization: `Bearer ${tokens.get(scope)}`, method, path });
+      const { logs } = handlers.iam;
+      logs.clear();
+      const response = (await handlers.iam.handler(event)) as { policyDocument: PolicyDocument };
+      const stageArn = executeApiArn('GET', '/').replace(/\/GET\/$/, '');
+      for (const probe of [...probes, `${method}${path}`]) {
+        const expected = scopesGrant(scope.split(' '), probe);
+        expect(policyAllows(response.policyDocument, `${stageArn}/${probe}`), `${probe} with [${scope}] after ${method} ${path}: ${JSON.stringify(response.policyDocument)}`).toBe(expected);
+      }
+      tally(reasons, String(logs.lastDecision?.['reason']));
     }), reasons);
   });
 
