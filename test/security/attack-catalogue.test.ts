@@ -96,6 +96,13 @@ const ATTACKS: readonly AttackCase[] = [
   { name: 'ES256 header naming the trusted RSA key, signed by the EC key', reason: 'bad_algorithm', request: (w) => bearer(w.mint({ key: w.trusted.ec, header: { kid: w.trusted.rsa.kid } })) },
   { name: 'EdDSA header naming the trusted EC key, signed by the Ed25519 key', reason: 'bad_algorithm', request: (w) => bearer(w.mint({ key: w.trusted.ed, header: { kid: w.trusted.ec.kid } })) },
 
+  // Keys published without "alg": the header's alg must still fit the key's type and curve.
+  { name: 'ES256 signature labelled RS256, under an EC key published without alg (allow-list bypass)', reason: 'bad_algorithm', request: (w) => bearer(w.mint({ key: w.trustedWithoutAlg.ec, header: { alg: 'RS256' } })) },
+  { name: 'RS256 signature labelled EdDSA, under an RSA key published without alg (allow-list bypass)', reason: 'bad_algorithm', request: (w) => bearer(w.mint({ key: w.trustedWithoutAlg.rsa, header: { alg: 'EdDSA' } })) },
+  { name: 'RS256 header naming an Ed25519 key published without alg (no private key needed)', reason: 'bad_algorithm', request: (w) => bearer(w.mint({ key: w.attacker.rsa, header: { kid: w.trustedWithoutAlg.ed.kid } })) },
+  { name: 'RS256 header naming an EC key published without alg, RSA-sized signature', reason: 'bad_algorithm', request: (w) => bearer(w.mint({ key: w.attacker.rsa, header: { kid: w.trustedWithoutAlg.ec.kid } })) },
+  { name: 'ES256 header naming an Ed25519 key published without alg', reason: 'bad_algorithm', request: (w) => bearer(w.mint({ key: w.attacker.ec, header: { kid: w.trustedWithoutAlg.ed.kid } })) },
+
   // Signature
   { name: 'signature stripped (empty third segment)', reason: 'malformed', request: (w) => bearer(`${parts(w.mint()).slice(0, 2).join('.')}.`) },
   { name: 'signature stripped (two segments)', reason: 'malformed', request: (w) => bearer(parts(w.mint()).slice(0, 2).join('.')) },
@@ -222,6 +229,19 @@ const ATTACKS: readonly AttackCase[] = [
       authorization: `Bearer ${w.mint()}`,
       alter: (event) => {
         (event['multiValueHeaders'] as Record<string, string[]>)['Authorization'] = [`Bearer ${w.mint()}`, `Bearer ${w.mint({ claims: { sub: 'mallory' } })}`];
+      },
+    }),
+  },
+  {
+    name: 'Authorization and authorization both present with different tokens',
+    reason: 'invalid_authorization_header',
+    kinds: ['rest-request', 'http-v1'],
+    request: (w) => ({
+      authorization: `Bearer ${w.mint()}`,
+      alter: (event) => {
+        const other = `Bearer ${w.mint({ claims: { sub: 'mallory', scope: 'admin' } })}`;
+        (event['headers'] as Record<string, string>)['authorization'] = other;
+        (event['multiValueHeaders'] as Record<string, string[]>)['authorization'] = [other];
       },
     }),
   },

@@ -37,6 +37,8 @@ export interface SecurityFixture {
   readonly issuer: string;
   /** Keys the issuer's JWKS publishes. */
   readonly trusted: { readonly rsa: SigningKey; readonly ec: SigningKey; readonly ed: SigningKey };
+  /** The same key pairs, published a second time without "alg" (kids `noalg-rsa`, …). */
+  readonly trustedWithoutAlg: { readonly rsa: SigningKey; readonly ec: SigningKey; readonly ed: SigningKey };
   /** Keys only the attacker holds (never in the trusted JWKS). */
   readonly attacker: { readonly rsa: SigningKey; readonly ec: SigningKey };
   /** A JWKS server the attacker controls, publishing the attacker's keys; must see no hits. */
@@ -58,6 +60,10 @@ export async function startSecurityFixture(): Promise<SecurityFixture> {
   const attackerJwks = await startJwksServer([attackerRsa.publicJwk, attackerEc.publicJwk]);
   const dynamoDbClient = base.dynalite.client({ requestTimeoutMs: 2000, maxAttempts: 2 });
   const trusted = { rsa: signingKey(base.keys.rsa), ec: signingKey(base.keys.ec), ed: signingKey(base.keys.ed) };
+  // Some issuers (Entra ID among them) publish keys without "alg"; the issuer here publishes each
+  // key a second time that way, under its own kid, so attacks on that case can be tried too.
+  const withoutAlg = { rsa: withoutAlgorithm(trusted.rsa), ec: withoutAlgorithm(trusted.ec), ed: withoutAlgorithm(trusted.ed) };
+  base.jwks.keys = [...base.jwks.keys, ...Object.values(withoutAlg).map((key) => key.publicJwk)];
 
   const validClaims = (overrides: Record<string, unknown> = {}): Record<string, unknown> => {
     const now = Math.floor(Date.now() / 1000);
@@ -68,6 +74,7 @@ export async function startSecurityFixture(): Promise<SecurityFixture> {
     base,
     issuer: base.issuer,
     trusted,
+    trustedWithoutAlg: withoutAlg,
     attacker: { rsa: signingKey(attackerRsa), ec: signingKey(attackerEc) },
     attackerJwks,
     writer: new RevocationWriter(dynamoDbClient, base.dynalite.tableName),
@@ -121,6 +128,12 @@ export { base64UrlJson };
 export function signingKey(key: TestKey): SigningKey {
   const privateKey = keyObjectOf(key);
   return { kid: key.kid, alg: key.alg, privateKey, publicKey: createPublicKey(privateKey), publicJwk: key.publicJwk };
+}
+
+function withoutAlgorithm(key: SigningKey): SigningKey {
+  const kid = `noalg-${key.publicJwk.kty === 'RSA' ? 'rsa' : key.publicJwk.kty === 'EC' ? 'ec' : 'ed'}`;
+  const { alg: _alg, ...publicJwk } = key.publicJwk;
+  return { ...key, kid, publicJwk: { ...publicJwk, kid } };
 }
 
 function withoutUndefined(record: Record<string, unknown>): Record<string, unknown> {
