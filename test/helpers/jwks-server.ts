@@ -18,6 +18,12 @@ export interface JwksServer {
   /** Delay before answering, in ms. */
   delayMs: number;
   hits: number;
+  /**
+   * Closes every open connection from the server's side, as servers do with idle keep-alive
+   * connections. A client whose event loop has not run since (a Lambda frozen between
+   * invocations) still holds them as reusable.
+   */
+  dropConnections(): void;
   /** Stops listening (clients get ECONNREFUSED); the port is kept for {@link restart}. */
   stop(): Promise<void>;
   /** Listens again on the same port after {@link stop}. */
@@ -92,6 +98,7 @@ export async function startJwksServer(keys: JWK[] = [], path = '/.well-known/jwk
     set hits(value: number) {
       state.hits = value;
     },
+    dropConnections: () => server.closeAllConnections(),
     stop,
     restart: () => (server.listening ? Promise.resolve() : new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))),
     close: stop,

@@ -162,6 +162,30 @@ describe('JWKS faults with keys cached', () => {
   });
 });
 
+describe('stale connections', () => {
+  it('fetches over a fresh connection when the pooled one was closed by the server while the process was frozen', async () => {
+    // Prepare: one fetch leaves a keep-alive connection behind; a key is rotated in.
+    await resetJwksServer();
+    const clock = new TestClock();
+    const { authorizer } = await warmAuthorizer(clock);
+    await new Promise((resolve) => setImmediate(resolve));
+    const rotated = signingKey(await generateTestKey('ES256', { kid: 'rotated-in-while-frozen' }));
+    world.base.jwks.keys = [...world.base.jwks.keys, rotated.publicJwk];
+    clock.advanceSeconds(REFETCH_INTERVAL_S + 1);
+    const event = buildEvent('http-v2-iam', { authorization: `Bearer ${world.mint({ key: rotated })}` });
+
+    // Act: the server closes the idle connection, and the next request arrives before this
+    // process's event loop has run — as on the first invocation after a Lambda thaws.
+    world.base.jwks.dropConnections();
+    const observation = await observe(authorizer.handler, 'http-v2-iam', event);
+
+    // Assert: the refetch did not reuse the dead socket.
+    expect(observation.outcome).toBe('allow');
+    expect(world.base.jwks.hits).toBe(2);
+    rotationResults.push('stale connection');
+  });
+});
+
 describe('key rotation under concurrent load', () => {
   it('trusts a key rotated in mid-run after exactly one refetch, keeps the old key, and denies unknown kids', async () => {
     // Prepare
@@ -227,6 +251,7 @@ function section(): SectionResult {
     ];
   });
   const rotationRows = [
+    ['pooled keep-alive connection closed by the server while the process was frozen, then a key rotation', 'the refetch uses a fresh connection and trusts the new key', '—', rotationResults.includes('stale connection') ? 'passed: allowed after one fetch' : 'FAILED'],
     ['endpoint down, then back with a new key', 'new key trusted after one fetch, no restart', '—', rotationResults.includes('outage recovery') ? 'passed: 3 fetches (warm-up, failed attempt, recovery)' : 'FAILED'],
     ['key rotated in mid-run under concurrent load', 'old and new key work, unknown kids denied, one refetch per interval', '`unknown_key`', rotationResults.includes('rotation in') ? 'passed: 3 fetches for 180 requests' : 'FAILED'],
     ['key rotated out', 'retired key denied after the refetch that sees it gone', '`unknown_key`', rotationResults.includes('rotation out') ? 'passed: 2 fetches' : 'FAILED'],
