@@ -32,13 +32,15 @@ interface Fault {
   readonly name: string;
   readonly mode: DynamoDbFault;
   readonly setup?: (proxy: DynamoDbProxy) => void;
+  /** Each lookup must have made every attempt: the per-attempt timeout really ends an attempt. */
+  readonly everyAttemptMade?: boolean;
 }
 
 const FAULTS: readonly Fault[] = [
   { name: 'server stopped (connection refused)', mode: 'refuse' },
   { name: 'connection reset without an answer', mode: 'reset' },
-  { name: 'request accepted, never answered', mode: 'stall' },
-  { name: 'answers after 2 s, beyond the 400 ms client timeout', mode: 'delay', setup: (proxy) => void (proxy.delayMs = 2000) },
+  { name: 'request accepted, never answered', mode: 'stall', everyAttemptMade: true },
+  { name: 'answers after 2 s, beyond the 400 ms client timeout', mode: 'delay', setup: (proxy) => void (proxy.delayMs = 2000), everyAttemptMade: true },
   { name: 'throttled: HTTP 400 ProvisionedThroughputExceededException', mode: 'throttle', setup: (proxy) => void (proxy.throttleType = 'ProvisionedThroughputExceededException') },
   { name: 'throttled: HTTP 400 ThrottlingException (on-demand table)', mode: 'throttle', setup: (proxy) => void (proxy.throttleType = 'ThrottlingException') },
   { name: 'BatchGetItem answers with every key in UnprocessedKeys', mode: 'unprocessed' },
@@ -50,6 +52,8 @@ let proxy: DynamoDbProxy;
 let client: DynamoDBClient;
 let handler: AuthorizerHandler;
 const logs = new LogCapture();
+/** The SDK error behind each revocation_unavailable: its class and how many attempts were made. */
+const causes: Array<{ name: string; attempts: number | undefined }> = [];
 const results = new Map<string, { denied: number; recovered: boolean; worstMs: number; requests: number }>();
 
 beforeAll(async () => {
@@ -65,7 +69,7 @@ beforeAll(async () => {
       // No "not revoked" caching: every request must reach DynamoDB, so every request meets the fault.
       revocation: { tableName: world.base.dynalite.tableName, notRevokedCacheSeconds: 0, requestTimeoutMs: REQUEST_TIMEOUT_MS, maxAttempts: MAX_ATTEMPTS },
     },
-    deps: { dynamoDbClient: client, logger: logs },
+    deps: { dynamoDbClient: client, logger: logs, onDecision: (decision) => void (decision.effect === 'deny' && causes.push(causeOf(decision.error))) },
   }).handler;
 });
 
@@ -80,7 +84,7 @@ beforeEach(async () => {
 });
 
 describe('DynamoDB faults', () => {
-  it.each(FAULTS)('denies with revocation_unavailable within the bound when DynamoDB $name, then recovers by itself', async ({ name, mode, setup }) => {
+  it.each(FAULTS)('denies with revocation_unavailable within the bound when DynamoDB $name, then recovers by itself', async ({ name, mode, setup, everyAttemptMade }) => {
     // Prepare: one token per kind, so each invocation makes its own lookup.
     const tokens = KINDS.map((kind) => world.mint({ claims: { sub: `fault-${kind}` } }));
     setup?.(proxy);
@@ -104,6 +108,11 @@ describe('DynamoDB faults', () => {
     expect(logs.decisions.slice(-KINDS.length).map((line) => line['reason'])).toEqual(KINDS.map(() => 'revocation_unavailable'));
     // No retry storm: at most maxAttempts requests per lookup.
     expect(proxy.requests).toBeLessThanOrEqual(KINDS.length * MAX_ATTEMPTS);
+    if (everyAttemptMade) {
+      // Each lookup ended because its attempts ran out — each timed out, so the next could start
+      // — not because the overall deadline aborted a single stalled attempt.
+      expect(causes.slice(-KINDS.length)).toEqual(KINDS.map(() => ({ name: 'TimeoutError', attempts: MAX_ATTEMPTS })));
+    }
     const requests = proxy.requests;
 
     // Recovery: DynamoDB answers again, and the same tokens get in without any restart.
@@ -122,13 +131,19 @@ describe('DynamoDB faults', () => {
   });
 });
 
+function causeOf(error: unknown): { name: string; attempts: number | undefined } {
+  const cause = (error as { cause?: { name?: string; $metadata?: { attempts?: number } } } | undefined)?.cause;
+  return { name: cause?.name ?? 'none', attempts: cause?.$metadata?.attempts };
+}
+
 function section(): SectionResult {
   return {
     id: 'faults-dynamodb',
     columns: ['DynamoDB fault', 'Event kinds', 'Expected', 'Result'],
     rows: FAULTS.map(({ name }) => {
       const result = results.get(name);
-      return [name, 'RT H2', '`revocation_unavailable`, then allowed once DynamoDB is back', result ? `denied ${result.denied}/${KINDS.length}; recovered` : 'FAILED'];
+      const expected = `\`revocation_unavailable\`${FAULTS.find((fault) => fault.name === name)?.everyAttemptMade ? ` after ${MAX_ATTEMPTS} timed-out attempts` : ''}, then allowed once DynamoDB is back`;
+      return [name, 'RT H2', expected, result ? `denied ${result.denied}/${KINDS.length}; recovered` : 'FAILED'];
     }),
     measured: [
       `client: ${REQUEST_TIMEOUT_MS} ms per attempt, ${MAX_ATTEMPTS} attempts; promised bound ${BOUND_MS} ms`,
