@@ -41,6 +41,7 @@ interface PropertyRecord {
   readonly property: string;
   readonly runs: number;
   readonly interrupted: boolean;
+  readonly failed: boolean;
   readonly seed: number;
   readonly ms: number;
   readonly reasons: Map<string, number>;
@@ -67,7 +68,7 @@ async function runProperty<Ts extends [unknown, ...unknown[]]>(name: string, bas
     numRuns: LONG ? baseRuns * LONG_FACTOR : baseRuns,
     ...(LONG ? { plugins: [fc.interruptAfterTimeLimit(LONG_TIME_LIMIT_MS)] } : {}),
   });
-  records.push({ property: name, runs: details.numRuns, interrupted: details.interrupted, seed: details.seed, ms: performance.now() - started, reasons });
+  records.push({ property: name, runs: details.numRuns, interrupted: details.interrupted, failed: details.failed, seed: details.seed, ms: performance.now() - started, reasons });
   if (details.failed) throw new Error(fc.defaultReportMessage(details));
 }
 
@@ -277,7 +278,7 @@ function fuzzSection(): SectionResult {
   return {
     id: 'fuzz',
     columns: ['Property', 'Event kinds', 'Runs', 'Result'],
-    rows: records.map((record) => [record.property, record.property.startsWith('arbitrary') || record.property.startsWith('hostile') ? 'any' : 'all', String(record.runs), record.interrupted ? 'passed (stopped at time limit)' : 'passed']),
+    rows: records.map((record) => [record.property, record.property.startsWith('arbitrary') || record.property.startsWith('hostile') ? 'any' : 'all', String(record.runs), record.failed ? 'FAILED' : record.interrupted ? 'passed (stopped at time limit)' : 'passed']),
     measured: [
       `${records.length} properties, ${total} runs in ${(records.reduce((sum, record) => sum + record.ms, 0) / 1000).toFixed(1)} s${LONG ? ` (long run: ${LONG_FACTOR}× budget, ${LONG_TIME_LIMIT_MS / 60_000} min limit per property)` : ''}`,
       ...records.map((record) => `${record.property.split(' (')[0]?.split(':')[0]} — seed ${record.seed}; outcomes: ${[...record.reasons].sort((a, b) => b[1] - a[1]).map(([reason, count]) => `${reason} ${count}`).join(', ')}`),

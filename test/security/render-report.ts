@@ -31,7 +31,11 @@ for (const id of sections) {
   const measured = [...section.measured];
   if (id === 'fuzz') {
     const long = readSection('fuzz-long');
-    if (long) measured.push(`last long run (\`npm run fuzz:long\`, ${long.savedAt.slice(0, 10)}): ${long.measured.join('; ')}`);
+    if (long) {
+      const failedProperties = long.rows.filter((row) => row.includes('FAILED')).map((row) => row[0]);
+      const verdict = failedProperties.length > 0 ? `FAILED: ${failedProperties.join('; ')}` : 'every property passed';
+      measured.push(`last long run (\`npm run fuzz:long\`, ${long.savedAt.slice(0, 10)}): ${verdict}; ${long.measured.join('; ')}`);
+    }
   }
   document = replaceSection(document, { ...section, measured: [...measured, `saved ${section.savedAt}`] });
 }
