@@ -15,6 +15,7 @@
  */
 import { DenyError } from './reasons';
 
+/** A decoded JOSE header or JWT claims set. */
 export type JoseObject = Record<string, unknown>;
 
 /** Decodes one base64url segment as a JSON object; a deny with reason `malformed` otherwise. */
