@@ -5,6 +5,7 @@
  * - cdk: the constructs, stack and app synthesized (bundling off except in bundle.test.ts), cdk-nag,
  *   the event files and `npm run invoke`;
  * - e2e: the local stack (`npm start`'s) over real HTTP, and the command-line tools as processes;
+ * - security: the attack catalogue, the fast fuzz budget and fault injection (real loopback servers);
  * Run all with `npm test`, or one with `vitest --config test/vitest.config.ts --project unit`.
  */
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,7 @@ export default defineConfig({
       // Synthesis is CPU-bound (about a second per app here); files share templates in beforeAll.
       { extends: true, test: { name: 'cdk', include: ['test/cdk/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000 } },
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 30_000 } },
+      { extends: true, test: { name: 'security', include: ['test/security/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 30_000 } },
     ],
   },
 });

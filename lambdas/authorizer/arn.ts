@@ -20,6 +20,11 @@ export interface ExecuteApiArn {
   readonly path: string;
 }
 
+// API Gateway stage names: letters, digits, `-` and `_` (up to 128), or HTTP APIs' `$default`.
+// Every Allow statement is built under the stage ARN, so a stage carrying an IAM wildcard
+// (`*`, `?`) would widen the policy to every stage of the API; such an ARN is refused.
+const STAGE_NAME = /^(?:[A-Za-z0-9_-]{1,128}|\$default)$/;
+
 const ARN_PREFIX = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-eusc):execute-api:([a-z0-9-]+):(\d{12}):/;
 
 /** Parses an execute-api ARN, or returns `undefined` when it is not one. */
@@ -28,7 +33,7 @@ export function parseExecuteApiArn(arn: unknown): ExecuteApiArn | undefined {
   const prefix = ARN_PREFIX.exec(arn);
   if (!prefix) return undefined;
   const [apiId, stage, method, ...pathSegments] = arn.slice(prefix[0].length).split('/');
-  if (!apiId || !stage || !method || !/^[A-Za-z0-9]+$/.test(apiId)) return undefined;
+  if (!apiId || !stage || !method || !/^[A-Za-z0-9]+$/.test(apiId) || !STAGE_NAME.test(stage)) return undefined;
   const path = `/${pathSegments.join('/')}`;
   return {
     stageArn: `${prefix[0]}${apiId}/${stage}`,

@@ -11,7 +11,8 @@
  *   within `maxAgeSeconds` even if the endpoint is down (fail closed);
  * - one fetch per URI at a time, and at most one attempt per `minRefetchIntervalSeconds` per URI,
  *   successful or not, however many unknown `kid`s arrive: no refetch storms;
- * - the key policy ({@link applyKeyPolicy}) on every fetched set.
+ * - the key policy ({@link applyKeyPolicy}) on every fetched set, and a key is only handed out
+ *   for a token whose `alg` fits its type and curve ({@link algorithmFitsKey}).
  */
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { findJwkInJwks, type Jwks, type JwksCache, type JwkWithKid } from 'aws-jwt-verify/jwk';
@@ -19,7 +20,8 @@ import type { DecomposedJwt } from 'aws-jwt-verify/jwt';
 import { JwksNotAvailableInCacheError, JwksValidationError, JwtWithoutValidKidError, KidNotFoundInJwksError } from 'aws-jwt-verify/error';
 import { safeJsonParse } from 'aws-jwt-verify/safe-json-parse';
 import { describeError } from '../shared/error-class';
-import { applyKeyPolicy, type KeyPolicyOptions, type RejectedKey, type UncheckedJwks } from './key-policy';
+import { algorithmFitsKey, applyKeyPolicy, type KeyPolicyOptions, type RejectedKey, type UncheckedJwks } from './key-policy';
+import { DenyError } from './reasons';
 
 /** What happened on one JWKS fetch, for logs and metrics. Never contains key material. */
 export type JwksFetchEvent =
@@ -76,7 +78,7 @@ export class TollboothJwksCache implements JwksCache {
     if (!cached) throw new JwksNotAvailableInCacheError(`JWKS for ${jwksUri} is not cached or older than its maximum age`);
     const jwk = findJwkInJwks(cached.jwks, kid);
     if (!jwk) throw new KidNotFoundInJwksError(`no trusted key with this kid in the JWKS of ${jwksUri}`);
-    return jwk;
+    return fitting(jwk, decomposedJwt);
   }
 
   /** The key for this token, refreshing the set when it is ageing or lacks the `kid`, within the rate limit. */
@@ -88,7 +90,7 @@ export class TollboothJwksCache implements JwksCache {
       cached = await this.refresh(jwksUri).catch(() => this.usable(jwksUri));
     }
     const known = cached && findJwkInJwks(cached.jwks, kid);
-    if (known) return known;
+    if (known) return fitting(known, decomposedJwt);
     if (!this.mayFetch(jwksUri)) {
       if (!cached) throw new JwksNotAvailableInCacheError(`JWKS for ${jwksUri} is unavailable; next fetch allowed after the refetch interval`);
       throw new KidNotFoundInJwksError(`no trusted key with this kid in the JWKS of ${jwksUri} (refetch rate-limited)`);
@@ -96,7 +98,7 @@ export class TollboothJwksCache implements JwksCache {
     const fresh = await this.refresh(jwksUri);
     const jwk = findJwkInJwks(fresh.jwks, kid);
     if (!jwk) throw new KidNotFoundInJwksError(`no trusted key with this kid in the JWKS of ${jwksUri}`);
-    return jwk;
+    return fitting(jwk, decomposedJwt);
   }
 
   /** Fetches every URI once (cold-start hydration); resolves to how many succeeded. */
@@ -148,6 +150,12 @@ export class TollboothJwksCache implements JwksCache {
       throw error;
     }
   }
+}
+
+/** The key, if the token's `alg` fits its type and curve; a `bad_algorithm` deny otherwise. */
+function fitting(jwk: JwkWithKid, decomposedJwt: DecomposedJwt): JwkWithKid {
+  if (!algorithmFitsKey(decomposedJwt.header.alg, jwk)) throw new DenyError('bad_algorithm', "the token's alg does not fit the key's type or curve");
+  return jwk;
 }
 
 function requireKid(decomposedJwt: DecomposedJwt): string {

@@ -5,8 +5,8 @@
  * response size. This one adds what an authorizer in front of every request needs: one bounded
  * deadline from connect to last byte, a size cap (a hostile or broken endpoint cannot make us
  * buffer megabytes), no hidden retry (the JWKS cache rate-limits fetches instead), no pooled
- * connections, and plain
- * `http://` only to loopback addresses, only when configuration allows it.
+ * keep-alive socket that may have died since the last fetch, and plain `http://` only to loopback
+ * addresses, only when configuration allows it.
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -54,11 +54,13 @@ export class JwksFetcher implements Fetcher {
       const deadline = setTimeout(() => finish(new FetchError(uri, `no complete response within ${timeoutMs} ms`)), timeoutMs);
       deadline.unref();
 
-      // A fresh connection per fetch (`agent: false`): fetches are minutes apart, and a pooled
-      // keep-alive socket that the server closed meanwhile (or that froze with the Lambda
-      // environment) would fail the fetch with "socket hang up" — and we deliberately don't retry.
-      const options = { method: 'GET', agent: false, headers: { accept: 'application/json, application/jwk-set+json' } } as const;
-      const req = request(url, options, (response: IncomingMessage) => {
+      // A fresh connection for every fetch (agent: false). Fetches are rare — at most one per
+      // refetch interval, usually one per half maximum age — so a pooled keep-alive socket has
+      // nearly always been closed by the server in between; and when the event loop did not run
+      // meanwhile (a Lambda frozen between invocations, a busy process), the agent has not yet
+      // seen that close and reuses the dead socket: the fetch fails with ECONNRESET and, with no
+      // hidden retry, keys stay unavailable for a whole refetch interval.
+      const req = request(url, { method: 'GET', agent: false, headers: { accept: 'application/json, application/jwk-set+json' } }, (response: IncomingMessage) => {
         if (response.statusCode !== 200) {
           response.resume();
           finish(new NonRetryableFetchError(uri, `status code ${response.statusCode}, expected 200`));

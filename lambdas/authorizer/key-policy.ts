@@ -7,6 +7,10 @@
  * a `TypeError` mid-verification. This policy runs once per fetched JWKS, drops every key that
  * fails it (the rest of the set stays usable), and reports why, so a bad key is a logged event at
  * fetch time instead of a forged token at request time.
+ *
+ * It also says which algorithms a key can verify ({@link algorithmFitsKey}): aws-jwt-verify only
+ * compares the token's `alg` with the key's when the JWK names one, and many issuers publish keys
+ * without `alg`.
  */
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { isJwk, type Jwk, type Jwks } from 'aws-jwt-verify/jwk';
@@ -103,4 +107,23 @@ function unsignedBitLength(bytes: Buffer): number {
   const first = significant[0];
   if (first === undefined) return 0;
   return (significant.length - 1) * 8 + (32 - Math.clz32(first));
+}
+
+/** The curve each ECDSA algorithm is defined on (RFC 7518 §3.4). */
+const ECDSA_CURVES: Readonly<Record<string, string>> = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' };
+
+/**
+ * True when a token signed with `alg` can have been signed by this key's type and curve. Without
+ * this, a key published without `alg` lets the header lie: Node verifies with whatever the key
+ * is, so an ES256 signature labelled RS256 verified (past an RS256-only allow-list), and an RS256
+ * header naming an Ed25519 or EC key made Node throw — a `verification_failed` warning any
+ * client could raise knowing only a public kid.
+ */
+export function algorithmFitsKey(alg: unknown, jwk: Jwk): boolean {
+  if (typeof alg !== 'string') return false;
+  if (/^RS(256|384|512)$/.test(alg)) return jwk.kty === 'RSA';
+  const curve = ECDSA_CURVES[alg];
+  if (curve !== undefined) return jwk.kty === 'EC' && jwk.crv === curve;
+  if (alg === 'EdDSA') return jwk.kty === 'OKP' && OKP_CURVES.includes(jwk.crv ?? '');
+  return false;
 }

@@ -6,7 +6,8 @@
  * route the same token calls during the cache TTL. So the Allow statement lists *every* route the
  * token's scopes grant on this API and stage, not just the one invoked; anything else falls to
  * IAM's implicit deny. When the invoked route is not granted, an explicit Deny for exactly that
- * route makes the answer a 403 for it without touching the other grants.
+ * route makes the answer a 403 for it without touching the other grants (see {@link grantPolicy}
+ * for paths that contain IAM wildcard characters).
  */
 import type { PolicyDocument, Statement } from 'aws-lambda';
 import { everyRouteArn, resourceArn, type ExecuteApiArn } from './arn';
@@ -15,17 +16,29 @@ import type { Grants } from './grants';
 const POLICY_VERSION = '2012-10-17';
 const INVOKE = 'execute-api:Invoke';
 
-/** Allow every granted route; additionally deny the invoked route when it is not among them. */
+/**
+ * Allow every granted route; additionally deny the invoked route when it is not among them.
+ *
+ * The explicit Deny names the invoked route as it was requested, and IAM reads `*` and `?` in a
+ * resource as wildcards with no way to escape them. A request path carrying either (`POST /*`)
+ * would turn that Deny into a pattern covering granted routes too (`POST/orders`), and API Gateway
+ * would apply it to the token's later requests for the cache TTL. For such a path the Deny is left
+ * out: the Allow statements do not match the invoked route, so IAM's implicit deny still answers
+ * 403 for it. With nothing granted at all, denying every route of the stage is exact.
+ */
 export function grantPolicy(arn: ExecuteApiArn, grants: Grants, invokedRouteGranted: boolean): PolicyDocument {
   const statements: Statement[] = [];
   if (grants.length > 0) {
     statements.push({ Effect: 'Allow', Action: INVOKE, Resource: grants.map((glob) => resourceArn(arn, glob)) });
   }
   if (!invokedRouteGranted) {
-    statements.push({ Effect: 'Deny', Action: INVOKE, Resource: [resourceArn(arn, arn.resource)] });
+    if (!IAM_WILDCARDS.test(arn.resource)) statements.push({ Effect: 'Deny', Action: INVOKE, Resource: [resourceArn(arn, arn.resource)] });
+    else if (grants.length === 0) statements.push({ Effect: 'Deny', Action: INVOKE, Resource: [everyRouteArn(arn)] });
   }
   return { Version: POLICY_VERSION, Statement: statements };
 }
+
+const IAM_WILDCARDS = /[*?]/;
 
 /** Deny every route of the API and stage: the answer for a caller who is not authenticated. */
 export function denyAllPolicy(arn: ExecuteApiArn | undefined): PolicyDocument {

@@ -2,9 +2,9 @@
  * Takes the bearer token out of the request, refusing anything ambiguous before any parsing:
  * a missing or repeated header, a scheme other than `Bearer` (case-insensitive, RFC 7235), an
  * oversized value, a token in the query string (unless explicitly allowed; and never together with
- * a header token), and anything that is
- * not a three-segment JWS compact serialisation in strict base64url (no padding, no whitespace,
- * no empty segments, no JWE).
+ * a header token), and anything that is not a three-segment JWS compact serialisation in strict,
+ * canonical base64url (no padding, no whitespace, no empty segments, no JWE, no unused bits set
+ * in a segment's last character).
  */
 import type { TokenConfig } from './config';
 import type { AuthRequest } from './event';
@@ -40,6 +40,16 @@ export function extractToken(request: Pick<AuthRequest, 'headerValues' | 'queryV
     return { ok: false, reason: 'missing_token' };
   }
 
-  if (!JWS_COMPACT.test(credential)) return { ok: false, reason: 'malformed' };
+  if (!JWS_COMPACT.test(credential) || !credential.split('.').every(isCanonicalBase64Url)) return { ok: false, reason: 'malformed' };
   return { ok: true, token: credential };
+}
+
+/**
+ * True when the segment is the one canonical base64url spelling of its bytes. Node's decoder (and
+ * so aws-jwt-verify) ignores the unused low bits of the last character, so up to four strings
+ * decode to the same signature: without this check a token could be altered and still verify
+ * (signature malleability), defeating anything keyed on the token string.
+ */
+function isCanonicalBase64Url(segment: string): boolean {
+  return Buffer.from(segment, 'base64url').toString('base64url') === segment;
 }

@@ -7,6 +7,9 @@
  * (RFC 7515 §4.1.11: unknown critical extensions must be rejected), or an `iss` that is not
  * configured. So a token from an unknown issuer never triggers a JWKS fetch. `jku`, `x5u`, `jwk`
  * and `x5c` headers are never read: keys only ever come from the configured JWKS URI.
+ *
+ * Header and claims set are read strictly before that ({@link readJoseObject}): duplicate member
+ * names and invalid UTF-8 are malformed, claims of the wrong type invalid_claim.
  */
 import { CognitoJwtVerifier } from 'aws-jwt-verify/cognito-verifier';
 import type { Jwks, JwksCache } from 'aws-jwt-verify/jwk';
@@ -14,6 +17,7 @@ import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { JwtVerifier } from 'aws-jwt-verify/jwt-verifier';
 import type { AuthorizerConfig, CognitoIssuerConfig, IssuerConfig, OidcIssuerConfig } from './config';
+import { assertRegisteredClaimTypes, readJoseObject } from './jose-json';
 import { DenyError } from './reasons';
 
 /** A token whose signature and standard claims verified, with the issuer that vouched for it. */
@@ -30,6 +34,9 @@ interface IssuerVerifier {
   /** Forgets converted public keys so a changed JWKS takes effect (aws-jwt-verify caches them by kid). */
   forgetKeys(jwks: Jwks): void;
 }
+
+/** JWS ECDSA signatures are r || s, each the size of the curve order (RFC 7518 §3.4). */
+const ECDSA_SIGNATURE_BYTES: Readonly<Record<string, number>> = { ES256: 64, ES384: 96, ES512: 132 };
 
 export class TokenVerifier {
   private readonly byIssuer = new Map<string, IssuerVerifier>();
@@ -58,9 +65,21 @@ export class TokenVerifier {
 
   /** Verifies the token; rejects with a {@link DenyError} or one of aws-jwt-verify's errors. */
   async verify(token: string): Promise<VerifiedToken> {
-    const { header, payload } = decomposeUnverifiedJwt(token);
+    // Strict JSON first (no duplicate members, UTF-8 only); a claim of the wrong type is
+    // invalid_claim, where the library would call it a parse error.
+    const [headerSegment, payloadSegment] = token.split('.');
+    if (headerSegment !== undefined) readJoseObject(headerSegment, 'header');
+    if (payloadSegment !== undefined) assertRegisteredClaimTypes(readJoseObject(payloadSegment, 'payload'));
+    const { header, payload, signatureB64 } = decomposeUnverifiedJwt(token);
     if (typeof header.alg !== 'string' || !this.allowedAlgorithms.has(header.alg)) {
       throw new DenyError('bad_algorithm', 'algorithm is not in the allow-list');
+    }
+    // Node throws a plain Error("Malformed signature") for an ECDSA signature of the wrong length
+    // (truncated, DER-encoded), which would surface as verification_failed — an outage reason,
+    // logged at WARN — for what is simply a bad signature any client can send.
+    const ecdsaLength = ECDSA_SIGNATURE_BYTES[header.alg];
+    if (ecdsaLength !== undefined && Buffer.from(signatureB64, 'base64url').length !== ecdsaLength) {
+      throw new DenyError('bad_signature', `an ${header.alg} signature is ${ecdsaLength} bytes (r || s)`);
     }
     if (header['crit'] !== undefined) throw new DenyError('malformed', 'crit header parameters are not supported');
     const verifier = typeof payload.iss === 'string' ? this.byIssuer.get(payload.iss) : undefined;

@@ -23,6 +23,10 @@ export function createDynamoDbClient(options: DynamoDbClientOptions): DynamoDBCl
     requestHandler: {
       connectionTimeout: Math.min(options.requestTimeoutMs, 1000),
       requestTimeout: options.requestTimeoutMs,
+      // Without this, @smithy/node-http-handler 4.x only logs a warning when requestTimeout
+      // passes and keeps waiting: a stalled attempt is never abandoned, so the next attempt never
+      // starts and only the caller's overall deadline ends the wait.
+      throwOnRequestTimeout: true,
     },
     ...options.clientConfig,
   });

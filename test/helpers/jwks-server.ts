@@ -6,7 +6,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JWK } from 'jose';
 
-export type JwksServerMode = 'ok' | 'error-500' | 'garbage' | 'hang' | 'huge';
+/** `reset`: the connection is destroyed without an answer (a crashing or RST-ing endpoint). */
+export type JwksServerMode = 'ok' | 'error-500' | 'garbage' | 'hang' | 'huge' | 'reset';
 
 export interface JwksServer {
   readonly url: string;
@@ -17,6 +18,16 @@ export interface JwksServer {
   /** Delay before answering, in ms. */
   delayMs: number;
   hits: number;
+  /**
+   * Closes every open connection from the server's side, as servers do with idle keep-alive
+   * connections. A client whose event loop has not run since (a Lambda frozen between
+   * invocations) still holds them as reusable.
+   */
+  dropConnections(): void;
+  /** Stops listening (clients get ECONNREFUSED); the port is kept for {@link restart}. */
+  stop(): Promise<void>;
+  /** Listens again on the same port after {@link stop}. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -32,6 +43,9 @@ export async function startJwksServer(keys: JWK[] = [], path = '/.well-known/jwk
       switch (state.mode) {
         case 'hang':
           return; // never answers; the client's deadline must fire
+        case 'reset':
+          request.socket.destroy();
+          return;
         case 'error-500':
           response.writeHead(500, { 'content-type': 'text/plain' }).end('boom');
           return;
@@ -50,6 +64,12 @@ export async function startJwksServer(keys: JWK[] = [], path = '/.well-known/jwk
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const stop = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      if (!server.listening) return resolve();
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   const origin = `http://127.0.0.1:${port}`;
   return {
     url: `${origin}${path}`,
@@ -78,10 +98,9 @@ export async function startJwksServer(keys: JWK[] = [], path = '/.well-known/jwk
     set hits(value: number) {
       state.hits = value;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    dropConnections: () => server.closeAllConnections(),
+    stop,
+    restart: () => (server.listening ? Promise.resolve() : new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))),
+    close: stop,
   };
 }

@@ -58,6 +58,9 @@ describe('arn', () => {
       { name: 'no method', arn: 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod' },
       { name: 'an empty api id', arn: 'arn:aws:execute-api:eu-west-1:123456789012:/prod/GET/orders' },
       { name: 'an api id with punctuation', arn: 'arn:aws:execute-api:eu-west-1:123456789012:a1*b2/prod/GET/orders' },
+      { name: 'a wildcard stage (an Allow would cover every stage)', arn: 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/*/GET/orders' },
+      { name: 'a stage with an IAM single-character wildcard', arn: 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/pro?/GET/orders' },
+      { name: 'a stage with a dollar sign other than $default', arn: 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/$prod/GET/orders' },
       { name: 'an ARN longer than 4096 characters', arn: `${STAGE_ARN}/GET/${'a'.repeat(4096)}` },
     ])('refuses $name', ({ arn }) => {
       // Act

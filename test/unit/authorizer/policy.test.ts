@@ -42,6 +42,24 @@ describe('policy', () => {
       ]);
     });
 
+    it.each([
+      { name: 'a * in the path', resource: 'POST/*' },
+      { name: 'a ? in the path', resource: 'POST/order?' },
+      { name: 'a * inside a segment', resource: 'POST/ord*' },
+    ])('leaves out the deny for an invoked route with $name, so no granted route is denied with it', ({ resource }) => {
+      // Prepare: POST/orders is granted; the invoked route is not, and its name is an IAM pattern.
+      const arn = arnOf(resource);
+      // Act
+      const policy = grantPolicy(arn, ['POST/orders'], false);
+      // Assert: only the Allow; the invoked route falls to IAM's implicit deny (still a 403).
+      expect(policy.Statement).toEqual([{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: [`${STAGE_ARN}/POST/orders`] }]);
+    });
+
+    it('denies every route of the stage for an invoked route with a wildcard when nothing is granted', () => {
+      const policy = grantPolicy(arnOf('GET/*'), [], false);
+      expect(policy.Statement).toEqual([{ Effect: 'Deny', Action: 'execute-api:Invoke', Resource: [`${STAGE_ARN}/*`] }]);
+    });
+
     it('holds only the deny when nothing is granted', () => {
       // Prepare
       const arn = arnOf('GET/orders');

@@ -1,0 +1,185 @@
+/**
+ * fast-check generators for the fuzz properties, and the oracle they are judged by.
+ *
+ * Kept apart from the properties because they are the part worth reading twice: what kinds of
+ * garbage, mutations and claims sets are tried, and — for tokens genuinely signed by a trusted key
+ * — an independent statement of when such a token must be allowed ({@link shouldAllow}), written
+ * from the README's rules rather than from the implementation.
+ */
+import fc from 'fast-check';
+import { AUDIENCE } from '../helpers/fixture';
+import { EVENT_KINDS } from './harness';
+
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+export const kindArb = fc.constantFrom(...EVENT_KINDS);
+
+/** A run of base64url characters (possibly empty). */
+const segmentArb = fc.string({ unit: fc.constantFrom(...BASE64URL), maxLength: 120 });
+
+/** Strings shaped like compact JWS/JWE: 0–6 base64url segments joined by dots. */
+const jwsShapedArb = fc.array(segmentArb, { minLength: 0, maxLength: 6 }).map((segments) => segments.join('.'));
+
+/** Authorization header values: random text, JWS-shaped strings, with and without schemes. */
+export const authorizationArb = fc.oneof(
+  fc.string({ maxLength: 200 }),
+  fc.string({ unit: 'binary', maxLength: 100 }),
+  fc.tuple(fc.constantFrom('Bearer ', 'bearer ', 'BEARER  ', 'Bearer\t', 'Basic ', 'Token ', 'Bearer Bearer ', ' Bearer ', ''), jwsShapedArb).map(([scheme, token]) => `${scheme}${token}`),
+  fc.tuple(jwsShapedArb, fc.string({ maxLength: 3 }), jwsShapedArb).map(([a, sep, b]) => `Bearer ${a}${sep}${b}`),
+);
+
+/** JSON objects for headers and claims sets, with registered names mixed in at random. */
+export const joseObjectArb = (registered: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<Record<string, unknown>> =>
+  fc.tuple(fc.record(registered, { requiredKeys: [] }), fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 })).map(([known, extra]) => ({ ...extra, ...known }));
+
+/** How a mutation changes a valid token (applied to its compact serialisation). */
+export type Mutation =
+  | { readonly kind: 'flip-byte'; readonly segment: number; readonly position: number; readonly mask: number }
+  | { readonly kind: 'replace-char'; readonly position: number; readonly char: string }
+  | { readonly kind: 'insert-char'; readonly position: number; readonly char: string }
+  | { readonly kind: 'delete-char'; readonly position: number }
+  | { readonly kind: 'truncate'; readonly position: number }
+  | { readonly kind: 'swap-segments'; readonly order: readonly number[] }
+  | { readonly kind: 'repeat-segment'; readonly segment: number }
+  | { readonly kind: 're-encode'; readonly segment: number; readonly as: 'base64' | 'padded' | 'twin' | 'upper' }
+  | { readonly kind: 're-serialise'; readonly segment: 0 | 1; readonly spacing: number };
+
+const charArb = fc.constantFrom(...BASE64URL, '.', '=', '+', '/', ' ', '%', '\u0000', 'é');
+
+export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.record({ kind: fc.constant('flip-byte' as const), segment: fc.nat(2), position: fc.nat(400), mask: fc.integer({ min: 1, max: 255 }) }),
+  fc.record({ kind: fc.constant('replace-char' as const), position: fc.nat(1200), char: charArb }),
+  fc.record({ kind: fc.constant('insert-char' as const), position: fc.nat(1200), char: charArb }),
+  fc.record({ kind: fc.constant('delete-char' as const), position: fc.nat(1200) }),
+  fc.record({ kind: fc.constant('truncate' as const), position: fc.nat(1200) }),
+  fc.record({ kind: fc.constant('swap-segments' as const), order: fc.shuffledSubarray([0, 1, 2], { minLength: 1, maxLength: 3 }) }),
+  fc.record({ kind: fc.constant('repeat-segment' as const), segment: fc.nat(2) }),
+  fc.record({ kind: fc.constant('re-encode' as const), segment: fc.nat(2), as: fc.constantFrom('base64' as const, 'padded' as const, 'twin' as const, 'upper' as const) }),
+  fc.record({ kind: fc.constant('re-serialise' as const), segment: fc.constantFrom(0 as const, 1 as const), spacing: fc.nat(2) }),
+);
+
+/** Applies a mutation; the result may equal the input (e.g. a twin of a segment without unused bits). */
+export function mutate(token: string, mutation: Mutation): string {
+  const segments = token.split('.');
+  const at = (position: number): number => (token.length === 0 ? 0 : position % (token.length + 1));
+  switch (mutation.kind) {
+    case 'flip-byte': {
+      const index = mutation.segment % segments.length;
+      const bytes = Buffer.from(segments[index] ?? '', 'base64url');
+      if (bytes.length === 0) return token;
+      const position = mutation.position % bytes.length;
+      bytes[position] = (bytes[position] ?? 0) ^ mutation.mask;
+      segments[index] = bytes.toString('base64url');
+      return segments.join('.');
+    }
+    case 'replace-char': {
+      const position = at(mutation.position) % Math.max(token.length, 1);
+      return `${token.slice(0, position)}${mutation.char}${token.slice(position + 1)}`;
+    }
+    case 'insert-char':
+      return `${token.slice(0, at(mutation.position))}${mutation.char}${token.slice(at(mutation.position))}`;
+    case 'delete-char': {
+      const position = at(mutation.position) % Math.max(token.length, 1);
+      return `${token.slice(0, position)}${token.slice(position + 1)}`;
+    }
+    case 'truncate':
+      return token.slice(0, at(mutation.position));
+    case 'swap-segments':
+      return mutation.order.map((index) => segments[index] ?? '').join('.');
+    case 'repeat-segment':
+      return [...segments, segments[mutation.segment % segments.length] ?? ''].join('.');
+    case 're-encode': {
+      const index = mutation.segment % segments.length;
+      const original = segments[index] ?? '';
+      const bytes = Buffer.from(original, 'base64url');
+      segments[index] =
+        mutation.as === 'base64' ? bytes.toString('base64').replace(/=+$/, '')
+        : mutation.as === 'padded' ? bytes.toString('base64url') + '='.repeat((4 - (original.length % 4)) % 4)
+        : mutation.as === 'upper' ? original.toUpperCase()
+        : twin(original);
+      return segments.join('.');
+    }
+    case 're-serialise': {
+      const original = segments[mutation.segment] ?? '';
+      try {
+        const parsed = JSON.parse(Buffer.from(original, 'base64url').toString('utf8')) as unknown;
+        segments[mutation.segment] = Buffer.from(JSON.stringify(parsed, null, mutation.spacing)).toString('base64url');
+      } catch {
+        return token;
+      }
+      return segments.join('.');
+    }
+  }
+}
+
+/** The same bytes with the last character's lowest unused bit set, where there is one. */
+function twin(segment: string): string {
+  if (segment.length % 4 < 2) return segment;
+  const index = BASE64URL.indexOf(segment.at(-1) ?? 'A');
+  return `${segment.slice(0, -1)}${BASE64URL[index | 1]}`;
+}
+
+/**
+ * Per-claim variants for tokens signed by a trusted key: the ones the README accepts, and every
+ * way to be wrong. Each claim is valid nine times in ten, so about a third of the claims sets are
+ * valid as a whole and the rest fail for one or two reasons at a time.
+ */
+export const claimVariants = {
+  iss: { valid: ['trusted'], invalid: ['trailing-slash', 'upper-case', 'untrusted', 'absent', 'number'] },
+  aud: { valid: ['accepted', 'accepted-in-list'], invalid: ['other', 'absent', 'number', 'list-with-number'] },
+  exp: { valid: ['future', 'within-skew', 'huge'], invalid: ['past', 'absent', 'string'] },
+  nbf: { valid: ['absent', 'past', 'within-skew'], invalid: ['future', 'string'] },
+  iat: { valid: ['now', 'absent', 'long-ago', 'within-skew'], invalid: ['future', 'string'] },
+  sub: { valid: ['alice'], invalid: ['empty', 'absent', 'number'] },
+  jti: { valid: ['uuid'], invalid: ['absent', 'empty', 'number'] },
+  scope: { valid: ['orders:read', 'orders:read orders:write'], invalid: ['orders:write', 'admin', 'absent', 'number', 'empty'] },
+  scp: { valid: ['absent', 'read-array', 'read-string'], invalid: ['object', 'array-with-number'] },
+  client_id: { valid: ['absent', 'client'], invalid: ['empty', 'number'] },
+} as const;
+
+type Variants = typeof claimVariants;
+export type ClaimChoice = { readonly [K in keyof Variants]: Variants[K]['valid'][number] | Variants[K]['invalid'][number] };
+
+export const claimChoiceArb: fc.Arbitrary<ClaimChoice> = fc.record(
+  Object.fromEntries(
+    Object.entries(claimVariants).map(([name, { valid, invalid }]) => [
+      name,
+      fc.oneof({ arbitrary: fc.constantFrom<string>(...valid), weight: 9 }, { arbitrary: fc.constantFrom<string>(...invalid), weight: 1 }),
+    ]),
+  ) as { [K in keyof ClaimChoice]: fc.Arbitrary<ClaimChoice[K]> },
+);
+
+/** Builds the claims set for a choice at `now` (seconds); absent claims are left out. */
+export function buildClaims(choice: ClaimChoice, issuer: string, now: number, jti: string): Record<string, unknown> {
+  const claims: Record<string, unknown> = {};
+  const set = (name: string, value: unknown): void => {
+    if (value !== undefined) claims[name] = value;
+  };
+  set('iss', { trusted: issuer, 'trailing-slash': `${issuer}/`, 'upper-case': issuer.toUpperCase(), untrusted: 'https://evil.example.com', absent: undefined, number: 1 }[choice.iss]);
+  set('aud', { accepted: AUDIENCE, 'accepted-in-list': ['https://x.example', AUDIENCE], other: 'https://other.example', absent: undefined, number: 5, 'list-with-number': [AUDIENCE, 5] }[choice.aud]);
+  set('exp', { future: now + 600, 'within-skew': now - 5, past: now - 120, absent: undefined, string: String(now + 600), huge: 1e300 }[choice.exp]);
+  set('nbf', { absent: undefined, past: now - 60, 'within-skew': now + 5, future: now + 600, string: 'now' }[choice.nbf]);
+  set('iat', { now, absent: undefined, 'long-ago': now - 100_000, 'within-skew': now + 5, future: now + 600, string: 'now' }[choice.iat]);
+  set('sub', { alice: 'alice', empty: '', absent: undefined, number: 7 }[choice.sub]);
+  set('jti', { uuid: jti, absent: undefined, empty: '', number: 9 }[choice.jti]);
+  set('scope', { 'orders:read': 'orders:read', 'orders:read orders:write': 'orders:read orders:write', 'orders:write': 'orders:write', admin: 'admin', absent: undefined, number: 3, empty: '' }[choice.scope]);
+  set('scp', { absent: undefined, 'read-array': ['orders:read'], 'read-string': 'orders:read', object: { 'orders:read': true }, 'array-with-number': ['orders:read', 1] }[choice.scp]);
+  set('client_id', { absent: undefined, client: 'client-1', empty: '', number: 4 }[choice.client_id]);
+  return claims;
+}
+
+/**
+ * The oracle: must a token with these claims, genuinely signed by a trusted key, be allowed to
+ * call `GET /orders` (granted by scope `orders:read`)? Written from the README's rules: issuer
+ * exact, audience accepted, `exp` required and not past (30 s skew), `nbf`/`iat` not in the
+ * future, `sub` and (revocation on) `jti` non-empty strings, claims of their defined types.
+ */
+export function shouldAllow(choice: ClaimChoice): boolean {
+  const validIssuer = choice.iss === 'trusted';
+  const validAudience = choice.aud === 'accepted' || choice.aud === 'accepted-in-list';
+  const validTimes = (choice.exp === 'future' || choice.exp === 'within-skew' || choice.exp === 'huge') && choice.nbf !== 'future' && choice.nbf !== 'string' && choice.iat !== 'future' && choice.iat !== 'string';
+  const validIdentity = choice.sub === 'alice' && choice.jti === 'uuid' && choice.client_id !== 'empty' && choice.client_id !== 'number';
+  const validTypes = choice.scope !== 'number' && choice.scp !== 'object' && choice.scp !== 'array-with-number';
+  const granted = choice.scope === 'orders:read' || choice.scope === 'orders:read orders:write' || choice.scp === 'read-array' || choice.scp === 'read-string';
+  return validIssuer && validAudience && validTimes && validIdentity && validTypes && granted;
+}
