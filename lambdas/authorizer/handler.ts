@@ -123,13 +123,11 @@ export function createAuthorizer(config: AuthorizerConfig, deps: AuthorizerDeps 
     revocationChecker = new RevocationChecker(store, { notRevokedCacheSeconds, maxEntries: cacheMaxEntries, now });
   }
 
-  async function verifyClaims(token: string): Promise<{ claims: VerifiedClaims; cacheHit: boolean }> {
-    const cached = tokenCache.get(token, now());
-    if (cached) return { claims: cached, cacheHit: true };
+  async function verifyClaims(token: string): Promise<VerifiedClaims> {
     const verified = await tokenVerifier.verify(token);
     const claims = readClaims(verified.issuer, verified.header, verified.payload, claimRules, now() / 1000);
     tokenCache.set(token, claims, now());
-    return { claims, cacheHit: false };
+    return claims;
   }
 
   async function decide(request: AuthRequest): Promise<Outcome> {
@@ -144,13 +142,17 @@ export function createAuthorizer(config: AuthorizerConfig, deps: AuthorizerDeps 
     const extraction = extractToken(request, config.token);
     if (!extraction.ok) return outcome(deny(extraction.reason));
 
-    let verified: { claims: VerifiedClaims; cacheHit: boolean };
-    try {
-      verified = await verifyClaims(extraction.token);
-    } catch (error) {
-      return outcome(deny(classify(error), { error }));
+    // Cache hits (a client reusing its token) and revocation answers from the cache are answered
+    // without awaiting anything: on that path each await cost more than the lookup it waited for.
+    let claims = tokenCache.get(extraction.token, now());
+    const tokenCacheHit = claims !== undefined;
+    if (!claims) {
+      try {
+        claims = await verifyClaims(extraction.token);
+      } catch (error) {
+        return outcome(deny(classify(error), { error }));
+      }
     }
-    const { claims, cacheHit: tokenCacheHit } = verified;
     const grants = grantResolver.resolve(claims.scopes);
 
     // Before any Allow can be issued (and cached by API Gateway), the token must not be revoked.
@@ -158,7 +160,7 @@ export function createAuthorizer(config: AuthorizerConfig, deps: AuthorizerDeps 
     let revocationStoreReads = 0;
     if (revocationChecker) {
       try {
-        const revocation = await revocationChecker.check(claims);
+        const revocation = revocationChecker.cachedOutcome(claims) ?? (await revocationChecker.check(claims));
         revocationCacheHits = revocation.cacheHits;
         revocationStoreReads = revocation.storeReads;
         if (revocation.revoked) return outcome(deny('revoked', { claims }), { tokenCacheHit, revocationCacheHits, revocationStoreReads });
