@@ -62,14 +62,67 @@ function starCount(glob: string): number {
   return count;
 }
 
-/** True when the grants allow the request `METHOD/path` (as in an execute-api ARN). */
+/** Up to this many globs, a plain scan is cheaper than building and consulting an index. */
+const SCAN_MAX = 8;
+
+const matchers = new WeakMap<Grants, (resource: string) => boolean>();
+
+/**
+ * True when the grants allow the request `METHOD/path` (as in an execute-api ARN).
+ *
+ * A scope set can grant hundreds of routes (an admin scope over a large API), and scanning them
+ * all on every request grew the decision with the size of the API. Larger grant lists are
+ * indexed once per list (lists are memoised per scope set, so the index lives as long as the
+ * list): see {@link indexGrants}.
+ */
 export function grantsAllow(grants: Grants, resource: string): boolean {
-  return grants.some((glob) => globMatches(glob, resource));
+  if (grants.length <= SCAN_MAX) return grants.some((glob) => globMatches(glob, resource));
+  let matches = matchers.get(grants);
+  if (!matches) {
+    matches = indexGrants(grants);
+    matchers.set(grants, matches);
+  }
+  return matches(resource);
+}
+
+/**
+ * Indexes globs so a request only meets the globs that can match it, with exactly the answer of
+ * scanning them all:
+ * - a glob without `*` matches only itself: a set lookup;
+ * - a glob whose first `*` comes after its second `/` (`GET/orders/*`) can only match a resource
+ *   with the same text up to that slash, i.e. the same `METHOD/first-segment`: one bucket each;
+ * - any other glob (`*` in the method or the first segment) is scanned for every request.
+ */
+function indexGrants(grants: Grants): (resource: string) => boolean {
+  const literal = new Set<string>();
+  const byFirstSegment = new Map<string, string[]>();
+  const anywhere: string[] = [];
+  for (const glob of grants) {
+    const star = glob.indexOf('*');
+    const secondSlash = glob.indexOf('/', glob.indexOf('/') + 1);
+    if (star === -1) {
+      literal.add(glob);
+    } else if (secondSlash !== -1 && secondSlash < star) {
+      const prefix = glob.slice(0, secondSlash);
+      byFirstSegment.set(prefix, [...(byFirstSegment.get(prefix) ?? []), glob]);
+    } else {
+      anywhere.push(glob);
+    }
+  }
+  return (resource) => {
+    if (literal.has(resource)) return true;
+    const secondSlash = resource.indexOf('/', resource.indexOf('/') + 1);
+    const bucket = byFirstSegment.get(secondSlash === -1 ? resource : resource.slice(0, secondSlash));
+    if (bucket?.some((glob) => globMatches(glob, resource))) return true;
+    return anywhere.some((glob) => globMatches(glob, resource));
+  };
 }
 
 /** Resolves scope sets to grants, memoised with a bounded cache. */
 export class GrantResolver {
   private readonly memo: LruCache<string, Grants>;
+  /** By scope list identity: a repeated token brings back the same (readonly) list from its cached claims. */
+  private readonly byScopeList = new WeakMap<readonly string[], Grants>();
 
   constructor(
     private readonly scopeRoutes: ScopeRoutes,
@@ -80,12 +133,16 @@ export class GrantResolver {
 
   /** The grants of this scope set. Scopes not in the configuration grant nothing. */
   resolve(scopes: readonly string[]): Grants {
+    const sameList = this.byScopeList.get(scopes);
+    if (sameList) return sameList;
     const known = [...new Set(scopes.filter((scope) => this.scopeRoutes.has(scope)))].sort();
     const key = known.join(' ');
-    const memoised = this.memo.get(key);
-    if (memoised) return memoised;
-    const grants = compactGrants(known.flatMap((scope) => (this.scopeRoutes.get(scope) ?? []).map((route) => route.resourceGlob)));
-    this.memo.set(key, grants);
+    let grants = this.memo.get(key);
+    if (!grants) {
+      grants = compactGrants(known.flatMap((scope) => (this.scopeRoutes.get(scope) ?? []).map((route) => route.resourceGlob)));
+      this.memo.set(key, grants);
+    }
+    this.byScopeList.set(scopes, grants);
     return grants;
   }
 }

@@ -133,6 +133,24 @@ describe('grants', () => {
       // Act / Assert
       expect(grantsAllow([], 'GET/orders')).toBe(false);
     });
+
+    it('answers exactly as a scan of every glob when the list is long enough to be indexed', () => {
+      // Prepare: stars in the method, the first segment, deeper segments, or nowhere
+      const segment = fc.constantFrom('a', 'b', 'ab', '*', 'a*', '*b', '');
+      const glob = fc
+        .tuple(fc.constantFrom(...METHODS, '*'), fc.array(segment, { minLength: 1, maxLength: 4 }))
+        .map(([method, path]) => `${method}/${path.join('/')}`);
+      const request = fc
+        .tuple(fc.constantFrom(...METHODS), fc.array(fc.constantFrom('a', 'b', 'ab', 'ba', ''), { minLength: 1, maxLength: 5 }))
+        .map(([method, path]) => `${method}/${path.join('/')}`);
+      // Act / Assert
+      fc.assert(
+        fc.property(fc.array(glob, { minLength: 9, maxLength: 40 }), fc.array(request, { minLength: 1, maxLength: 20 }), (globs, requests) => {
+          for (const resource of requests) expect(grantsAllow(globs, resource)).toBe(globs.some((g) => globMatches(g, resource)));
+        }),
+        { numRuns: 500 },
+      );
+    });
   });
 
   describe('GrantResolver', () => {
