@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { renderBudgets, renderReport, type Budget, type TableMessage, type TableReport } from './lib/report';
 
 /** Tables in the order they run; each is a script in this directory. */
-const TABLES = ['verify', 'tollbooth'] as const;
+const TABLES = ['verify', 'tollbooth', 'cold-start'] as const;
 
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !(TABLES as readonly string[]).includes(name));

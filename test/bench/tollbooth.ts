@@ -25,6 +25,7 @@ import type { AuthorizerConfig } from '../../lambdas/authorizer/config';
 import { logDecision } from '../../lambdas/authorizer/decision-log';
 import { detectEventKind, toAuthRequest } from '../../lambdas/authorizer/event';
 import { GrantResolver } from '../../lambdas/authorizer/grants';
+import { TollboothJwksCache } from '../../lambdas/authorizer/jwks-cache';
 import { createAuthorizer, type AuthorizerHandler } from '../../lambdas/authorizer/handler';
 import { AuthorizerMetrics } from '../../lambdas/authorizer/metrics';
 import { answer } from '../../lambdas/authorizer/response';
@@ -108,7 +109,7 @@ await runTable('tollbooth', 'Tollbooth: the real handler, RS256, HTTP API payloa
 
   const jwks = await fetchJwks(jwksServer);
   const limit = limitVerifier(key, issuer);
-  const awsJwtVerify = awsJwtVerifyContender(jwks, jwksServer.url, issuer);
+  const awsJwtVerify = awsJwtVerifyContender(jwks, jwksServer.url, issuer, tollboothJwksCache());
   const observabilityCost = observabilityContenders();
   const contenders: Contender[] = [
     { name: 'the limit', run: (i) => limit.verify(firstSightPool[i % FIRST_SIGHT_POOL] ?? '') },
@@ -169,6 +170,16 @@ await runTable('tollbooth', 'Tollbooth: the real handler, RS256, HTTP API payloa
     ],
   };
 });
+
+/** A JWKS cache of the class the handler uses, for the aws-jwt-verify contender (see there). */
+function tollboothJwksCache(): TollboothJwksCache {
+  return new TollboothJwksCache({
+    fetcher: { fetch: () => Promise.reject(new Error('the contender verifies from the cached JWKS only')) },
+    keyPolicy: { algorithms: ['RS256', 'ES256', 'EdDSA'], minRsaModulusBits: 2048 },
+    maxAgeSeconds: 3600,
+    minRefetchIntervalSeconds: 10,
+  });
+}
 
 function ratioBudget(name: string, ratio: number, max: number, note: string): Budget {
   return { name, target: `≤ ${max}× the limit`, measured: formatRatio(ratio), pass: ratio <= max, note };

@@ -8,6 +8,7 @@
  * standard error instead.
  */
 import { loadavg } from 'node:os';
+import { BENCH_CLOCK } from './measure';
 
 /** One budget from issue 5, checked against this run's figures. */
 export interface Budget {
@@ -88,7 +89,7 @@ export function renderReport(report: TableReport): string {
   const parts = [`### ${report.title}`, '', renderTable(report.columns, report.rows)];
   if (report.notes && report.notes.length > 0) parts.push('', ...report.notes.map((note) => `- ${note}`));
   if (report.budgets && report.budgets.length > 0) parts.push('', renderBudgets(report.budgets));
-  parts.push('', `_${(report.durationMs / 1000).toFixed(1)} s; load average ${report.loadBefore.toFixed(2)} → ${report.loadAfter.toFixed(2)}_`);
+  parts.push('', `_${(report.durationMs / 1000).toFixed(1)} s; ${BENCH_CLOCK} clock; load average ${report.loadBefore.toFixed(2)} → ${report.loadAfter.toFixed(2)}_`);
   return parts.join('\n');
 }
 
