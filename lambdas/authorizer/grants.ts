@@ -121,8 +121,14 @@ function indexGrants(grants: Grants): (resource: string) => boolean {
 /** Resolves scope sets to grants, memoised with a bounded cache. */
 export class GrantResolver {
   private readonly memo: LruCache<string, Grants>;
-  /** By scope list identity: a repeated token brings back the same (readonly) list from its cached claims. */
-  private readonly byScopeList = new WeakMap<readonly string[], Grants>();
+  /**
+   * The memo key of a scope list, by the list's identity: a repeated token brings back the same
+   * (readonly) list from its cached claims, so filtering, sorting and joining it again is skipped.
+   * Only the key is remembered here, never the grants: grants live in the bounded memo alone, so a
+   * scope set evicted from it cannot stay alive (with its index and resource lists) through
+   * thousands of cached tokens.
+   */
+  private readonly keyByScopeList = new WeakMap<readonly string[], string>();
 
   constructor(
     private readonly scopeRoutes: ScopeRoutes,
@@ -133,16 +139,17 @@ export class GrantResolver {
 
   /** The grants of this scope set. Scopes not in the configuration grant nothing. */
   resolve(scopes: readonly string[]): Grants {
-    const sameList = this.byScopeList.get(scopes);
-    if (sameList) return sameList;
-    const known = [...new Set(scopes.filter((scope) => this.scopeRoutes.has(scope)))].sort();
-    const key = known.join(' ');
+    let key = this.keyByScopeList.get(scopes);
+    if (key === undefined) {
+      key = [...new Set(scopes.filter((scope) => this.scopeRoutes.has(scope)))].sort().join(' ');
+      this.keyByScopeList.set(scopes, key);
+    }
     let grants = this.memo.get(key);
     if (!grants) {
+      const known = key === '' ? [] : key.split(' ');
       grants = compactGrants(known.flatMap((scope) => (this.scopeRoutes.get(scope) ?? []).map((route) => route.resourceGlob)));
       this.memo.set(key, grants);
     }
-    this.byScopeList.set(scopes, grants);
     return grants;
   }
 }
