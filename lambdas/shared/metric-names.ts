@@ -34,6 +34,11 @@ export const METRIC_NAMES = {
   jwksFetches: 'JwksFetches',
   /** JWKS fetches that failed (network, status, size, parse). */
   jwksFetchFailures: 'JwksFetchFailures',
+  /**
+   * 1 when the invocation ended by throwing `Unauthorized` — how a REST API is told to answer 401,
+   * and which Lambda counts as a function error. Errors minus these are the real failures.
+   */
+  restUnauthorized: 'RestUnauthorized',
   /** 1 on the first invocation of an execution environment. */
   coldStart: 'ColdStart',
 } as const;

@@ -207,6 +207,7 @@ describe('metrics', () => {
       const [first, second] = emfLines();
       expect(emfLines()).toHaveLength(2);
       expect(first).toMatchObject({ decision: 'allow', reason: 'allowed', JwksFetches: 1, VerifiedTokenCacheHits: 0, RevocationStoreReads: 2, RevocationLookups: 1, ColdStart: 1 });
+      expect(first).not.toHaveProperty('RestUnauthorized');
       expect(second).toMatchObject({ decision: 'allow', VerifiedTokenCacheHits: 1, RevocationCacheHits: 2, RevocationStoreReads: 0 });
     });
 
@@ -218,7 +219,7 @@ describe('metrics', () => {
       const answer = handler(restTokenEvent({ authorization: `Bearer ${expired}` }));
       // Assert
       await expect(answer).rejects.toThrow('Unauthorized');
-      expect(onlyLine()).toMatchObject({ decision: 'deny', reason: 'expired', Denies: 1 });
+      expect(onlyLine()).toMatchObject({ decision: 'deny', reason: 'expired', Denies: 1, RestUnauthorized: 1 });
       const written = stdout.mock.calls.map(([chunk]) => String(chunk)).join('');
       expect(written).not.toContain(expired.split('.')[2]);
       expect(written).not.toContain('alice');
