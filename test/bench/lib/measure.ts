@@ -15,7 +15,11 @@
  * (DynamoDB) read lower. Reports say which clock was used.
  */
 
-/** One thing to time. `run(i)` performs operation number `i` (contenders pick pool items by it). */
+/**
+ * One thing to time. `run(i)` performs this contender's operation number `i`: each contender counts
+ * its own operations from 0, so one cycling through a pool sees the pool in order, whatever the
+ * other contenders did in between (a first-sight row relies on that to never meet a cached token).
+ */
 export interface Contender {
   readonly name: string;
   readonly run: (i: number) => unknown;
@@ -57,12 +61,12 @@ function clockNs(): number {
 
 /** Times the contenders in interleaved rounds; resolves to one measurement per contender, by name. */
 export async function interleave(contenders: readonly Contender[], options: MeasureOptions): Promise<Map<string, Measurement>> {
-  let counter = 0;
+  const done = new Map<string, number>();
   const iterations = new Map<string, number>();
   for (const contender of contenders) {
     // Warm up (JIT, caches, lazily built state) and size the batch from the warm-up's pace.
-    const warm = await timeBatch(contender, Math.max(options.minIterations ?? 1, 20), counter);
-    counter += warm.count;
+    const warm = await timeBatch(contender, Math.max(options.minIterations ?? 1, 20), 0);
+    done.set(contender.name, warm.count);
     const perOpMs = warm.elapsedNs / warm.count / 1e6;
     const wanted = Math.round(options.batchMs / Math.max(perOpMs, 1e-6));
     iterations.set(contender.name, clamp(wanted, options.minIterations ?? 1, options.maxIterations ?? 1_000_000));
@@ -73,9 +77,10 @@ export async function interleave(contenders: readonly Contender[], options: Meas
       const contender = contenders[(k + round) % contenders.length];
       if (!contender) continue;
       const count = iterations.get(contender.name) ?? 1;
+      const offset = done.get(contender.name) ?? 0;
       gc?.();
-      const batch = await timeBatch(contender, count, counter);
-      counter += count;
+      const batch = await timeBatch(contender, count, offset);
+      done.set(contender.name, offset + count);
       samples.get(contender.name)?.push(batch.elapsedNs / batch.count);
     }
   }
