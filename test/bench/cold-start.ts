@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { LAMBDA_ENTRIES, LAMBDA_ESBUILD_OPTIONS } from '../../lib/bundling';
 import { TEST_CREDENTIALS } from '../helpers/dynalite';
 import { httpApiV2Event } from '../helpers/events';
@@ -29,6 +29,9 @@ await runTable('cold-start', 'Cold start: the shipped bundle', async () => {
   try {
     progress('building the bundle with LAMBDA_ESBUILD_OPTIONS');
     const { bundlePath, metafile } = await buildBundle(directory);
+    // Reference only, never shipped: the same bundle with the DynamoDB client replaced by a stub,
+    // to show how much of the start-up is the AWS SDK's.
+    const withoutSdkPath = await buildBundleWithoutSdk(directory);
     const raw = readFileSync(bundlePath);
     const gzipBytes = gzipSync(raw).length;
     const mapBytes = statSync(`${bundlePath}.map`).size;
@@ -60,6 +63,7 @@ await runTable('cold-start', 'Cold start: the shipped bundle', async () => {
       { name: 'node bundle.mjs (no configuration: module evaluation only)', args: [bundlePath], env: { PATH: process.env['PATH'] } },
       { name: 'node bundle.mjs (configured: authorizer built, no JWKS fetch)', args: [bundlePath], env: lambdaLikeEnv(false) },
       { name: 'node --enable-source-maps bundle.mjs (configured)', args: ['--enable-source-maps', bundlePath], env: lambdaLikeEnv(false) },
+      { name: 'reference: same bundle, DynamoDB client stubbed out (configured)', args: [withoutSdkPath], env: lambdaLikeEnv(false) },
     ];
     const spawnMs = new Map<string, number[]>(variants.map((variant) => [variant.name, []]));
     for (let round = 0; round < SPAWN_ROUNDS + 1; round++) {
@@ -132,6 +136,7 @@ await runTable('cold-start', 'Cold start: the shipped bundle', async () => {
         `Process rows: ${SPAWN_ROUNDS} interleaved rounds of fresh \`node\` processes, spawn to exit, medians; "configured" reads TOLLBOOTH_CONFIG and builds the authorizer and its DynamoDB client (JWKS hydration off: no network). NodejsFunction sets NODE_OPTIONS=--enable-source-maps when source maps are on, hence that row.`,
         `In-process rows: ${PROBE_RUNS} fresh processes running the bundle with JWKS hydration over loopback HTTP and dynalite as the table; requests are HTTP API payload 2.0 events, with the decision log and EMF lines written as deployed.`,
         `Node built-ins the import loads: ${builtins.join(', ')}.`,
+        'Every process runs with a clean environment, as in Lambda. NODE_EXTRA_CA_CERTS (set on some machines, not by Lambda) makes Node read a CA bundle at start, ~35 ms more for every process including `node -e 0`, which would flatter the ratios.',
       ],
     };
   } finally {
@@ -142,6 +147,23 @@ await runTable('cold-start', 'Cold start: the shipped bundle', async () => {
 async function buildBundle(directory: string): Promise<{ bundlePath: string; metafile: Metafile }> {
   const result = await build({ ...LAMBDA_ESBUILD_OPTIONS, entryPoints: [LAMBDA_ENTRIES.authorizer], outdir: directory, metafile: true, logLevel: 'warning' });
   return { bundlePath: join(directory, 'index.mjs'), metafile: result.metafile };
+}
+
+/** The bundle with `@aws-sdk/client-dynamodb` replaced by a stub: a reference row, never shipped. */
+async function buildBundleWithoutSdk(directory: string): Promise<string> {
+  const stub: Plugin = {
+    name: 'stub-dynamodb-client',
+    setup(plugin) {
+      plugin.onResolve({ filter: /^@aws-sdk\/client-dynamodb$/ }, (args) => ({ path: args.path, namespace: 'stub' }));
+      plugin.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
+        contents: 'export class DynamoDBClient { send() { throw new Error("stub"); } } export class BatchGetItemCommand { constructor(input) { this.input = input; } }',
+        loader: 'js',
+      }));
+    },
+  };
+  const outdir = join(directory, 'without-sdk');
+  await build({ ...LAMBDA_ESBUILD_OPTIONS, entryPoints: [LAMBDA_ENTRIES.authorizer], outdir, plugins: [stub], logLevel: 'warning' });
+  return join(outdir, 'index.mjs');
 }
 
 /** Compiles the probe to plain JavaScript, so the child runs without tsx's loader hooks. */
