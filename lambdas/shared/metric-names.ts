@@ -20,8 +20,6 @@ export const METRIC_NAMES = {
   denies: 'Denies',
   /** Handler time per decision, milliseconds. */
   latency: 'Latency',
-  /** Per decision on a verified token: 1 when the verified-token cache answered, else 0. */
-  verifiedTokenCacheHits: 'VerifiedTokenCacheHits',
   /** Revocation keys answered from the in-memory cache. */
   revocationCacheHits: 'RevocationCacheHits',
   /** Revocation keys read from DynamoDB. Hit ratio = hits / (hits + reads). */

@@ -72,7 +72,6 @@ describe('metrics', () => {
           { Name: 'Decisions', Unit: 'Count' },
           { Name: 'Denies', Unit: 'Count' },
           { Name: 'Latency', Unit: 'Milliseconds' },
-          { Name: 'VerifiedTokenCacheHits', Unit: 'Count' },
           { Name: 'RevocationCacheHits', Unit: 'Count' },
           { Name: 'RevocationStoreReads', Unit: 'Count' },
           { Name: 'ColdStart', Unit: 'Count' },
@@ -86,7 +85,6 @@ describe('metrics', () => {
       Decisions: 1,
       Denies: 0,
       Latency: 0.25,
-      VerifiedTokenCacheHits: 0,
       RevocationCacheHits: 2,
       RevocationStoreReads: 0,
       ColdStart: 1,
@@ -140,7 +138,7 @@ describe('metrics', () => {
     expect(onlyLine()).toMatchObject({ reason: 'revocation_unavailable', RevocationLookups: 1, RevocationLookupFailures: 1, Denies: 1 });
   });
 
-  it('leaves the token and revocation counters out of a decision on a token that never verified', () => {
+  it('leaves the revocation counters out of a decision on a token that never verified', () => {
     // Prepare
     const metrics = new AuthorizerMetrics();
     // Act
@@ -148,7 +146,6 @@ describe('metrics', () => {
     metrics.flush();
     // Assert
     const names = onlyLine()._aws.CloudWatchMetrics[0]?.Metrics.map((metric) => metric.Name);
-    expect(names).not.toContain('VerifiedTokenCacheHits');
     expect(names).not.toContain('RevocationCacheHits');
     expect(names).not.toContain('RevocationLookups');
   });
@@ -206,9 +203,10 @@ describe('metrics', () => {
       // Assert
       const [first, second] = emfLines();
       expect(emfLines()).toHaveLength(2);
-      expect(first).toMatchObject({ decision: 'allow', reason: 'allowed', JwksFetches: 1, VerifiedTokenCacheHits: 0, RevocationStoreReads: 2, RevocationLookups: 1, ColdStart: 1 });
+      expect(first).toMatchObject({ decision: 'allow', reason: 'allowed', JwksFetches: 1, RevocationStoreReads: 2, RevocationLookups: 1, ColdStart: 1 });
       expect(first).not.toHaveProperty('RestUnauthorized');
-      expect(second).toMatchObject({ decision: 'allow', VerifiedTokenCacheHits: 1, RevocationCacheHits: 2, RevocationStoreReads: 0 });
+      expect(second).toMatchObject({ decision: 'allow', RevocationCacheHits: 2, RevocationStoreReads: 0 });
+      expect(second).not.toHaveProperty('RevocationLookups');
     });
 
     it('still writes the line when a REST 401 is thrown, and never writes the token', async () => {
