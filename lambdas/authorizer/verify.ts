@@ -72,8 +72,10 @@ export class TokenVerifier {
     const header = readJoseObject(headerSegment, 'header') as JwtHeader;
     const payload = readJoseObject(payloadSegment, 'payload') as JwtPayload;
     assertRegisteredClaimTypes(payload);
-    // The one check decomposeUnverifiedJwt made that the lines above do not (kept so reasons stay as they were).
-    if (header.kid !== undefined && typeof header.kid !== 'string') throw new DenyError('malformed', 'kid must be a string');
+    // The checks decomposeUnverifiedJwt made that the lines above do not, so reasons stay as they were.
+    for (const member of ['alg', 'kid'] as const) {
+      if (header[member] !== undefined && typeof header[member] !== 'string') throw new DenyError('malformed', `${member} must be a string`);
+    }
     if (typeof header.alg !== 'string' || !this.allowedAlgorithms.has(header.alg)) {
       throw new DenyError('bad_algorithm', 'algorithm is not in the allow-list');
     }
