@@ -1,5 +1,6 @@
 /**
- * Tollbooth's public CDK surface: the authorizer construct, its issuers, the revocation table and its endpoint.
+ * Tollbooth's public CDK surface: the authorizer construct, its issuers, the revocation table and its endpoint,
+ * and the alarms and dashboard for the authorizer function.
  */
 export { TollboothAuthorizer, type RevocationEndpointOptions, type TollboothAuthorizerProps } from './tollbooth-authorizer';
 export { TrustedIssuer, type CognitoIssuerOptions, type OidcIssuerOptions } from './trusted-issuer';
@@ -9,3 +10,4 @@ export { AuthorizerFunction, AUTHORIZER_ENVIRONMENT, type AuthorizerLogLevel } f
 export { RevokeFunction, REVOKE_ENVIRONMENT, type RevokeFunctionProps } from './revoke-function';
 export { TollboothFunction, type TollboothFunctionProps, type TollboothFunctionSettings } from './tollbooth-function';
 export { TollboothStack, type TollboothStackProps } from './tollbooth-stack';
+export { TollboothMonitoring, type TollboothMonitoringOptions, type TollboothMonitoringProps } from './tollbooth-monitoring';

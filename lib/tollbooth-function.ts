@@ -147,11 +147,13 @@ const ESBUILD_TO_NODEJS = {
   format: (format) => ({ format: format === 'esm' ? OutputFormat.ESM : OutputFormat.CJS }),
   target: (target) => ({ target }),
   mainFields: (fields) => ({ mainFields: [...fields] }),
-  // Nothing external: the AWS SDK is bundled (NodejsFunction excludes it unless told).
-  external: (external) => ({ externalModules: [...external], bundleAwsSDK: external.length === 0 }),
+  // The AWS SDK is bundled (NodejsFunction excludes it unless told); the only externals are the
+  // credential providers Lambda never loads (NEVER_LOADED_IN_LAMBDA in lib/bundling.ts).
+  external: (external) => ({ externalModules: [...external], bundleAwsSDK: true }),
   minify: (minify) => ({ minify }),
   keepNames: (keepNames) => ({ keepNames }),
   sourcemap: (sourceMap) => ({ sourceMap }),
+  sourcesContent: (sourcesContent) => ({ sourcesContent }),
   treeShaking: (treeShaking) => ({ esbuildArgs: { '--tree-shaking': String(treeShaking) } }),
   banner: (banner) => ({ banner: banner.js }),
   // NodejsFunction names an ES-module bundle index.mjs by itself.

@@ -91,8 +91,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function valuesOf(map: unknown, name: string, ignoreCase = true): string[] {
   if (!isRecord(map)) return [];
   const values: string[] = [];
-  for (const [key, value] of Object.entries(map)) {
-    if ((ignoreCase ? key.toLowerCase() : key) === name && typeof value === 'string') values.push(value);
+  for (const key of Object.keys(map)) {
+    // Only a key of the same length can match (lower-casing never changes the length of a key
+    // that then equals an ASCII header name): skip lower-casing every other header.
+    if (key.length !== name.length || (ignoreCase ? key.toLowerCase() : key) !== name) continue;
+    const value = map[key];
+    if (typeof value === 'string') values.push(value);
   }
   return values;
 }

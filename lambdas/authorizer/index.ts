@@ -12,19 +12,26 @@
  * error: `handler` reports it when called.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME } from '../shared/metric-names';
 import { loadConfigFromEnvironment } from './config-source';
 import { createAuthorizer, type AuthorizerHandler } from './handler';
+import { AuthorizerMetrics } from './metrics';
 
-const logger = new Logger({ serviceName: 'tollbooth-authorizer' });
+// Powertools' standard variables name the service and the metrics namespace; the monitoring
+// construct's alarms must be given the same values.
+const serviceName = process.env['POWERTOOLS_SERVICE_NAME'] || DEFAULT_SERVICE_NAME;
+const logger = new Logger({ serviceName });
+const metrics = new AuthorizerMetrics({ serviceName, namespace: process.env['POWERTOOLS_METRICS_NAMESPACE'] || DEFAULT_METRICS_NAMESPACE });
 
 async function initialise(): Promise<AuthorizerHandler> {
   const config = loadConfigFromEnvironment();
-  const authorizer = createAuthorizer(config, { logger });
+  const authorizer = createAuthorizer(config, { logger, onDecision: metrics.onDecision, onJwksFetch: metrics.onJwksFetch });
   if (config.jwks.hydrateOnColdStart) {
     const hydrated = await authorizer.hydrate();
     if (hydrated < config.issuers.length) logger.warn('cold start: not every JWKS could be fetched', { hydrated, issuers: config.issuers.length });
   }
-  return authorizer.handler;
+  // One EMF line per invocation, written after the decision (also when REST's 401 is thrown).
+  return metrics.instrument(authorizer.handler);
 }
 
 const runningInLambda = process.env['AWS_LAMBDA_FUNCTION_NAME'] !== undefined;
@@ -46,6 +53,8 @@ export const handler: AuthorizerHandler = async (event) => {
 };
 
 export { createAuthorizer, createHandler } from './handler';
+export { AuthorizerMetrics } from './metrics';
+export type { AuthorizerMetricsOptions } from './metrics';
 export type { Authorizer, AuthorizerDeps, AuthorizerHandler, DecisionObservation } from './handler';
 export { ConfigError, parseConfig } from './config';
 export type { AuthorizerConfig } from './config';

@@ -34,6 +34,13 @@ export interface RevocationOutcome {
   readonly storeReads: number;
 }
 
+interface TokenKeys {
+  /** The token's own key and its session's, when it has those claims. */
+  readonly tokenKeys: readonly string[];
+  readonly subjectKey: string;
+  readonly keys: readonly string[];
+}
+
 interface CachedAnswer {
   readonly record: RevocationRecord | undefined;
   readonly validUntil: number;
@@ -42,6 +49,7 @@ interface CachedAnswer {
 export class RevocationChecker {
   private readonly answers: LruCache<string, CachedAnswer>;
   private readonly pending = new Map<string, Promise<RevocationRecord | undefined>>();
+  private readonly keysByClaims = new WeakMap<VerifiedClaims, TokenKeys>();
   private readonly now: () => number;
   private readonly notRevokedMs: number;
 
@@ -54,13 +62,28 @@ export class RevocationChecker {
     this.notRevokedMs = options.notRevokedCacheSeconds * 1000;
   }
 
+  /**
+   * The answer when every key of the token is cached and current, without touching the store;
+   * `undefined` otherwise (then call {@link check}). Synchronous so the common case — a token
+   * whose answers are cached — costs no promise and no await on the hot path.
+   */
+  cachedOutcome(claims: VerifiedClaims): RevocationOutcome | undefined {
+    const { tokenKeys, subjectKey } = this.keysOf(claims);
+    const now = this.now();
+    let tokenRevoked = false;
+    for (const key of tokenKeys) {
+      const cached = this.answers.get(key);
+      if (!cached || cached.validUntil <= now) return undefined;
+      if (cached.record !== undefined) tokenRevoked = true;
+    }
+    const subject = this.answers.get(subjectKey);
+    if (!subject || subject.validUntil <= now) return undefined;
+    return { revoked: tokenRevoked || isSubjectRevocationInForce(subject.record, claims.iat), cacheHits: tokenKeys.length + 1, storeReads: 0 };
+  }
+
   /** Resolves whether the token is revoked; rejects with RevocationUnavailableError when it cannot tell. */
   async check(claims: VerifiedClaims): Promise<RevocationOutcome> {
-    const tokenKeys = [claims.jti && revocationKey('jti', claims.issuer, claims.jti), claims.originJti && revocationKey('session', claims.issuer, claims.originJti)].filter(
-      (key): key is string => typeof key === 'string',
-    );
-    const subjectKey = revocationKey('sub', claims.issuer, claims.sub);
-    const keys = [...tokenKeys, subjectKey];
+    const { tokenKeys, subjectKey, keys } = this.keysOf(claims);
 
     const now = this.now();
     const records = new Map<string, RevocationRecord | undefined>();
@@ -84,6 +107,25 @@ export class RevocationChecker {
     const revoked =
       tokenKeys.some((key) => records.get(key) !== undefined) || isSubjectRevocationInForce(records.get(subjectKey), claims.iat);
     return { revoked, cacheHits, storeReads: missing.length };
+  }
+
+  /**
+   * The table keys of a token, built once per claims object: a repeated token comes back with the
+   * same claims object from the verified-token cache, so its keys (and their string hashes) are
+   * reused instead of being rebuilt and rehashed on every request. Weak, so keys live exactly as
+   * long as the cached claims.
+   */
+  private keysOf(claims: VerifiedClaims): TokenKeys {
+    let keys = this.keysByClaims.get(claims);
+    if (!keys) {
+      const tokenKeys = [claims.jti && revocationKey('jti', claims.issuer, claims.jti), claims.originJti && revocationKey('session', claims.issuer, claims.originJti)].filter(
+        (key): key is string => typeof key === 'string',
+      );
+      const subjectKey = revocationKey('sub', claims.issuer, claims.sub);
+      keys = { tokenKeys, subjectKey, keys: [...tokenKeys, subjectKey] };
+      this.keysByClaims.set(claims, keys);
+    }
+    return keys;
   }
 
   private fetch(keys: readonly string[], claims: VerifiedClaims): Promise<Map<string, RevocationRecord | undefined>> {

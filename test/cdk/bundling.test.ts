@@ -27,6 +27,7 @@ const EXPECTED_MAPPING: Record<keyof typeof LAMBDA_ESBUILD_OPTIONS, () => void> 
     expect(bundling.sourceMap).toBe(LAMBDA_ESBUILD_OPTIONS.sourcemap);
     expect(bundling.sourceMapMode).toBeUndefined(); // esbuild's `true` is the default (linked) mode
   },
+  sourcesContent: () => expect(bundling.sourcesContent).toBe(LAMBDA_ESBUILD_OPTIONS.sourcesContent),
   treeShaking: () => expect(bundling.esbuildArgs?.['--tree-shaking']).toBe(String(LAMBDA_ESBUILD_OPTIONS.treeShaking)),
   banner: () => expect(bundling.banner).toBe(LAMBDA_ESBUILD_OPTIONS.banner.js),
   outExtension: () => expect(LAMBDA_ESBUILD_OPTIONS.outExtension['.js']).toBe('.mjs'), // NodejsFunction names ESM output index.mjs
@@ -43,7 +44,7 @@ describe('authorizer bundling options', () => {
   });
 
   it('sets nothing lib/bundling.ts does not ask for', () => {
-    expect(Object.keys(bundling).sort()).toEqual(['banner', 'bundleAwsSDK', 'esbuildArgs', 'externalModules', 'format', 'keepNames', 'mainFields', 'minify', 'sourceMap', 'target']);
+    expect(Object.keys(bundling).sort()).toEqual(['banner', 'bundleAwsSDK', 'esbuildArgs', 'externalModules', 'format', 'keepNames', 'mainFields', 'minify', 'sourceMap', 'sourcesContent', 'target']);
     expect(Object.keys(bundling.esbuildArgs ?? {}).sort()).toEqual(['--legal-comments', '--tree-shaking']);
   });
 });

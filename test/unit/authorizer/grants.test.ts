@@ -116,6 +116,28 @@ describe('grants', () => {
     });
   });
 
+  describe('compactGrants on long lists', () => {
+    it('grants exactly what 10 to 60 input globs mean, and compacting again changes nothing', () => {
+      // Prepare: long enough that globs share first segments (the index compares within those)
+      const segment = fc.constantFrom('a', 'b', 'ab', '*', 'a*', 'x', '');
+      const glob = fc
+        .tuple(fc.constantFrom(...METHODS, '*'), fc.array(segment, { minLength: 1, maxLength: 4 }))
+        .map(([method, path]) => `${method}/${path.join('/')}`);
+      const request = fc
+        .tuple(fc.constantFrom(...METHODS), fc.array(fc.constantFrom('a', 'b', 'ab', 'x', 'xa', ''), { minLength: 1, maxLength: 5 }))
+        .map(([method, path]) => `${method}/${path.join('/')}`);
+      // Act / Assert
+      fc.assert(
+        fc.property(fc.array(glob, { minLength: 10, maxLength: 60 }), fc.array(request, { minLength: 1, maxLength: 20 }), (globs, requests) => {
+          const compacted = compactGrants(globs);
+          for (const resource of requests) expect(grantsAllow(compacted, resource)).toBe(meantToAllow(globs, resource));
+          expect(compactGrants(compacted)).toEqual(compacted);
+        }),
+        { numRuns: 300 },
+      );
+    });
+  });
+
   describe('grantsAllow', () => {
     it.each([
       { resource: 'GET/orders', allowed: true },
@@ -132,6 +154,24 @@ describe('grants', () => {
     it('allows nothing without grants', () => {
       // Act / Assert
       expect(grantsAllow([], 'GET/orders')).toBe(false);
+    });
+
+    it('answers exactly as a scan of every glob when the list is long enough to be indexed', () => {
+      // Prepare: stars in the method, the first segment, deeper segments, or nowhere
+      const segment = fc.constantFrom('a', 'b', 'ab', '*', 'a*', '*b', '');
+      const glob = fc
+        .tuple(fc.constantFrom(...METHODS, '*'), fc.array(segment, { minLength: 1, maxLength: 4 }))
+        .map(([method, path]) => `${method}/${path.join('/')}`);
+      const request = fc
+        .tuple(fc.constantFrom(...METHODS), fc.array(fc.constantFrom('a', 'b', 'ab', 'ba', ''), { minLength: 1, maxLength: 5 }))
+        .map(([method, path]) => `${method}/${path.join('/')}`);
+      // Act / Assert
+      fc.assert(
+        fc.property(fc.array(glob, { minLength: 9, maxLength: 40 }), fc.array(request, { minLength: 1, maxLength: 20 }), (globs, requests) => {
+          for (const resource of requests) expect(grantsAllow(globs, resource)).toBe(globs.some((g) => globMatches(g, resource)));
+        }),
+        { numRuns: 500 },
+      );
     });
   });
 

@@ -16,6 +16,25 @@ function arnOf(resource: string): ExecuteApiArn {
 
 describe('policy', () => {
   describe('grantPolicy', () => {
+    it('builds the allowed resources once per grants list and stage, and shares them frozen', () => {
+      // Prepare
+      const grants = ['GET/orders', 'GET/orders/*'];
+      const otherStage = parseExecuteApiArn('arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/test/GET/orders');
+      if (!otherStage) throw new Error('fixture ARN did not parse');
+      const resources = (arn: ExecuteApiArn): unknown => {
+        const statement = grantPolicy(arn, grants, true).Statement[0];
+        return statement && 'Resource' in statement ? statement.Resource : undefined;
+      };
+      // Act
+      const first = resources(arnOf('GET/orders/1'));
+      const second = resources(arnOf('GET/orders/2'));
+      const onOtherStage = resources(otherStage);
+      // Assert
+      expect(second).toBe(first);
+      expect(Object.isFrozen(first)).toBe(true);
+      expect(onOtherStage).toEqual(['arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/test/GET/orders', 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/test/GET/orders/*']);
+    });
+
     it('allows every granted route, not only the invoked one, when the invoked route is granted', () => {
       // Prepare
       const arn = arnOf('GET/orders/42');

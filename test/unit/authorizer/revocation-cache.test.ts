@@ -210,4 +210,52 @@ describe('revocation-cache', () => {
     await expect(checker.check(verifiedClaims())).resolves.toEqual({ revoked: false, cacheHits: 0, storeReads: 2 });
     expect(store.lookups).toHaveLength(2);
   });
+
+  describe('cachedOutcome', () => {
+    it('answers without the store once every key of the token is cached', async () => {
+      // Prepare
+      const checker = createChecker();
+      const claims = verifiedClaims({ originJti: 'session-1' });
+      await checker.check(claims);
+      // Act
+      const outcome = checker.cachedOutcome(claims);
+      // Assert
+      expect(outcome).toEqual({ revoked: false, cacheHits: 3, storeReads: 0 });
+      expect(store.lookups).toHaveLength(1);
+    });
+
+    it.each([
+      { name: 'a token never checked', prepare: async () => undefined },
+      { name: 'a token whose not-revoked answers aged out of the window', prepare: async (checker: RevocationChecker) => {
+        await checker.check(verifiedClaims());
+        nowMs += 31_000;
+      } },
+      { name: 'a token of a known subject with a new jti', prepare: async (checker: RevocationChecker) => {
+        await checker.check(verifiedClaims({ jti: 'token-0' }));
+      } },
+    ])('leaves $name to check()', async ({ prepare }) => {
+      // Prepare
+      const checker = createChecker();
+      await prepare(checker);
+      // Act
+      const outcome = checker.cachedOutcome(verifiedClaims());
+      // Assert
+      expect(outcome).toBeUndefined();
+    });
+
+    it.each([
+      { name: 'the token', key: JTI_KEY, record: { revokedBefore: undefined, expiresAt: NOW_S + 600 } },
+      { name: 'its subject before it was issued', key: SUB_KEY, record: { revokedBefore: 1_800_000_050, expiresAt: NOW_S + 86_400 } },
+    ])('answers revoked from the cache when $name is revoked', async ({ key, record }) => {
+      // Prepare
+      store.records.set(key, record);
+      const checker = createChecker();
+      const claims = verifiedClaims();
+      await checker.check(claims);
+      // Act
+      const outcome = checker.cachedOutcome(claims);
+      // Assert
+      expect(outcome?.revoked).toBe(true);
+    });
+  });
 });

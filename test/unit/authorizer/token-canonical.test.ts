@@ -2,6 +2,7 @@
  * Bearer extraction, canonical spelling: what reaches the verifier is exactly one canonical
  * compact JWS (no second spelling of the same bytes).
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TokenConfig } from '../../../lambdas/authorizer/config';
 import { extractToken } from '../../../lambdas/authorizer/token';
@@ -40,5 +41,21 @@ describe('extractToken', () => {
 
   it('denies a segment whose length is 1 mod 4 (no byte can end there) as malformed', () => {
     expect(extract(`Bearer ${SEGMENTS.join('.')}AAA`)).toEqual({ ok: false, reason: 'malformed' });
+  });
+
+  it('agrees with decoding and re-encoding every segment, for any base64url segments', () => {
+    // Prepare: the check looks at the last character only; the round trip is the definition
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.split('');
+    const segment = fc.array(fc.constantFrom(...alphabet), { minLength: 1, maxLength: 13 }).map((chars) => chars.join(''));
+    const roundTrips = (text: string): boolean => Buffer.from(text, 'base64url').toString('base64url') === text;
+    // Act / Assert
+    fc.assert(
+      fc.property(fc.tuple(segment, segment, segment), fc.constantFrom('Bearer ', 'Bearer  '), (segments, scheme) => {
+        const token = segments.join('.');
+        const expected = segments.every(roundTrips) ? { ok: true, token } : { ok: false, reason: 'malformed' };
+        expect(extract(`${scheme}${token}`)).toEqual(expected);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -34,6 +34,21 @@ describe('verified-token-cache', () => {
   });
 
   it.each([
+    { name: 'the header', changed: (token: string) => `X${token.slice(1)}` },
+    { name: 'the payload', changed: (token: string) => token.replace('.payload-', '.pAyload-') },
+  ])('misses a token that differs only in $name, however long its signature', ({ changed }) => {
+    // Prepare: entries are indexed by the signature's end, so these share an index with the original
+    const token = `header.payload-${'p'.repeat(600)}.${'s'.repeat(342)}`;
+    const cache = new VerifiedTokenCache(OPTIONS);
+    cache.set(token, verifiedClaims({ exp: NOW_S + 600 }), NOW_MS);
+    // Act
+    const cached = cache.get(changed(token), NOW_MS);
+    // Assert
+    expect(cached).toBeUndefined();
+    expect(cache.get(token, NOW_MS)).toBeDefined();
+  });
+
+  it.each([
     {
       name: 'exp + skew when that comes first',
       claims: { exp: NOW_S + 600, iat: NOW_S },
