@@ -3,24 +3,34 @@
  * access to the revocation table is granted by `TollboothAuthorizer`.
  */
 import type { Construct } from 'constructs';
+import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME } from '../lambdas/shared/metric-names';
 import { COMMON_ENVIRONMENT, TollboothFunction, type TollboothFunctionSettings } from './tollbooth-function';
 
 export { defaultAuthorizerRuntime, lambdaBundlingOptions, nodeMajorOf, type AuthorizerLogLevel } from './tollbooth-function';
 
-/** The service name in every log line of the authorizer. */
-export const AUTHORIZER_SERVICE_NAME = 'tollbooth-authorizer';
+/** The service name in every log line and metric of the authorizer. */
+export const AUTHORIZER_SERVICE_NAME = DEFAULT_SERVICE_NAME;
 
 /** Every environment variable the authorizer's code reads, declared on the function. */
-export const AUTHORIZER_ENVIRONMENT = COMMON_ENVIRONMENT;
+export const AUTHORIZER_ENVIRONMENT = [...COMMON_ENVIRONMENT, 'POWERTOOLS_METRICS_NAMESPACE'] as const;
 
 /** Properties of an {@link AuthorizerFunction}. */
-export type AuthorizerFunctionProps = TollboothFunctionSettings;
+export interface AuthorizerFunctionProps extends TollboothFunctionSettings {
+  /**
+   * CloudWatch namespace of the authorizer's EMF metrics (`POWERTOOLS_METRICS_NAMESPACE`).
+   *
+   * @default 'Tollbooth'
+   */
+  readonly metricsNamespace?: string;
+}
 
 /** The authorizer Lambda function. */
 export class AuthorizerFunction extends TollboothFunction {
   constructor(scope: Construct, id: string, props: AuthorizerFunctionProps) {
+    const { metricsNamespace, ...settings } = props;
     super(scope, id, {
-      ...props,
+      ...settings,
+      extraEnvironment: { POWERTOOLS_METRICS_NAMESPACE: metricsNamespace ?? DEFAULT_METRICS_NAMESPACE },
       entry: 'authorizer',
       serviceName: AUTHORIZER_SERVICE_NAME,
       description: 'Tollbooth JWT authorizer',

@@ -21,8 +21,9 @@ import { Construct } from 'constructs';
 import { ConfigError, type HttpApiResponseMode } from '../lambdas/authorizer/config';
 import { buildAuthorizerConfig } from './authorizer-config';
 import { DEFAULT_ADMIN_SCOPE } from '../lambdas/revoke/config';
-import { AuthorizerFunction, defaultAuthorizerRuntime, nodeMajorOf, type AuthorizerLogLevel } from './authorizer-function';
+import { AUTHORIZER_SERVICE_NAME, AuthorizerFunction, defaultAuthorizerRuntime, nodeMajorOf, type AuthorizerLogLevel } from './authorizer-function';
 import { RevokeFunction } from './revoke-function';
+import { TollboothMonitoring, type TollboothMonitoringOptions } from './tollbooth-monitoring';
 import type { TollboothFunctionSettings } from './tollbooth-function';
 import { LAMBDA_NODE_MAJOR } from './bundling';
 import { PayloadV2HttpLambdaAuthorizer } from './http-authorizer';
@@ -150,6 +151,15 @@ export interface TollboothAuthorizerProps {
   readonly advancedConfig?: { readonly [key: string]: unknown };
 
   /**
+   * Alarms (revocation store failures, JWKS fetch failures, a deny-rate spike, authorizer errors
+   * other than REST 401s, throttles) and a dashboard, on the function's EMF metrics
+   * (`TollboothMonitoring`). `false` creates neither; an object tunes them.
+   *
+   * @default true
+   */
+  readonly monitoring?: boolean | Omit<TollboothMonitoringOptions, 'serviceName'>;
+
+  /**
    * CloudFormation logical id of the function, for tools that address it by name
    * (`sam local invoke <LogicalId>`). Must be unique in the stack.
    *
@@ -185,6 +195,9 @@ export class TollboothAuthorizer extends Construct {
 
   /** API Gateway's authorizer result cache TTL, for every authorizer handed out. */
   readonly resultsCacheTtl: Duration;
+
+  /** Alarms and dashboard, unless `monitoring` is `false`. */
+  readonly monitoring: TollboothMonitoring | undefined;
 
   private readonly headerName: string;
   private readonly functionSettings: TollboothFunctionSettings;
@@ -259,7 +272,12 @@ export class TollboothAuthorizer extends Construct {
       logLevel: props.logLevel ?? 'INFO',
     };
     this.scopes = new Set(Object.keys(props.scopeRoutes));
-    this.function = new AuthorizerFunction(this, 'Function', this.functionSettings);
+    const monitoringOptions = props.monitoring === false ? undefined : props.monitoring === true || props.monitoring === undefined ? {} : props.monitoring;
+    this.function = new AuthorizerFunction(this, 'Function', { ...this.functionSettings, metricsNamespace: monitoringOptions?.metricsNamespace });
+    // The alarms read the metrics the function writes: same namespace, same service dimension.
+    this.monitoring = monitoringOptions
+      ? new TollboothMonitoring(this, 'Monitoring', { ...monitoringOptions, authorizerFunction: this.function, serviceName: AUTHORIZER_SERVICE_NAME })
+      : undefined;
     if (props.functionLogicalId) (this.function.node.defaultChild as lambda.CfnFunction).overrideLogicalId(props.functionLogicalId);
 
     if (this.table) {

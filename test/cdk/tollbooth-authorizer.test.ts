@@ -175,6 +175,34 @@ describe('TollboothAuthorizer without revocation, or with an imported table', ()
   });
 });
 
+describe('TollboothAuthorizer monitoring', () => {
+  it('adds the alarms and dashboard by default, watching the metrics the function writes', () => {
+    const { stack } = apiStack({}, false);
+    const template = templateOf(stack);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ POWERTOOLS_METRICS_NAMESPACE: 'Tollbooth', POWERTOOLS_SERVICE_NAME: 'tollbooth-authorizer' }) } });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Metrics: Match.arrayWith([Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'Tollbooth' }) }) })]) });
+  });
+
+  it('gives the function and the alarms the same custom namespace', () => {
+    const { stack } = apiStack({ monitoring: { metricsNamespace: 'Acme/Auth', dashboard: false } }, false);
+    const template = templateOf(stack);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ POWERTOOLS_METRICS_NAMESPACE: 'Acme/Auth' }) } });
+    const namespaces = JSON.stringify(resourcesOf(template, 'AWS::CloudWatch::Alarm')).match(/"Namespace":"[^"]+"/g) ?? [];
+    expect(new Set(namespaces.filter((n) => !n.includes('AWS/Lambda')))).toEqual(new Set(['"Namespace":"Acme/Auth"']));
+  });
+
+  it('creates no alarm and no dashboard when monitoring is false', () => {
+    const { stack, authorizer } = apiStack({ monitoring: false }, false);
+    const template = templateOf(stack);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    expect(authorizer.monitoring).toBeUndefined();
+  });
+});
+
 describe('TollboothAuthorizer.addRevocationEndpoint', () => {
   const adminRoutes = { ...ROUTES, 'tollbooth:admin': ['POST /revocations'] };
 
