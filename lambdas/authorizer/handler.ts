@@ -21,15 +21,14 @@ import { deny, type Decision } from './decision';
 import { logDecision, type DecisionLogger } from './decision-log';
 import { detectEventKind, toAuthRequest, type AuthRequest, type EventKind } from './event';
 import { GrantResolver, grantsAllow } from './grants';
-import { JwksFetcher } from './jwks-fetcher';
-import { TollboothJwksCache, type JwksFetchEvent } from './jwks-cache';
+import type { JwksFetchEvent } from './jwks-cache';
 import { answer, ANONYMOUS_PRINCIPAL, type AuthorizerResponse } from './response';
 import { classify } from './reasons';
 import { DynamoDbRevocationStore, type RevocationStore } from './revocation';
 import { RevocationChecker } from './revocation-cache';
 import { extractToken } from './token';
 import { VerifiedTokenCache } from './verified-token-cache';
-import { libraryJwksUris, TokenVerifier } from './verify';
+import { createTokenVerification } from './token-verification';
 
 /** Collaborators; each defaults to the production implementation. */
 export interface AuthorizerDeps {
@@ -41,7 +40,7 @@ export interface AuthorizerDeps {
   readonly revocationStore?: RevocationStore;
   /** DynamoDB client for the default store. Default: bounded client from the SDK's standard config. */
   readonly dynamoDbClient?: DynamoDBClient;
-  /** How JWKS documents are fetched. Default: {@link JwksFetcher} with the configured bounds. */
+  /** How JWKS documents are fetched. Default: `JwksFetcher` with the configured bounds. */
   readonly jwksFetcher?: Fetcher;
   /** Observes every decision (metrics hook). */
   readonly onDecision?: (decision: Decision, context: DecisionObservation) => void;
@@ -78,35 +77,23 @@ export function createAuthorizer(config: AuthorizerConfig, deps: AuthorizerDeps 
   const now = deps.now ?? Date.now;
   const logger = deps.logger ?? new Logger({ serviceName: 'tollbooth-authorizer' });
 
-  const fetchUriOverrides = new Map<string, string>();
-  for (const issuer of config.issuers) {
-    for (const libraryUri of libraryJwksUris(issuer)) if (libraryUri !== issuer.jwksUri) fetchUriOverrides.set(libraryUri, issuer.jwksUri);
-  }
   const tokenCache = new VerifiedTokenCache({
     maxEntries: config.verifiedTokenCache.maxEntries,
     clockSkewSeconds: config.verification.clockSkewSeconds,
     maxTokenAgeSeconds: config.verification.maxTokenAgeSeconds,
     jwksMaxAgeSeconds: config.jwks.maxAgeSeconds,
   });
-  let verifier: TokenVerifier | undefined;
-  const jwksCache = new TollboothJwksCache({
-    fetcher: deps.jwksFetcher ?? new JwksFetcher(config.jwks),
-    keyPolicy: { algorithms: config.verification.algorithms, minRsaModulusBits: 2048 },
-    maxAgeSeconds: config.jwks.maxAgeSeconds,
-    minRefetchIntervalSeconds: config.jwks.minRefetchIntervalSeconds,
-    fetchUriOverrides,
+  const verification = createTokenVerification(config, {
+    jwksFetcher: deps.jwksFetcher,
     now,
-    onFetch: (event) => {
+    onJwksFetch: (event) => {
       logJwksFetch(logger, event);
       deps.onJwksFetch?.(event);
     },
-    onKeysChanged: (uri, jwks) => {
-      verifier?.keysChanged(uri, jwks);
-      tokenCache.clear();
-    },
+    // A cached verification must not outlive the keys that vouched for it.
+    onKeysChanged: () => tokenCache.clear(),
   });
-  verifier = new TokenVerifier(config, jwksCache);
-  const tokenVerifier = verifier;
+  const tokenVerifier = verification.verifier;
   const grantResolver = new GrantResolver(config.scopeRoutes);
   const claimRules: ClaimRules = { verification: config.verification, requireJti: config.revocation.enabled };
 
@@ -211,15 +198,7 @@ export function createAuthorizer(config: AuthorizerConfig, deps: AuthorizerDeps 
     }
   }
 
-  async function hydrate(): Promise<number> {
-    try {
-      return await jwksCache.hydrate(tokenVerifier.primaryJwksUris);
-    } catch {
-      return 0;
-    }
-  }
-
-  return { handler, hydrate };
+  return { handler, hydrate: verification.hydrate };
 }
 
 /**

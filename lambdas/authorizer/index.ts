@@ -12,6 +12,7 @@
  * error: `handler` reports it when called.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { hydrateAtColdStart, initialiseEntry } from '../shared/lambda-entry';
 import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME } from '../shared/metric-names';
 import { loadConfigFromEnvironment } from './config-source';
 import { createAuthorizer, type AuthorizerHandler } from './handler';
@@ -26,31 +27,13 @@ const metrics = new AuthorizerMetrics({ serviceName, namespace: process.env['POW
 async function initialise(): Promise<AuthorizerHandler> {
   const config = loadConfigFromEnvironment();
   const authorizer = createAuthorizer(config, { logger, onDecision: metrics.onDecision, onJwksFetch: metrics.onJwksFetch });
-  if (config.jwks.hydrateOnColdStart) {
-    const hydrated = await authorizer.hydrate();
-    if (hydrated < config.issuers.length) logger.warn('cold start: not every JWKS could be fetched', { hydrated, issuers: config.issuers.length });
-  }
+  if (config.jwks.hydrateOnColdStart) await hydrateAtColdStart(authorizer.hydrate, config.issuers.length, logger);
   // One EMF line per invocation, written after the decision (also when REST's 401 is thrown).
   return metrics.instrument(authorizer.handler);
 }
 
-const runningInLambda = process.env['AWS_LAMBDA_FUNCTION_NAME'] !== undefined;
-let initialised: AuthorizerHandler | Error;
-try {
-  initialised = await initialise();
-} catch (error) {
-  if (runningInLambda) {
-    logger.error('cold start failed', { error: error instanceof Error ? error.message : String(error) });
-    throw error;
-  }
-  initialised = error instanceof Error ? error : new Error(String(error));
-}
-
 /** The Lambda handler: configure the function with `index.handler`. */
-export const handler: AuthorizerHandler = async (event) => {
-  if (initialised instanceof Error) throw initialised;
-  return initialised(event);
-};
+export const handler: AuthorizerHandler = await initialiseEntry(initialise, logger);
 
 export { createAuthorizer, createHandler } from './handler';
 export { AuthorizerMetrics } from './metrics';

@@ -14,6 +14,7 @@
  * JWKS URIs, exactly as the authorizer does.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { hydrateAtColdStart, initialiseEntry } from '../shared/lambda-entry';
 import { loadRevokeConfigFromEnvironment } from './config';
 import { createRevoker, type RevokeHandler } from './handler';
 
@@ -22,30 +23,12 @@ const logger = new Logger({ serviceName: 'tollbooth-revoke' });
 async function initialise(): Promise<RevokeHandler> {
   const config = loadRevokeConfigFromEnvironment();
   const revoker = createRevoker(config, { logger });
-  if (config.authorizer.jwks.hydrateOnColdStart) {
-    const hydrated = await revoker.hydrate();
-    if (hydrated < config.authorizer.issuers.length) logger.warn('cold start: not every JWKS could be fetched', { hydrated, issuers: config.authorizer.issuers.length });
-  }
+  if (config.authorizer.jwks.hydrateOnColdStart) await hydrateAtColdStart(revoker.hydrate, config.authorizer.issuers.length, logger);
   return revoker.handler;
 }
 
-const runningInLambda = process.env['AWS_LAMBDA_FUNCTION_NAME'] !== undefined;
-let initialised: RevokeHandler | Error;
-try {
-  initialised = await initialise();
-} catch (error) {
-  if (runningInLambda) {
-    logger.error('cold start failed', { error: error instanceof Error ? error.message : String(error) });
-    throw error;
-  }
-  initialised = error instanceof Error ? error : new Error(String(error));
-}
-
 /** The Lambda handler: configure the function with `index.handler`. */
-export const handler: RevokeHandler = async (event) => {
-  if (initialised instanceof Error) throw initialised;
-  return initialised(event);
-};
+export const handler: RevokeHandler = await initialiseEntry(initialise, logger);
 
 export { createHandler, createRevoker } from './handler';
 export type { RevokeDeps, RevokedEntry, RevokeHandler, Revoker } from './handler';

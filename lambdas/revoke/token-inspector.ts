@@ -4,9 +4,9 @@
  * signature verified against a trusted issuer's JWKS. Revoking on unverified claims would let a
  * caller forge a token naming someone else's `jti` and cut them off.
  *
- * The wiring mirrors `createAuthorizer` (same JWKS fetcher, cache, key policy and `TokenVerifier`,
- * same pre-parsing of the bearer credential, same claim rules except that `jti` is optional here:
- * a token without one is reported, not an error).
+ * The verification stack is the authorizer's own (`createTokenVerification`: same JWKS fetcher,
+ * cache, key policy and verifiers), with the same pre-parsing of the bearer credential and the same
+ * claim rules except that `jti` is optional here: a token without one is reported, not an error.
  *
  * Outcomes, and why each matters to the caller:
  * - `live`: verified and unexpired — revoke it;
@@ -21,11 +21,9 @@
 import type { VerifiedClaims } from '../authorizer/claims';
 import { readClaims } from '../authorizer/claims';
 import type { AuthorizerConfig } from '../authorizer/config';
-import { TollboothJwksCache } from '../authorizer/jwks-cache';
-import { JwksFetcher } from '../authorizer/jwks-fetcher';
 import { classify, type DenyReason } from '../authorizer/reasons';
 import { extractToken } from '../authorizer/token';
-import { libraryJwksUris, TokenVerifier } from '../authorizer/verify';
+import { createTokenVerification } from '../authorizer/token-verification';
 import type { Fetcher } from 'aws-jwt-verify/https';
 
 export type TokenInspection =
@@ -50,22 +48,8 @@ const UNAVAILABLE: ReadonlySet<DenyReason> = new Set<DenyReason>(['jwks_unavaila
 /** Builds an inspector verifying with the authorizer's parts, configured from the same document. */
 export function createTokenInspector(config: AuthorizerConfig, deps: TokenInspectorDeps = {}): TokenInspector {
   const now = deps.now ?? Date.now;
-  const fetchUriOverrides = new Map<string, string>();
-  for (const issuer of config.issuers) {
-    for (const libraryUri of libraryJwksUris(issuer)) if (libraryUri !== issuer.jwksUri) fetchUriOverrides.set(libraryUri, issuer.jwksUri);
-  }
-  let verifier: TokenVerifier | undefined;
-  const jwksCache = new TollboothJwksCache({
-    fetcher: deps.jwksFetcher ?? new JwksFetcher(config.jwks),
-    keyPolicy: { algorithms: config.verification.algorithms, minRsaModulusBits: 2048 },
-    maxAgeSeconds: config.jwks.maxAgeSeconds,
-    minRefetchIntervalSeconds: config.jwks.minRefetchIntervalSeconds,
-    fetchUriOverrides,
-    now,
-    onKeysChanged: (uri, jwks) => verifier?.keysChanged(uri, jwks),
-  });
-  verifier = new TokenVerifier(config, jwksCache);
-  const tokenVerifier = verifier;
+  const verification = createTokenVerification(config, { jwksFetcher: deps.jwksFetcher, now });
+  const tokenVerifier = verification.verifier;
   const claimRules = { verification: config.verification, requireJti: false };
 
   async function inspect(token: string): Promise<TokenInspection> {
@@ -86,13 +70,5 @@ export function createTokenInspector(config: AuthorizerConfig, deps: TokenInspec
     }
   }
 
-  async function hydrate(): Promise<number> {
-    try {
-      return await jwksCache.hydrate(tokenVerifier.primaryJwksUris);
-    } catch {
-      return 0;
-    }
-  }
-
-  return { inspect, hydrate };
+  return { inspect, hydrate: verification.hydrate };
 }
