@@ -81,7 +81,6 @@ export function createAuthorizer(config: AuthorizerConfig, deps: AuthorizerDeps 
     maxEntries: config.verifiedTokenCache.maxEntries,
     clockSkewSeconds: config.verification.clockSkewSeconds,
     maxTokenAgeSeconds: config.verification.maxTokenAgeSeconds,
-    jwksMaxAgeSeconds: config.jwks.maxAgeSeconds,
   });
   const verification = createTokenVerification(config, {
     jwksFetcher: deps.jwksFetcher,
@@ -113,7 +112,7 @@ export function createAuthorizer(config: AuthorizerConfig, deps: AuthorizerDeps 
   async function verifyClaims(token: string): Promise<VerifiedClaims> {
     const verified = await tokenVerifier.verify(token);
     const claims = readClaims(verified.issuer, verified.header, verified.payload, claimRules, now() / 1000);
-    tokenCache.set(token, claims, now());
+    tokenCache.set(token, claims, now(), verified.keysTrustedUntilMs);
     return claims;
   }
 

@@ -101,6 +101,15 @@ export class TollboothJwksCache implements JwksCache {
     return fitting(jwk, decomposedJwt);
   }
 
+  /**
+   * Until when (ms since the epoch) the set cached for this URI may vouch for tokens: its fetch
+   * time plus the maximum age; `undefined` when nothing is cached.
+   */
+  trustedUntil(jwksUri: string): number | undefined {
+    const cached = this.sets.get(jwksUri);
+    return cached === undefined ? undefined : cached.fetchedAt + this.maxAgeMs;
+  }
+
   /** Fetches every URI once (cold-start hydration); resolves to how many succeeded. */
   async hydrate(jwksUris: Iterable<string>): Promise<number> {
     const results = await Promise.allSettled([...new Set(jwksUris)].map((uri) => this.refresh(uri)));

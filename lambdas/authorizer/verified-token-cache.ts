@@ -6,10 +6,10 @@
  * - a hit requires the whole token to match, so any change to any byte (header, payload or
  *   signature) misses;
  * - an entry is only valid until the earliest of: the token's `exp` (plus the configured clock
- *   skew, as at verification), its maximum age from `iat` when one is configured, and the JWKS
- *   maximum age from when it was verified — so a key the issuer removed stops vouching for
- *   cached tokens no later than it would for new ones; {@link clear} drops everything when a
- *   JWKS changes;
+ *   skew, as at verification), its maximum age from `iat` when one is configured, and the moment
+ *   the key set that verified it passes its maximum age (counted from that set's fetch, not from
+ *   the verification) — so a key the issuer removed stops vouching for cached tokens no later
+ *   than it would for new ones; {@link clear} drops everything when a JWKS changes;
  * - revocation is never cached here: the pipeline checks it on every request.
  */
 import { LruCache } from '../shared/lru-cache';
@@ -19,7 +19,6 @@ export interface VerifiedTokenCacheOptions {
   readonly maxEntries: number;
   readonly clockSkewSeconds: number;
   readonly maxTokenAgeSeconds: number | null;
-  readonly jwksMaxAgeSeconds: number;
 }
 
 interface Entry {
@@ -61,10 +60,14 @@ export class VerifiedTokenCache {
     return entry.claims;
   }
 
-  set(token: string, claims: VerifiedClaims, nowMs: number): void {
+  /**
+   * Remembers a verified token. `keysTrustedUntilMs` is when the key set that verified it stops
+   * being trusted (its fetch time plus the JWKS maximum age).
+   */
+  set(token: string, claims: VerifiedClaims, nowMs: number, keysTrustedUntilMs: number): void {
     if (!this.entries) return;
-    const { clockSkewSeconds, maxTokenAgeSeconds, jwksMaxAgeSeconds } = this.options;
-    let validUntilMs = Math.min((claims.exp + clockSkewSeconds) * 1000, nowMs + jwksMaxAgeSeconds * 1000);
+    const { clockSkewSeconds, maxTokenAgeSeconds } = this.options;
+    let validUntilMs = Math.min((claims.exp + clockSkewSeconds) * 1000, keysTrustedUntilMs);
     if (maxTokenAgeSeconds !== null && claims.iat !== undefined) {
       validUntilMs = Math.min(validUntilMs, (claims.iat + maxTokenAgeSeconds + clockSkewSeconds) * 1000);
     }

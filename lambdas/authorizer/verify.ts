@@ -24,6 +24,17 @@ export interface VerifiedToken {
   readonly issuer: IssuerConfig;
   readonly header: JwtHeader;
   readonly payload: JwtPayload;
+  /** When the key set that verified it stops being trusted (ms since the epoch). */
+  readonly keysTrustedUntilMs: number;
+}
+
+/** The JWKS cache as the verifier needs it: aws-jwt-verify's interface plus each set's expiry. */
+export type ExpiringJwksCache = JwksCache & { trustedUntil(jwksUri: string): number | undefined };
+
+/** The verifier for one `iss` value, and the JWKS URI aws-jwt-verify asks the cache by for it. */
+interface IssuerRoute {
+  readonly verifier: IssuerVerifier;
+  readonly jwksUri: string;
 }
 
 interface IssuerVerifier {
@@ -38,23 +49,31 @@ interface IssuerVerifier {
 const ECDSA_SIGNATURE_BYTES: Readonly<Record<string, number>> = { ES256: 64, ES384: 96, ES512: 132 };
 
 export class TokenVerifier {
-  private readonly byIssuer = new Map<string, IssuerVerifier>();
+  private readonly byIssuer = new Map<string, IssuerRoute>();
   private readonly byJwksUri = new Map<string, IssuerVerifier[]>();
   private readonly allowedAlgorithms: ReadonlySet<string>;
+  private readonly primaryUris: readonly string[];
 
-  constructor(config: AuthorizerConfig, jwksCache: JwksCache) {
+  constructor(
+    config: AuthorizerConfig,
+    private readonly jwksCache: ExpiringJwksCache,
+  ) {
     this.allowedAlgorithms = new Set(config.verification.algorithms);
     const graceSeconds = config.verification.clockSkewSeconds;
+    const primaryUris: string[] = [];
     for (const issuer of config.issuers) {
       const verifier = issuer.kind === 'cognito' ? cognitoVerifier(issuer, jwksCache, graceSeconds) : oidcVerifier(issuer, jwksCache, graceSeconds);
-      for (const iss of issuerAliases(issuer)) this.byIssuer.set(iss, verifier);
-      for (const uri of libraryJwksUris(issuer)) this.byJwksUri.set(uri, [...(this.byJwksUri.get(uri) ?? []), verifier]);
+      const uris = libraryJwksUris(issuer);
+      issuerAliases(issuer).forEach((iss, index) => this.byIssuer.set(iss, { verifier, jwksUri: uris[index] ?? issuer.jwksUri }));
+      for (const uri of uris) this.byJwksUri.set(uri, [...(this.byJwksUri.get(uri) ?? []), verifier]);
+      primaryUris.push(uris[0] ?? issuer.jwksUri);
     }
+    this.primaryUris = primaryUris;
   }
 
   /** One JWKS URI per issuer: the ones worth fetching at cold start. */
   get primaryJwksUris(): string[] {
-    return [...this.byIssuer.values()].map((verifier) => libraryJwksUris(verifier.config)[0] ?? verifier.config.jwksUri);
+    return [...this.primaryUris];
   }
 
   /** Called by the JWKS cache when a URI's keys changed, so no stale converted key outlives its JWK. */
@@ -87,10 +106,12 @@ export class TokenVerifier {
       throw new DenyError('bad_signature', `an ${header.alg} signature is ${ecdsaLength} bytes (r || s)`);
     }
     if (header['crit'] !== undefined) throw new DenyError('malformed', 'crit header parameters are not supported');
-    const verifier = typeof payload.iss === 'string' ? this.byIssuer.get(payload.iss) : undefined;
-    if (!verifier) throw new DenyError('wrong_issuer', 'issuer is not trusted');
-    const verifiedPayload = await verifier.verify(token);
-    return { issuer: verifier.config, header, payload: verifiedPayload };
+    const route = typeof payload.iss === 'string' ? this.byIssuer.get(payload.iss) : undefined;
+    if (!route) throw new DenyError('wrong_issuer', 'issuer is not trusted');
+    const verifiedPayload = await route.verifier.verify(token);
+    // Read after verification: the set that just supplied the key (a refetch may have replaced it).
+    const keysTrustedUntilMs = this.jwksCache.trustedUntil(route.jwksUri) ?? 0;
+    return { issuer: route.verifier.config, header, payload: verifiedPayload, keysTrustedUntilMs };
   }
 }
 

@@ -232,8 +232,8 @@ async function stageBreakdown(events: ReadonlyArray<ReturnType<typeof httpApiV2E
   });
   const rules = { verification: config.verification, requireJti: true };
   const claims = decoded.map(({ header, payload }) => readClaims(issuerConfig, header, payload, rules, Date.now() / 1000));
-  const tokenCache = new VerifiedTokenCache({ maxEntries: 10_000, clockSkewSeconds: 30, maxTokenAgeSeconds: null, jwksMaxAgeSeconds: 3600 });
-  decoded.forEach(({ token }, index) => tokenCache.set(token, claims[index] ?? claims[0]!, Date.now()));
+  const tokenCache = new VerifiedTokenCache({ maxEntries: 10_000, clockSkewSeconds: 30, maxTokenAgeSeconds: null });
+  decoded.forEach(({ token }, index) => tokenCache.set(token, claims[index] ?? claims[0]!, Date.now(), Date.now() + 3_600_000));
   const revocation = new RevocationChecker({ lookup: async () => new Map() }, { notRevokedCacheSeconds: 3600, maxEntries: 50_000 });
   for (const claim of claims) await revocation.check(claim);
   const grants = new GrantResolver(config.scopeRoutes);

@@ -85,6 +85,17 @@ describe('key rotation', () => {
     expect(await decide(await mintWith())).toEqual({ allowed: false, reason: 'jwks_unavailable' });
   });
 
+  it('stops accepting a token remembered from late in a key set\'s life once that set reaches its maximum age', async () => {
+    expect((await decide(await mintWith())).allowed).toBe(true); // the set is fetched at t = 0
+    fixture.jwks.mode = 'error-500';
+    clock.advanceSeconds(400);
+    const token = await mintWith();
+    expect((await decide(token)).allowed).toBe(true); // verified with the t = 0 set, and remembered
+
+    clock.advanceSeconds(201); // t = 601: the set is past its maximum age, whatever the token cache holds
+    expect(await decide(token)).toEqual({ allowed: false, reason: 'jwks_unavailable' });
+  });
+
   it('keeps verifying with cached keys while the endpoint is down, and does not hammer it', async () => {
     expect((await decide(await mintWith())).allowed).toBe(true);
     fixture.jwks.mode = 'error-500';

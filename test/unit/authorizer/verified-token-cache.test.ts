@@ -1,6 +1,6 @@
 /**
- * The verified-token cache: an entry lives until the earliest of exp + skew, the JWKS maximum age
- * from verification, and iat + maximum token age + skew.
+ * The verified-token cache: an entry lives until the earliest of exp + skew, the moment the key set
+ * that verified it stops being trusted, and iat + maximum token age + skew.
  */
 import { describe, expect, it } from 'vitest';
 import { VerifiedTokenCache, type VerifiedTokenCacheOptions } from '../../../lambdas/authorizer/verified-token-cache';
@@ -8,7 +8,9 @@ import { verifiedClaims } from '../../helpers/claims';
 
 const NOW_S = 1_800_000_000;
 const NOW_MS = NOW_S * 1000;
-const OPTIONS: VerifiedTokenCacheOptions = { maxEntries: 100, clockSkewSeconds: 30, maxTokenAgeSeconds: null, jwksMaxAgeSeconds: 3600 };
+const OPTIONS: VerifiedTokenCacheOptions = { maxEntries: 100, clockSkewSeconds: 30, maxTokenAgeSeconds: null };
+/** The key set was fetched an hour before NOW and is trusted for another hour. */
+const KEYS_TRUSTED_UNTIL_MS = NOW_MS + 3600 * 1000;
 const TOKEN = 'header.payload.signature';
 
 describe('verified-token-cache', () => {
@@ -16,7 +18,7 @@ describe('verified-token-cache', () => {
     // Prepare
     const cache = new VerifiedTokenCache(OPTIONS);
     const claims = verifiedClaims({ exp: NOW_S + 600 });
-    cache.set(TOKEN, claims, NOW_MS);
+    cache.set(TOKEN, claims, NOW_MS, KEYS_TRUSTED_UNTIL_MS);
     // Act
     const cached = cache.get(TOKEN, NOW_MS + 1000);
     // Assert
@@ -26,7 +28,7 @@ describe('verified-token-cache', () => {
   it('misses a token that differs in any byte', () => {
     // Prepare
     const cache = new VerifiedTokenCache(OPTIONS);
-    cache.set(TOKEN, verifiedClaims({ exp: NOW_S + 600 }), NOW_MS);
+    cache.set(TOKEN, verifiedClaims({ exp: NOW_S + 600 }), NOW_MS, KEYS_TRUSTED_UNTIL_MS);
     // Act
     const cached = cache.get(`${TOKEN.slice(0, -1)}X`, NOW_MS);
     // Assert
@@ -40,7 +42,7 @@ describe('verified-token-cache', () => {
     // Prepare: entries are indexed by the signature's end, so these share an index with the original
     const token = `header.payload-${'p'.repeat(600)}.${'s'.repeat(342)}`;
     const cache = new VerifiedTokenCache(OPTIONS);
-    cache.set(token, verifiedClaims({ exp: NOW_S + 600 }), NOW_MS);
+    cache.set(token, verifiedClaims({ exp: NOW_S + 600 }), NOW_MS, KEYS_TRUSTED_UNTIL_MS);
     // Act
     const cached = cache.get(changed(token), NOW_MS);
     // Assert
@@ -56,7 +58,7 @@ describe('verified-token-cache', () => {
       validUntilMs: (NOW_S + 600 + 30) * 1000,
     },
     {
-      name: 'the JWKS maximum age from verification when that comes first',
+      name: 'the key set\'s own expiry (its fetch + the JWKS maximum age) when that comes first',
       claims: { exp: NOW_S + 86_400, iat: NOW_S },
       options: OPTIONS,
       validUntilMs: NOW_MS + 3600 * 1000,
@@ -76,7 +78,7 @@ describe('verified-token-cache', () => {
   ])('keeps an entry until $name', ({ claims, options, validUntilMs }) => {
     // Prepare
     const cache = new VerifiedTokenCache(options);
-    cache.set(TOKEN, verifiedClaims(claims), NOW_MS);
+    cache.set(TOKEN, verifiedClaims(claims), NOW_MS, KEYS_TRUSTED_UNTIL_MS);
     // Act
     const justBefore = cache.get(TOKEN, validUntilMs - 1);
     const atTheEnd = cache.get(TOKEN, validUntilMs);
@@ -90,7 +92,7 @@ describe('verified-token-cache', () => {
     // Prepare
     const cache = new VerifiedTokenCache(OPTIONS);
     // Act
-    cache.set(TOKEN, verifiedClaims({ exp: NOW_S - 30 }), NOW_MS);
+    cache.set(TOKEN, verifiedClaims({ exp: NOW_S - 30 }), NOW_MS, KEYS_TRUSTED_UNTIL_MS);
     // Assert
     expect(cache.size).toBe(0);
     expect(cache.get(TOKEN, NOW_MS - 1)).toBeUndefined();
@@ -100,7 +102,7 @@ describe('verified-token-cache', () => {
     // Prepare
     const cache = new VerifiedTokenCache({ ...OPTIONS, maxEntries: 0 });
     // Act
-    cache.set(TOKEN, verifiedClaims({ exp: NOW_S + 600 }), NOW_MS);
+    cache.set(TOKEN, verifiedClaims({ exp: NOW_S + 600 }), NOW_MS, KEYS_TRUSTED_UNTIL_MS);
     // Assert
     expect(cache.get(TOKEN, NOW_MS)).toBeUndefined();
     expect(cache.size).toBe(0);
@@ -111,11 +113,11 @@ describe('verified-token-cache', () => {
     // Prepare
     const cache = new VerifiedTokenCache({ ...OPTIONS, maxEntries: 2 });
     const claims = verifiedClaims({ exp: NOW_S + 600 });
-    cache.set('a.a.a', claims, NOW_MS);
-    cache.set('b.b.b', claims, NOW_MS);
+    cache.set('a.a.a', claims, NOW_MS, KEYS_TRUSTED_UNTIL_MS);
+    cache.set('b.b.b', claims, NOW_MS, KEYS_TRUSTED_UNTIL_MS);
     cache.get('a.a.a', NOW_MS);
     // Act
-    cache.set('c.c.c', claims, NOW_MS);
+    cache.set('c.c.c', claims, NOW_MS, KEYS_TRUSTED_UNTIL_MS);
     // Assert
     expect(cache.size).toBe(2);
     expect(cache.get('a.a.a', NOW_MS)).toBeDefined();
@@ -125,8 +127,8 @@ describe('verified-token-cache', () => {
   it('forgets every token on clear', () => {
     // Prepare
     const cache = new VerifiedTokenCache(OPTIONS);
-    cache.set('a.a.a', verifiedClaims({ exp: NOW_S + 600 }), NOW_MS);
-    cache.set('b.b.b', verifiedClaims({ exp: NOW_S + 600 }), NOW_MS);
+    cache.set('a.a.a', verifiedClaims({ exp: NOW_S + 600 }), NOW_MS, KEYS_TRUSTED_UNTIL_MS);
+    cache.set('b.b.b', verifiedClaims({ exp: NOW_S + 600 }), NOW_MS, KEYS_TRUSTED_UNTIL_MS);
     // Act
     cache.clear();
     // Assert
