@@ -82,9 +82,11 @@ export interface TollboothAuthorizerProps {
 
   /**
    * How long API Gateway caches a decision per identity source (0 turns the cache off, at most
-   * one hour). Adds to `notRevokedCacheDuration` in the worst-case revocation delay.
+   * one hour). Adds to `notRevokedCacheDuration` in the worst-case revocation delay. With simple
+   * responses a cached "yes" covers every path of the route (`$context.routeKey` is added to the
+   * identity sources), so only set one there when no scope grants less than a whole route.
    *
-   * @default Duration.seconds(30)
+   * @default - Duration.seconds(30) with IAM responses; 0 (no cache) with simple responses
    */
   readonly resultsCacheTtl?: Duration;
 
@@ -211,7 +213,10 @@ export class TollboothAuthorizer extends Construct {
     const problems: string[] = [];
     const revocationEnabled = props.revocation ?? true;
     const responseMode = props.httpApiResponseMode ?? 'iam';
-    this.resultsCacheTtl = props.resultsCacheTtl ?? Duration.seconds(30);
+    // A simple response is a bare yes for whatever the cache key covers; even keyed on the route it
+    // would cover every path of a route template (GET /orders/{id}) while grants can be narrower
+    // (GET /orders/42). So simple responses are only cached when asked for.
+    this.resultsCacheTtl = props.resultsCacheTtl ?? (responseMode === 'simple' ? Duration.seconds(0) : Duration.seconds(30));
     const cacheSeconds = wholeSeconds(this.resultsCacheTtl, 'resultsCacheTtl', problems);
     if (cacheSeconds !== undefined && (cacheSeconds < 0 || cacheSeconds > MAX_RESULTS_CACHE_SECONDS)) {
       problems.push(`resultsCacheTtl: must not be greater than ${MAX_RESULTS_CACHE_SECONDS} seconds (API Gateway's limit), got ${cacheSeconds}`);

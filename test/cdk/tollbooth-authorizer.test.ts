@@ -124,8 +124,8 @@ describe('TollboothAuthorizer with defaults', () => {
 
 describe('TollboothAuthorizer cache and response modes', () => {
   it.each([
-    { name: 'simple responses add $context.routeKey to the identity sources', props: { httpApiResponseMode: 'simple' as const }, simple: true, sources: ['$request.header.Authorization', '$context.routeKey'], ttl: 30 },
-    { name: 'simple responses without a cache need no route key', props: { httpApiResponseMode: 'simple' as const, resultsCacheTtl: Duration.seconds(0) }, simple: true, sources: ['$request.header.Authorization'], ttl: 0 },
+    { name: 'simple responses are not cached unless asked, and then need no route key', props: { httpApiResponseMode: 'simple' as const }, simple: true, sources: ['$request.header.Authorization'], ttl: 0 },
+    { name: 'simple responses cached on request add $context.routeKey to the identity sources', props: { httpApiResponseMode: 'simple' as const, resultsCacheTtl: Duration.seconds(30) }, simple: true, sources: ['$request.header.Authorization', '$context.routeKey'], ttl: 30 },
     { name: 'cacheByRoute adds the route key in IAM mode', props: { cacheByRoute: true, resultsCacheTtl: Duration.minutes(5) }, simple: false, sources: ['$request.header.Authorization', '$context.routeKey'], ttl: 300 },
     { name: 'a custom header name is the identity source', props: { advancedConfig: { headerName: 'X-Api-Token' } }, simple: false, sources: ['$request.header.X-Api-Token'], ttl: 30 },
   ])('$name', ({ props, simple, sources, ttl }) => {
@@ -234,7 +234,7 @@ describe('TollboothAuthorizer validation', () => {
   it.each([
     { name: 'a result cache TTL over one hour', props: { resultsCacheTtl: Duration.seconds(3601) }, message: 'resultsCacheTtl: must not be greater than 3600 seconds' },
     { name: 'a fractional result cache TTL', props: { resultsCacheTtl: Duration.millis(1500) }, message: 'resultsCacheTtl: must be a whole number of seconds' },
-    { name: 'simple responses cached across routes', props: { httpApiResponseMode: 'simple' as const, cacheByRoute: false }, message: 'would open every route' },
+    { name: 'simple responses cached across routes', props: { httpApiResponseMode: 'simple' as const, resultsCacheTtl: Duration.seconds(30), cacheByRoute: false }, message: 'would open every route' },
     { name: 'a runtime older than Node.js 22', props: { runtime: lambda.Runtime.NODEJS_20_X }, message: 'runtime: must be Node.js 22 or later' },
     { name: 'a Python runtime', props: { runtime: lambda.Runtime.PYTHON_3_13 }, message: 'runtime: must be Node.js 22 or later' },
     { name: 'an out-of-range memory size', props: { memorySize: 64 }, message: 'memorySize: must be an integer from 128 to 10240' },
