@@ -1,10 +1,12 @@
 /**
  * Writes revocations: the one implementation behind the `revoke` CLI and the admin Lambda.
  *
- * Every write is idempotent. Revoking a token or session twice rewrites the same item (keeping
- * the later expiry). A subject revocation only ever moves `revokedBefore` forward: a conditional
- * write refuses to replace a later cut-off with an earlier one, and that refusal counts as
- * success, because the subject is already revoked at least that far.
+ * Every write is idempotent and only ever strengthens a revocation. Revoking a token or session
+ * again never shortens its expiry: a conditional write refuses to replace a later `expiresAt`
+ * with an earlier one (say a `jti` revoked with the token's 7-day `exp`, then again by bare `jti`
+ * with the 24-hour default — the TTL would otherwise shrink and the token work again once the row
+ * is gone). Likewise a subject revocation only ever moves `revokedBefore` forward. A refused write
+ * counts as success: the revocation already stands at least that far.
  */
 import { ConditionalCheckFailedException, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { REVOCATION_ATTRIBUTES, revocationKey } from './revocation-table';
@@ -31,7 +33,7 @@ export class RevocationWriter {
   /** Revokes one token by its `jti`; the item expires with the token. */
   async revokeToken(input: { issuer: string; jti: string; exp: number; reason?: string }): Promise<RevokedItem> {
     const item = { key: revocationKey('jti', input.issuer, input.jti), expiresAt: Math.ceil(input.exp) };
-    await this.put(item, input.reason);
+    await this.putUnlessLonger(item, input.reason);
     return item;
   }
 
@@ -39,7 +41,7 @@ export class RevocationWriter {
   async revokeSession(input: { issuer: string; originJti: string; maxTokenLifetimeSeconds?: number; reason?: string }): Promise<RevokedItem> {
     const lifetime = input.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
     const item = { key: revocationKey('session', input.issuer, input.originJti), expiresAt: this.nowSeconds() + lifetime };
-    await this.put(item, input.reason);
+    await this.putUnlessLonger(item, input.reason);
     return item;
   }
 
@@ -48,16 +50,26 @@ export class RevocationWriter {
     const before = Math.floor(input.before ?? this.nowSeconds());
     const lifetime = input.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
     const item = { key: revocationKey('sub', input.issuer, input.sub), expiresAt: before + lifetime, revokedBefore: before };
+    await this.putIf(item, input.reason, revokedBefore, before);
+    return item;
+  }
+
+  /** Writes a token or session item unless one expiring later is already there. */
+  private putUnlessLonger(item: RevokedItem, reason: string | undefined): Promise<void> {
+    return this.putIf(item, reason, expiresAt, item.expiresAt);
+  }
+
+  /** Writes the item unless it exists with `attribute` ≥ `value`; that refusal is success. */
+  private async putIf(item: RevokedItem, reason: string | undefined, attribute: string, value: number): Promise<void> {
     try {
-      await this.put(item, input.reason, {
-        ConditionExpression: 'attribute_not_exists(#pk) OR #rb < :rb',
-        ExpressionAttributeNames: { '#pk': partitionKey, '#rb': revokedBefore },
-        ExpressionAttributeValues: { ':rb': { N: String(before) } },
+      await this.put(item, reason, {
+        ConditionExpression: 'attribute_not_exists(#pk) OR #attr < :value',
+        ExpressionAttributeNames: { '#pk': partitionKey, '#attr': attribute },
+        ExpressionAttributeValues: { ':value': { N: String(value) } },
       });
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
-    return item;
   }
 
   private async put(item: RevokedItem, reason: string | undefined, condition: Partial<ConstructorParameters<typeof PutItemCommand>[0]> = {}): Promise<void> {

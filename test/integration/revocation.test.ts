@@ -12,7 +12,7 @@ import { httpApiV2Event, restTokenEvent } from '../helpers/events';
 import { AUDIENCE, startFixture, TestClock, type Fixture } from '../helpers/fixture';
 import { LogCapture } from '../helpers/log-capture';
 import { mintToken } from '../helpers/tokens';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 const WINDOW_SECONDS = 30;
 
@@ -92,6 +92,19 @@ describe('revocation by jti', () => {
     expect(await isAllowed(tampered)).toBe(false);
     expect(logs.lastDecision).toMatchObject({ reason: 'bad_signature' });
     expect(storeReads).toBe(0);
+  });
+});
+
+describe('revocation writes', () => {
+  it.each([
+    { kind: 'token', revoke: (until: number) => writer.revokeToken({ issuer: fixture.issuer, jti: 'jti-kept-longest', exp: until }) },
+    { kind: 'session', revoke: (until: number) => writer.revokeSession({ issuer: fixture.issuer, originJti: 'session-kept-longest', maxTokenLifetimeSeconds: until - Math.floor(Date.now() / 1000) }) },
+  ])('never shortens a $kind revocation when it is revoked again with an earlier expiry', async ({ revoke }) => {
+    const now = Math.floor(Date.now() / 1000);
+    const first = await revoke(now + 7 * 86_400);
+    await revoke(now + 86_400);
+    const item = await client.send(new GetItemCommand({ TableName: fixture.dynalite.tableName, Key: { pk: { S: first.key } } }));
+    expect(Number(item.Item?.['expiresAt']?.N)).toBeGreaterThanOrEqual(first.expiresAt);
   });
 });
 

@@ -212,7 +212,7 @@ describe('revoke handler: by jti and by subject', () => {
     const response = await call({ body: JSON.stringify({ sub: 'alice' }), contentType: 'application/json' });
     // Assert
     expect(response.body).toEqual({ revoked: [{ type: 'subject', iss: ISSUER, sub: 'alice', revokedBefore: NOW_S, expiresAt: NOW_S + 86_400 }] });
-    expect(dynamo.commandCalls(PutItemCommand)[0]?.args[0].input).toMatchObject({ TableName: TABLE, ConditionExpression: 'attribute_not_exists(#pk) OR #rb < :rb' });
+    expect(dynamo.commandCalls(PutItemCommand)[0]?.args[0].input).toMatchObject({ TableName: TABLE, ConditionExpression: 'attribute_not_exists(#pk) OR #attr < :value', ExpressionAttributeNames: { '#pk': 'pk', '#attr': 'revokedBefore' } });
   });
 
   it('answers 200 when a later subject cut-off already exists (idempotent)', async () => {
