@@ -205,6 +205,7 @@ export class TollboothAuthorizer extends Construct {
   private readonly functionSettings: TollboothFunctionSettings;
   private readonly scopes: ReadonlySet<string>;
   private revokeFunction: RevokeFunction | undefined;
+  private revokeAdminScope: string | undefined;
   private tokenAuthorizer: apigateway.TokenAuthorizer | undefined;
   private requestAuthorizer: apigateway.RequestAuthorizer | undefined;
 
@@ -311,12 +312,16 @@ export class TollboothAuthorizer extends Construct {
    */
   addRevocationEndpoint(options: RevocationEndpointOptions = {}): RevokeFunction {
     const adminScope = options.adminScope ?? DEFAULT_ADMIN_SCOPE;
-    if (this.revokeFunction) return this.revokeFunction;
+    if (this.revokeFunction) {
+      if (this.revokeAdminScope !== adminScope) throw new Error(`${this.node.path}: the revocation endpoint already exists with adminScope "${this.revokeAdminScope}", not "${adminScope}"`);
+      return this.revokeFunction;
+    }
     const problems: string[] = [];
     if (!this.table) problems.push('revocation is off, so there is no table to write');
     if (!this.scopes.has(adminScope)) problems.push(`adminScope "${adminScope}" is not a key of scopeRoutes, so no token could reach the endpoint`);
     if (!this.table || problems.length > 0) throw new Error(`${this.node.path}: cannot add the revocation endpoint:\n- ${problems.join('\n- ')}`);
     this.revokeFunction = new RevokeFunction(this, 'RevokeFunction', { ...this.functionSettings, adminScope });
+    this.revokeAdminScope = adminScope;
     this.revokeFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [this.table.tableArn] }));
     this.table.encryptionKey?.grantEncryptDecrypt(this.revokeFunction);
     return this.revokeFunction;

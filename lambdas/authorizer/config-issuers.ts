@@ -24,7 +24,7 @@ export function parseIssuers(raw: RawObject, jwks: JwksConfig, problems: Problem
       return;
     }
     const type = readChoice(entry, 'type', path, problems, ['oidc', 'cognito'] as const, 'oidc');
-    const issuer = type === 'cognito' ? parseCognitoIssuer(entry, path, problems) : parseOidcIssuer(entry, path, problems);
+    const issuer = type === 'cognito' ? parseCognitoIssuer(entry, path, problems) : parseOidcIssuer(entry, path, jwks, problems);
     if (!issuer) return;
     checkJwksUri(issuer.jwksUri, `${path}.jwksUri`, jwks, problems);
     if (issuers.some((other) => other.issuer === issuer.issuer)) {
@@ -37,14 +37,18 @@ export function parseIssuers(raw: RawObject, jwks: JwksConfig, problems: Problem
 
 const COMMON_ISSUER_KEYS = ['type', 'jwksUri', 'groupsClaim', 'groupsAsScopes'];
 
-function parseOidcIssuer(raw: RawObject, path: string, problems: Problems): OidcIssuerConfig | undefined {
+function parseOidcIssuer(raw: RawObject, path: string, jwks: JwksConfig, problems: Problems): OidcIssuerConfig | undefined {
   rejectUnknownKeys(raw, [...COMMON_ISSUER_KEYS, 'issuer', 'audience', 'requireAccessTokenType'], path, problems);
   const issuer = readString(raw, 'issuer', path, problems);
   if (!issuer) {
     problems.add(fieldPath(path, 'issuer'), 'is required (the exact "iss" value of the tokens)');
     return undefined;
   }
-  if (!isHttpsOrLoopbackUrl(issuer)) problems.add(fieldPath(path, 'issuer'), `"${issuer}" must be an https:// URL`);
+  // The issuer is only compared, never fetched; it follows the JWKS rule anyway, because the default
+  // JWKS URI derives from it and an http:// issuer outside local development is a mistake.
+  if (!isHttpsOrAllowedLoopbackUrl(issuer, jwks)) {
+    problems.add(fieldPath(path, 'issuer'), `"${issuer}" must be an https:// URL (http:// only on loopback, with jwks.allowInsecureLoopbackHttp)`);
+  }
   let audiences: readonly string[] | null = null;
   if (!('audience' in raw)) {
     problems.add(fieldPath(path, 'audience'), 'is required: list the accepted "aud" values, or set it to null to accept any audience (not recommended)');
@@ -107,10 +111,10 @@ function defaultJwksUri(issuer: string): string {
   return `${issuer.replace(/\/$/, '')}/.well-known/jwks.json`;
 }
 
-function isHttpsOrLoopbackUrl(value: string): boolean {
+function isHttpsOrAllowedLoopbackUrl(value: string, jwks: JwksConfig): boolean {
   try {
     const url = new URL(value);
-    return url.protocol === 'https:' || isLoopbackHttpUrl(url);
+    return url.protocol === 'https:' || (jwks.allowInsecureLoopbackHttp && isLoopbackHttpUrl(url));
   } catch {
     return false;
   }

@@ -15,6 +15,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { createDynamoDbClient } from '../shared/dynamodb-client';
+import { DEFAULT_SERVICE_NAME } from '../shared/metric-names';
 import { readClaims, type ClaimRules, type VerifiedClaims } from './claims';
 import type { AuthorizerConfig } from './config';
 import { deny, type Decision } from './decision';
@@ -75,7 +76,7 @@ interface Outcome {
 /** Builds an authorizer: verifiers, caches and stores are created once and shared by every call. */
 export function createAuthorizer(config: AuthorizerConfig, deps: AuthorizerDeps = {}): Authorizer {
   const now = deps.now ?? Date.now;
-  const logger = deps.logger ?? new Logger({ serviceName: 'tollbooth-authorizer' });
+  const logger = deps.logger ?? new Logger({ serviceName: DEFAULT_SERVICE_NAME });
 
   const tokenCache = new VerifiedTokenCache({
     maxEntries: config.verifiedTokenCache.maxEntries,
@@ -159,11 +160,9 @@ export function createAuthorizer(config: AuthorizerConfig, deps: AuthorizerDeps 
     try {
       const kind = detectEventKind(event);
       if (kind) request = toAuthRequest(kind, event as Record<string, unknown>, config.token.headerName, config.token.queryParameter);
-      result = request
-        ? await decide(request)
-        : { decision: deny('unsupported_event'), tokenCacheHit: false, revocationCacheHits: 0, revocationStoreReads: 0 };
+      result = request ? await decide(request) : outcome(deny('unsupported_event'));
     } catch (error) {
-      result = { decision: deny('internal', { error }), tokenCacheHit: false, revocationCacheHits: 0, revocationStoreReads: 0 };
+      result = outcome(deny('internal', { error }));
     }
     const observation: DecisionObservation = {
       eventKind: request?.kind ?? 'unknown',
@@ -190,6 +189,7 @@ export function createAuthorizer(config: AuthorizerConfig, deps: AuthorizerDeps 
     } catch {
       if (request.kind === 'rest-token' || request.kind === 'rest-request') return { unauthorized: true };
       if (request.kind === 'http-v2' && config.httpApiResponseMode === 'simple') return { unauthorized: false, response: { isAuthorized: false } };
+      // Written out rather than built by policy.ts: this runs because the response code just threw.
       return {
         unauthorized: false,
         response: { principalId: ANONYMOUS_PRINCIPAL, policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'execute-api:Invoke', Resource: '*' }] } },

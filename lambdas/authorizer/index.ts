@@ -27,7 +27,7 @@ const metrics = new AuthorizerMetrics({ serviceName, namespace: process.env['POW
 async function initialise(): Promise<AuthorizerHandler> {
   const config = loadConfigFromEnvironment();
   const authorizer = createAuthorizer(config, { logger, onDecision: metrics.onDecision, onJwksFetch: metrics.onJwksFetch });
-  if (config.jwks.hydrateOnColdStart) await hydrateAtColdStart(authorizer.hydrate, config.issuers.length, logger);
+  if (config.jwks.hydrateOnColdStart) await hydrateAtColdStart(authorizer.hydrate, config.issuers, logger);
   // One EMF line per invocation, written after the decision (also when REST's 401 is thrown).
   return metrics.instrument(authorizer.handler);
 }
@@ -43,5 +43,6 @@ export { ConfigError, parseConfig } from './config';
 export type { AuthorizerConfig } from './config';
 export { loadConfigFromEnvironment } from './config-source';
 export type { AuthorizerResponse } from './response';
+export type { AuthorizerEvent } from './event';
 export { DENY_REASONS } from './reasons';
 export type { DenyReason } from './reasons';

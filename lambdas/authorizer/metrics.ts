@@ -17,8 +17,8 @@
  *
  * Cost per invocation (measured in `npm run bench`, table "Tollbooth"): ~17 µs alone, about what the
  * decision log line costs; every metric adds to it (Powertools reads `AWS_LAMBDA_MAX_CONCURRENCY`
- * from the environment on each access to its stores), so the line carries only what the issue's
- * dashboards and alarms need. Whether the verified-token cache answered is in the decision log
+ * from the environment on each access to its stores), so the line carries only what the
+ * monitoring construct's dashboard and alarms need. Whether the verified-token cache answered is in the decision log
  * line (`tokenCacheHit`) instead.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';

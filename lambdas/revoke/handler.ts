@@ -25,6 +25,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import type { DecisionLogger } from '../authorizer/decision-log';
 import { createDynamoDbClient } from '../shared/dynamodb-client';
+import { describeError } from '../shared/error-class';
 import { RevocationWriter } from '../shared/revocation-writer';
 import type { RevokeConfig } from './config';
 import { parseRevocationRequest, type RevocationRequest } from './request';
@@ -74,7 +75,7 @@ export function createRevoker(config: RevokeConfig, deps: RevokeDeps = {}): Revo
     try {
       return await handle(readEvent(event));
     } catch (error) {
-      logger.error('revocation failed', { error: error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 300) : typeof error });
+      logger.error('revocation failed', { error: describeError(error).slice(0, 300) });
       return respond(500, { error: 'server_error' });
     }
   }
@@ -161,7 +162,7 @@ export function createRevoker(config: RevokeConfig, deps: RevokeDeps = {}): Revo
     try {
       return outcome(200, { revoked: await action() }, log);
     } catch (error) {
-      const described = error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 300) : typeof error;
+      const described = describeError(error).slice(0, 300);
       return unavailable('the revocation table could not be written', { ...log, error: described });
     }
   }

@@ -10,7 +10,7 @@
  *
  * Deployment contract (for the CDK wiring): the function needs `dynamodb:PutItem` on the
  * revocation table and nothing else from AWS; it is the only principal that may write the table
- * (the authorizer only needs `dynamodb:BatchGetItem`). It needs outbound HTTPS to the issuers'
+ * (the authorizer only reads it: `dynamodb:GetItem` and `dynamodb:BatchGetItem`). It needs outbound HTTPS to the issuers'
  * JWKS URIs, exactly as the authorizer does.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -23,7 +23,7 @@ const logger = new Logger({ serviceName: 'tollbooth-revoke' });
 async function initialise(): Promise<RevokeHandler> {
   const config = loadRevokeConfigFromEnvironment();
   const revoker = createRevoker(config, { logger });
-  if (config.authorizer.jwks.hydrateOnColdStart) await hydrateAtColdStart(revoker.hydrate, config.authorizer.issuers.length, logger);
+  if (config.authorizer.jwks.hydrateOnColdStart) await hydrateAtColdStart(revoker.hydrate, config.authorizer.issuers, logger);
   return revoker.handler;
 }
 

@@ -211,6 +211,7 @@ describe('TollboothAuthorizer.addRevocationEndpoint', () => {
     const authorizer = new TollboothAuthorizer(stack, 'Tollbooth', { issuers: [ISSUER], scopeRoutes: adminRoutes });
     const revoke = authorizer.addRevocationEndpoint();
     expect(authorizer.addRevocationEndpoint()).toBe(revoke);
+    expect(() => authorizer.addRevocationEndpoint({ adminScope: 'orders:read' })).toThrow('already exists with adminScope "tollbooth:admin"');
     const template = templateOf(stack);
     template.resourceCountIs('AWS::Lambda::Function', 2);
     template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', Environment: { Variables: Match.objectLike({ TOLLBOOTH_ADMIN_SCOPE: 'tollbooth:admin' }) } });

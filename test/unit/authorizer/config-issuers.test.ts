@@ -101,13 +101,17 @@ describe('config issuers', () => {
       const refused = problemsOf(withIssuers([issuer]));
       const accepted = parseConfig(withIssuers([issuer], { jwks: { allowInsecureLoopbackHttp: true } }));
       // Assert
-      expect(refused).toEqual([expect.stringContaining('issuers[0].jwksUri: "http://127.0.0.1:9000/issuer/.well-known/jwks.json" is plain HTTP')]);
+      expect(refused).toEqual([
+        'issuers[0].issuer: "http://127.0.0.1:9000/issuer/" must be an https:// URL (http:// only on loopback, with jwks.allowInsecureLoopbackHttp)',
+        expect.stringContaining('issuers[0].jwksUri: "http://127.0.0.1:9000/issuer/.well-known/jwks.json" is plain HTTP'),
+      ]);
       expect(accepted.issuers[0]?.jwksUri).toBe('http://127.0.0.1:9000/issuer/.well-known/jwks.json');
     });
 
     it.each([
-      { issuer: 'http://issuer.example', problem: 'must be an https:// URL' },
-      { issuer: 'issuer.example', problem: 'must be an https:// URL' },
+      { issuer: 'http://issuer.example', problem: 'must be an https:// URL (http:// only on loopback, with jwks.allowInsecureLoopbackHttp)' },
+      { issuer: 'issuer.example', problem: 'must be an https:// URL (http:// only on loopback, with jwks.allowInsecureLoopbackHttp)' },
+      { issuer: 'http://localhost:9000', problem: 'must be an https:// URL (http:// only on loopback, with jwks.allowInsecureLoopbackHttp)' },
     ])('refuses the issuer $issuer', ({ issuer, problem }) => {
       // Act
       const problems = problemsOf(withIssuers([{ ...OIDC, issuer, jwksUri: 'https://keys.example/jwks.json' }]));

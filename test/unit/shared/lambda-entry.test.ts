@@ -27,10 +27,13 @@ describe('lambda-entry', () => {
     await expect(handler({})).rejects.toThrow('bad configuration');
   });
 
-  it('warns when fewer JWKS than issuers could be fetched at cold start', async () => {
+  it('warns when fewer JWKS than distinct JWKS URIs could be fetched at cold start', async () => {
     const logs = new LogCapture();
-    await hydrateAtColdStart(async () => 1, 2, logs);
-    await hydrateAtColdStart(async () => 2, 2, logs);
-    expect(logs.lines).toEqual([{ level: 'warn', message: 'cold start: not every JWKS could be fetched', attributes: { hydrated: 1, issuers: 2 } }]);
+    const twoUris = [{ jwksUri: 'https://a/jwks' }, { jwksUri: 'https://b/jwks' }];
+    const sharedUri = [{ jwksUri: 'https://a/jwks' }, { jwksUri: 'https://a/jwks' }];
+    await hydrateAtColdStart(async () => 1, twoUris, logs);
+    await hydrateAtColdStart(async () => 2, twoUris, logs);
+    await hydrateAtColdStart(async () => 1, sharedUri, logs); // one fetch serves both issuers
+    expect(logs.lines).toEqual([{ level: 'warn', message: 'cold start: not every JWKS could be fetched', attributes: { hydrated: 1, expected: 2 } }]);
   });
 });
