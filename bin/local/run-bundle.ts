@@ -30,8 +30,7 @@ export function runBundle(options: RunBundleOptions): Promise<BundleRun> {
   return new Promise((resolve, reject) => {
     const child = fork(options.runner, [], {
       cwd: options.taskRoot,
-      // The SDK's Node 20 deprecation notice would bury the answer; Lambda itself runs Node 22.
-      env: { PATH: process.env['PATH'] ?? '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...options.env, LAMBDA_TASK_ROOT: options.taskRoot },
+      env: { PATH: process.env['PATH'] ?? '', ...options.env, LAMBDA_TASK_ROOT: options.taskRoot },
       execArgv: [],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
