@@ -7,7 +7,7 @@ import { durationOption, parseCommand, portOption, stringOption, type CommandIo 
 import { banner } from './banner';
 import { LOCAL_REGION } from './local-dynamodb';
 import { LOCAL_DEFAULTS, startLocalStack, StartError, type LocalStack } from './local-stack';
-import { removeStateFile, writeStateFile } from './state-file';
+import { removeStateFile, stateOfStack, writeStateFile } from './state-file';
 import { formatRequest, terminalLogger } from './terminal-log';
 
 export const START_COMMAND = 'npm start';
@@ -96,18 +96,7 @@ export async function startCommand(argv: readonly string[], io: CommandIo, contr
   }
 
   const table = stack.revocationTable;
-  writeStateFile(
-    {
-      pid: process.pid,
-      startedAt: new Date().toISOString(),
-      apiUrl: stack.apiUrl,
-      issuerUrl: stack.devIssuer?.issuer ?? null,
-      trustedIssuers: stack.trustedIssuers,
-      revocationWindowSeconds: stack.authorizerCacheTtlSeconds + stack.notRevokedCacheSeconds,
-      revocationTable: table ? { name: table.name, endpoint: table.endpoint ?? null, region: table.embedded ? LOCAL_REGION : env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? null } : null,
-    },
-    env,
-  );
+  writeStateFile(stateOfStack(stack, table?.embedded ? LOCAL_REGION : env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? null), env);
   io.stdout(`${banner(stack, controls.uptimeMs())}\n`);
 
   const signal = await controls.stopSignal;

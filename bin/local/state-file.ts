@@ -12,6 +12,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { LocalStack } from './local-stack';
 
 export const STATE_DIR_ENV = 'TOLLBOOTH_STATE_DIR';
 const STATE_FILE_NAME = 'local.json';
@@ -33,6 +34,20 @@ export interface LocalStackState {
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
+
+/** The state of a started stack; `region` is the real table's, or the embedded one's. */
+export function stateOfStack(stack: LocalStack, region: string | null): LocalStackState {
+  const table = stack.revocationTable;
+  return {
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    apiUrl: stack.apiUrl,
+    issuerUrl: stack.devIssuer?.issuer ?? null,
+    trustedIssuers: stack.trustedIssuers,
+    revocationWindowSeconds: stack.authorizerCacheTtlSeconds + stack.notRevokedCacheSeconds,
+    revocationTable: table ? { name: table.name, endpoint: table.endpoint ?? null, region } : null,
+  };
+}
 
 /** Where the state file lives: `TOLLBOOTH_STATE_DIR`, else `.tollbooth/` in the project. */
 export function stateFilePath(env: Environment = process.env): string {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../bin/local/local-stack';
-import { STATE_DIR_ENV, writeStateFile } from '../../bin/local/state-file';
+import { STATE_DIR_ENV, stateOfStack, writeStateFile } from '../../bin/local/state-file';
 import { TestClock } from './fixture';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -29,19 +29,7 @@ export async function startTestStack(options: Omit<LocalStackOptions, 'now' | 'e
   const clock = new TestClock();
   const stack = await startLocalStack({ ...options, now: clock.now, env: {} });
   const stateDir = mkdtempSync(join(tmpdir(), 'tollbooth-e2e-'));
-  const table = stack.revocationTable;
-  writeStateFile(
-    {
-      pid: process.pid,
-      startedAt: new Date().toISOString(),
-      apiUrl: stack.apiUrl,
-      issuerUrl: stack.devIssuer?.issuer ?? null,
-      trustedIssuers: stack.trustedIssuers,
-      revocationWindowSeconds: stack.authorizerCacheTtlSeconds + stack.notRevokedCacheSeconds,
-      revocationTable: table ? { name: table.name, endpoint: table.endpoint ?? null, region: 'us-east-1' } : null,
-    },
-    { [STATE_DIR_ENV]: stateDir },
-  );
+  writeStateFile(stateOfStack(stack, 'us-east-1'), { [STATE_DIR_ENV]: stateDir });
   return {
     stack,
     clock,
