@@ -91,33 +91,10 @@ export async function startDynamoDbProxy(target: { port: number }): Promise<Dyna
       server.close(() => resolve());
     });
 
-  return {
+  // The state object is the handle: tests read and set its fields directly.
+  return Object.assign(state, {
     endpoint: `http://127.0.0.1:${port}`,
-    get mode() {
-      return state.mode;
-    },
-    set mode(value: DynamoDbFault) {
-      state.mode = value;
-    },
-    get delayMs() {
-      return state.delayMs;
-    },
-    set delayMs(value: number) {
-      state.delayMs = value;
-    },
-    get throttleType() {
-      return state.throttleType;
-    },
-    set throttleType(value: DynamoDbProxy['throttleType']) {
-      state.throttleType = value;
-    },
-    get requests() {
-      return state.requests;
-    },
-    set requests(value: number) {
-      state.requests = value;
-    },
-    setMode: async (mode) => {
+    setMode: async (mode: DynamoDbFault) => {
       state.mode = mode;
       if (mode === 'refuse') await close();
       else if (!server.listening) await listen(server, port);
@@ -125,7 +102,7 @@ export async function startDynamoDbProxy(target: { port: number }): Promise<Dyna
       else server.closeAllConnections();
     },
     close,
-  };
+  });
 }
 
 function listen(server: Server, port: number): Promise<void> {

@@ -71,36 +71,13 @@ export async function startJwksServer(keys: JWK[] = [], path = '/.well-known/jwk
       server.close(() => resolve());
     });
   const origin = `http://127.0.0.1:${port}`;
-  return {
+  // The state object is the handle: tests read and set its fields directly.
+  return Object.assign(state, {
     url: `${origin}${path}`,
     origin,
-    get keys() {
-      return state.keys;
-    },
-    set keys(value: JWK[]) {
-      state.keys = value;
-    },
-    get mode() {
-      return state.mode;
-    },
-    set mode(value: JwksServerMode) {
-      state.mode = value;
-    },
-    get delayMs() {
-      return state.delayMs;
-    },
-    set delayMs(value: number) {
-      state.delayMs = value;
-    },
-    get hits() {
-      return state.hits;
-    },
-    set hits(value: number) {
-      state.hits = value;
-    },
     dropConnections: () => server.closeAllConnections(),
     stop,
     restart: () => (server.listening ? Promise.resolve() : new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))),
     close: stop,
-  };
+  });
 }

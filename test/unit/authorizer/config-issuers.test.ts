@@ -3,7 +3,8 @@
  * and only when asked for), and Cognito user pools.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig, type CognitoIssuerConfig, type OidcIssuerConfig } from '../../../lambdas/authorizer/config';
+import { parseConfig, type CognitoIssuerConfig, type OidcIssuerConfig } from '../../../lambdas/authorizer/config';
+import { problemsOf } from '../../helpers/config';
 
 const BASE = { routes: { 'orders:read': ['GET /orders'] }, revocation: { enabled: false } };
 const OIDC = { type: 'oidc', issuer: 'https://issuer.example', audience: ['api'] };
@@ -13,15 +14,6 @@ function withIssuers(issuers: unknown[], extra: Record<string, unknown> = {}): R
   return { ...BASE, issuers, ...extra };
 }
 
-function problemsOf(raw: unknown): readonly string[] {
-  try {
-    parseConfig(raw);
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-}
 
 describe('config issuers', () => {
   describe('audience', () => {

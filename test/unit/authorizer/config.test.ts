@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../../lambdas/authorizer/config';
+import { problemsOf } from '../../helpers/config';
 
 const VALID = {
   issuers: [{ type: 'oidc', issuer: 'https://issuer.example', audience: ['https://api.example'] }],
@@ -11,16 +12,6 @@ const VALID = {
   revocation: { tableName: 'tollbooth-revocations' },
 };
 
-/** The problems parseConfig reports for `raw`, or [] when it accepts it. */
-function problemsOf(raw: unknown): readonly string[] {
-  try {
-    parseConfig(raw);
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-}
 
 describe('config', () => {
   describe('parseConfig defaults', () => {
