@@ -18,7 +18,7 @@
 import { readFileSync } from 'node:fs';
 import { Duration, Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import type { HttpApiResponseMode } from '../lambdas/authorizer/config';
+import type { HttpApiResponseMode } from '../lambdas/core/config/config';
 import { SAMPLE_SCOPE_ROUTES } from '../lib/sample-config';
 import { TollboothStack, type TollboothStackProps } from '../lib/tollbooth-stack';
 import { TrustedIssuer } from '../lib/trusted-issuer';

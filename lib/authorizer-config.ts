@@ -15,7 +15,7 @@
  * builds its local configuration through the same function.
  */
 import { Token } from 'aws-cdk-lib';
-import { ConfigError, parseConfig, type AuthorizerConfig, type HttpApiResponseMode } from '../lambdas/authorizer/config';
+import { ConfigError, parseConfig, type AuthorizerConfig, type HttpApiResponseMode } from '../lambdas/core/config/config';
 import type { TrustedIssuer } from './trusted-issuer';
 
 /** What the configuration is built from. */

@@ -3,7 +3,7 @@
  * access to the revocation table is granted by `TollboothAuthorizer`.
  */
 import type { Construct } from 'constructs';
-import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME } from '../lambdas/shared/metric-names';
+import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME } from '../lambdas/core/metric-names';
 import { COMMON_ENVIRONMENT, TollboothFunction, type TollboothFunctionSettings } from './tollbooth-function';
 
 export { defaultAuthorizerRuntime, lambdaBundlingOptions, nodeMajorOf, type AuthorizerLogLevel } from './tollbooth-function';

@@ -1,6 +1,6 @@
 /**
  * The revocation table as infrastructure: created with the schema the authorizer reads
- * (`lambdas/shared/revocation-table.ts` is the single source of truth for key and attribute
+ * (`lambdas/core/revocation-table.ts` is the single source of truth for key and attribute
  * names), or imported when it already exists — for example a global table created by another
  * stack, read here through its local replica.
  *
@@ -12,13 +12,13 @@
 import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { REVOCATION_ATTRIBUTES } from '../lambdas/shared/revocation-table';
+import { REVOCATION_ATTRIBUTES } from '../lambdas/core/revocation-table';
 
 /** Properties of a {@link RevocationTable}. */
 export interface RevocationTableProps {
   /**
    * An existing table to use instead of creating one. Its partition key must be the string
-   * attribute `pk` and its TTL attribute `expiresAt` (see `lambdas/shared/revocation-table.ts`).
+   * attribute `pk` and its TTL attribute `expiresAt` (see `lambdas/core/revocation-table.ts`).
    * When given, every other property is ignored.
    *
    * @default - a new table is created

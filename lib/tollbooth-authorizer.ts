@@ -18,7 +18,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ConfigError, type HttpApiResponseMode } from '../lambdas/authorizer/config';
+import { ConfigError, type HttpApiResponseMode } from '../lambdas/core/config/config';
 import { buildAuthorizerConfig } from './authorizer-config';
 import { DEFAULT_ADMIN_SCOPE } from '../lambdas/revoke/config';
 import { AUTHORIZER_SERVICE_NAME, AuthorizerFunction, defaultAuthorizerRuntime, nodeMajorOf, type AuthorizerLogLevel } from './authorizer-function';

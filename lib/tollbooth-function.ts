@@ -7,7 +7,7 @@
  *
  * Every variable is declared, even when empty, because `sam local invoke --env-vars` only
  * overrides variables the template already declares. Empty values are ignored by their readers
- * (`config-source.ts`; the AWS SDK for `AWS_ENDPOINT_URL_DYNAMODB`).
+ * (`lambdas/core/config/environment.ts`; the AWS SDK for `AWS_ENDPOINT_URL_DYNAMODB`).
  */
 import { fileURLToPath } from 'node:url';
 import type { Duration } from 'aws-cdk-lib';
@@ -16,7 +16,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { CONFIG_ENV, DEFAULT_CONFIG_FILE_NAME } from '../lambdas/authorizer/config-source';
+import { CONFIG_ENV, DEFAULT_CONFIG_FILE_NAME } from '../lambdas/core/config/environment';
 import { LAMBDA_ENTRIES, LAMBDA_ESBUILD_OPTIONS, LAMBDA_NODE_MAJOR } from './bundling';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');

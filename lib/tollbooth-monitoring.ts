@@ -16,7 +16,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, METRIC_DIMENSIONS, METRIC_NAMES } from '../lambdas/shared/metric-names';
+import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, METRIC_DIMENSIONS, METRIC_NAMES } from '../lambdas/core/metric-names';
 
 /** What can be tuned; the authorizer construct's `monitoring` option takes these. */
 export interface TollboothMonitoringOptions {

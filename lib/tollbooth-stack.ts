@@ -14,7 +14,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { HttpApiResponseMode } from '../lambdas/authorizer/config';
+import type { HttpApiResponseMode } from '../lambdas/core/config/config';
 import { defaultAuthorizerRuntime } from './authorizer-function';
 import { LAMBDA_NODE_MAJOR } from './bundling';
 import { ADMIN_SCOPE, SAMPLE_PUBLIC_ROUTES, SAMPLE_SCOPE_ROUTES } from './sample-config';

@@ -9,7 +9,7 @@
  * Keys are the identity source values in order, joined with a separator that cannot occur in a
  * header value. Bounded, least recently used evicted first.
  */
-import { LruCache } from '../../lambdas/shared/lru-cache';
+import { LruCache } from '../../lambdas/core/lru-cache';
 
 export interface AuthorizerCacheOptions {
   /** 0 disables the cache; API Gateway allows at most 3600. */

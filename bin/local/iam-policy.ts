@@ -56,7 +56,7 @@ function listMatches(patterns: unknown, value: string, ignoreCase: boolean): boo
  * IAM wildcard match: `*` any run of characters (possibly empty), `?` exactly one. Iterative with
  * a single backtrack point, so a hostile path cannot make it exponential.
  *
- * Deliberately not the authorizer's `globMatches` (lambdas/authorizer/routes.ts): this plays API
+ * Deliberately not the authorizer's `globMatches` (lambdas/core/route-pattern.ts): this plays API
  * Gateway's part, evaluating whatever policy the authorizer returns with IAM's full rules (`?`,
  * case-insensitive actions), so it must not share the authorizer's assumptions about its own output.
  */

@@ -13,8 +13,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONFIG_ENV } from '../../lambdas/authorizer/config-source';
-import { RevocationWriter } from '../../lambdas/shared/revocation-writer';
+import { CONFIG_ENV } from '../../lambdas/core/config/environment';
+import { RevocationWriter } from '../../lambdas/core/revocation-writer';
 import { buildAuthorizerConfig } from '../../lib/authorizer-config';
 import { LOCAL_AUDIENCE, SAMPLE_SCOPE_ROUTES } from '../../lib/sample-config';
 import { TrustedIssuer } from '../../lib/trusted-issuer';

@@ -6,8 +6,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { createDynamoDbClient } from '../../lambdas/shared/dynamodb-client';
-import { revocationTableDefinition } from '../../lambdas/shared/revocation-table';
+import { createDynamoDbClient } from '../../lambdas/core/dynamodb-client';
+import { revocationTableDefinition } from '../../lambdas/core/revocation-table';
 import { listen } from './dev-issuer';
 
 export const LOCAL_TABLE_NAME = 'tollbooth-revocations';

@@ -13,13 +13,13 @@
  * The API's routes are always the sample's (lib/sample-config.ts), as the CDK stack deploys them.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ConfigError, parseConfig, type AuthorizerConfig } from '../../lambdas/authorizer/config';
-import { CONFIG_ENV, loadConfigFromEnvironment } from '../../lambdas/authorizer/config-source';
+import { ConfigError, parseConfig, type AuthorizerConfig } from '../../lambdas/core/config/config';
+import { CONFIG_ENV, loadConfigFromEnvironment } from '../../lambdas/core/config/environment';
 import type { DecisionLogger } from '../../lambdas/authorizer/decision-log';
 import { createAuthorizer } from '../../lambdas/authorizer/handler';
 import { revokeConfigFrom } from '../../lambdas/revoke/config';
 import { createRevoker } from '../../lambdas/revoke/handler';
-import { createDynamoDbClient } from '../../lambdas/shared/dynamodb-client';
+import { createDynamoDbClient } from '../../lambdas/core/dynamodb-client';
 import { ADMIN_SCOPE, LOCAL_AUDIENCE, SAMPLE_PUBLIC_ROUTES, SAMPLE_SCOPE_ROUTES } from '../../lib/sample-config';
 import { parseApiRoute, RouteTable } from './api-routes';
 import { echoBackend, healthBackend } from './backends';

@@ -10,8 +10,8 @@
  * can write the table directly anyway, so verification would protect nothing — but the endpoint,
  * reachable over the network by token holders, must verify.
  */
-import { createDynamoDbClient } from '../../lambdas/shared/dynamodb-client';
-import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, RevocationWriter } from '../../lambdas/shared/revocation-writer';
+import { createDynamoDbClient } from '../../lambdas/core/dynamodb-client';
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, RevocationWriter } from '../../lambdas/core/revocation-writer';
 import { CommandError, integerOption, parseCommand, stringOption, UsageError, type CommandIo } from './args';
 import { decodeUnverified } from './jwt-parts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-dynamodb';

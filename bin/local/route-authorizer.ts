@@ -16,7 +16,7 @@
  * cached by identity source ({@link AuthorizerResultCache}); a cached IAM policy is evaluated
  * against each request's own `routeArn`, a cached simple response applies to every route.
  */
-import type { HttpApiResponseMode } from '../../lambdas/authorizer/config';
+import type { HttpApiResponseMode } from '../../lambdas/core/config/config';
 import { AuthorizerResultCache } from './authorizer-cache';
 import { authorizerEvent, routeArn, type LocalRequest } from './gateway-events';
 import { evaluatePolicy, isPolicyDocument } from './iam-policy';

@@ -6,10 +6,10 @@
  * token id, the route and the latency — and, for failures that point at a bug or an outage, the
  * error's class and a bounded message.
  */
-import { errorClassName } from '../shared/error-class';
+import { errorClassName } from '../core/error-class';
 import type { Decision } from './decision';
 import type { EventKind } from './event';
-import type { DenyReason } from './reasons';
+import type { DenyReason } from '../core/reasons';
 
 /** The slice of Powertools' Logger the authorizer uses (tests pass a recorder). */
 export interface DecisionLogger {

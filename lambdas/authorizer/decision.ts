@@ -2,9 +2,9 @@
  * The pipeline's output: a decision as a value. Only the handler turns it into API Gateway's
  * response shape (or the `Unauthorized` error REST APIs need for a 401).
  */
-import type { VerifiedClaims } from './claims';
+import type { VerifiedClaims } from '../core/claims';
 import type { Grants } from './grants';
-import type { DenyReason } from './reasons';
+import type { DenyReason } from '../core/reasons';
 
 export interface Allow {
   readonly effect: 'allow';

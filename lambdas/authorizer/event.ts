@@ -16,7 +16,7 @@ import type {
   APIGatewayRequestAuthorizerEventV2,
   APIGatewayTokenAuthorizerEvent,
 } from 'aws-lambda';
-import { parseExecuteApiArn, type ExecuteApiArn } from './arn';
+import { parseExecuteApiArn, type ExecuteApiArn } from './execute-api-arn';
 
 export type EventKind = 'http-v2' | 'http-v1' | 'rest-request' | 'rest-token';
 

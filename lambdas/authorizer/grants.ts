@@ -5,8 +5,8 @@
  * tokens, so after the first token with a given set, building a policy costs one map lookup,
  * however many routes are configured.
  */
-import { LruCache } from '../shared/lru-cache';
-import { globCovers, globMatches, ROUTE_METHODS, type RoutePattern } from './routes';
+import { LruCache } from '../core/lru-cache';
+import { globCovers, globMatches, ROUTE_METHODS, type RoutePattern } from '../core/route-pattern';
 
 /** Scope name → the route patterns it grants. */
 export type ScopeRoutes = ReadonlyMap<string, readonly RoutePattern[]>;

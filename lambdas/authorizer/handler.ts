@@ -14,22 +14,22 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Fetcher } from 'aws-jwt-verify/https';
-import { createDynamoDbClient } from '../shared/dynamodb-client';
-import { DEFAULT_SERVICE_NAME } from '../shared/metric-names';
-import { readClaims, type ClaimRules, type VerifiedClaims } from './claims';
-import type { AuthorizerConfig } from './config';
+import { createDynamoDbClient } from '../core/dynamodb-client';
+import { DEFAULT_SERVICE_NAME } from '../core/metric-names';
+import { readClaims, type ClaimRules, type VerifiedClaims } from '../core/claims';
+import type { AuthorizerConfig } from '../core/config/config';
 import { deny, type Decision } from './decision';
 import { logDecision, type DecisionLogger } from './decision-log';
 import { detectEventKind, toAuthRequest, type AuthRequest, type EventKind } from './event';
 import { GrantResolver, grantsAllow } from './grants';
-import type { JwksFetchEvent } from './jwks-cache';
+import type { JwksFetchEvent } from '../core/verification/jwks-cache';
 import { answer, ANONYMOUS_PRINCIPAL, type AuthorizerResponse } from './response';
-import { classify } from './reasons';
-import { DynamoDbRevocationStore, type RevocationStore } from './revocation';
-import { RevocationChecker } from './revocation-cache';
-import { extractToken } from './token';
+import { classify } from '../core/reasons';
+import { DynamoDbRevocationStore, type RevocationStore } from './revocation-store';
+import { RevocationChecker } from './revocation-checker';
+import { extractToken } from '../core/bearer-token';
 import { VerifiedTokenCache } from './verified-token-cache';
-import { createTokenVerification } from './token-verification';
+import { createTokenVerification } from '../core/verification/verification-stack';
 
 /** Collaborators; each defaults to the production implementation. */
 export interface AuthorizerDeps {
@@ -189,7 +189,7 @@ export function createAuthorizer(config: AuthorizerConfig, deps: AuthorizerDeps 
     } catch {
       if (request.kind === 'rest-token' || request.kind === 'rest-request') return { unauthorized: true };
       if (request.kind === 'http-v2' && config.httpApiResponseMode === 'simple') return { unauthorized: false, response: { isAuthorized: false } };
-      // Written out rather than built by policy.ts: this runs because the response code just threw.
+      // Written out rather than built by iam-policy.ts: this runs because the response code just threw.
       return {
         unauthorized: false,
         response: { principalId: ANONYMOUS_PRINCIPAL, policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'execute-api:Invoke', Resource: '*' }] } },

@@ -12,9 +12,9 @@
  * error: `handler` reports it when called.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { hydrateAtColdStart, initialiseEntry } from '../shared/lambda-entry';
-import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME } from '../shared/metric-names';
-import { loadConfigFromEnvironment } from './config-source';
+import { hydrateAtColdStart, initialiseEntry } from '../core/lambda-entry';
+import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME } from '../core/metric-names';
+import { loadConfigFromEnvironment } from '../core/config/environment';
 import { createAuthorizer, type AuthorizerHandler } from './handler';
 import { AuthorizerMetrics } from './metrics';
 
@@ -39,10 +39,10 @@ export { createAuthorizer, createHandler } from './handler';
 export { AuthorizerMetrics } from './metrics';
 export type { AuthorizerMetricsOptions } from './metrics';
 export type { Authorizer, AuthorizerDeps, AuthorizerHandler, DecisionObservation } from './handler';
-export { ConfigError, parseConfig } from './config';
-export type { AuthorizerConfig } from './config';
-export { loadConfigFromEnvironment } from './config-source';
+export { ConfigError, parseConfig } from '../core/config/config';
+export type { AuthorizerConfig } from '../core/config/config';
+export { loadConfigFromEnvironment } from '../core/config/environment';
 export type { AuthorizerResponse } from './response';
 export type { AuthorizerEvent } from './event';
-export { DENY_REASONS } from './reasons';
-export type { DenyReason } from './reasons';
+export { DENY_REASONS } from '../core/reasons';
+export type { DenyReason } from '../core/reasons';

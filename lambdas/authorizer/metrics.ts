@@ -22,10 +22,10 @@
  * line (`tokenCacheHit`) instead.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, METRIC_DIMENSIONS, METRIC_NAMES } from '../shared/metric-names';
+import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, METRIC_DIMENSIONS, METRIC_NAMES } from '../core/metric-names';
 import type { Decision } from './decision';
 import type { AuthorizerHandler, DecisionObservation } from './handler';
-import type { JwksFetchEvent } from './jwks-cache';
+import type { JwksFetchEvent } from '../core/verification/jwks-cache';
 
 export interface AuthorizerMetricsOptions {
   /** CloudWatch namespace. Default: {@link DEFAULT_METRICS_NAMESPACE}. */

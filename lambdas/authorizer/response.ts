@@ -13,13 +13,13 @@
  * deny there is a 403.
  */
 import type { APIGatewayAuthorizerResult, APIGatewayAuthorizerResultContext, APIGatewaySimpleAuthorizerResult } from 'aws-lambda';
-import type { VerifiedClaims } from './claims';
-import type { HttpApiResponseMode } from './config';
+import type { VerifiedClaims } from '../core/claims';
+import type { HttpApiResponseMode } from '../core/config/config';
 import type { Decision } from './decision';
 import type { AuthRequest } from './event';
 import { grantsAllow } from './grants';
-import { denyAllPolicy, grantPolicy } from './policy';
-import { isForbidden } from './reasons';
+import { denyAllPolicy, grantPolicy } from './iam-policy';
+import { isForbidden } from '../core/reasons';
 
 export type SimpleResponse = APIGatewaySimpleAuthorizerResult & { context?: APIGatewayAuthorizerResultContext };
 export type AuthorizerResponse = APIGatewayAuthorizerResult | SimpleResponse;

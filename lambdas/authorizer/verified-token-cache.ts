@@ -12,8 +12,8 @@
  *   than it would for new ones; {@link clear} drops everything when a JWKS changes;
  * - revocation is never cached here: the pipeline checks it on every request.
  */
-import { LruCache } from '../shared/lru-cache';
-import type { VerifiedClaims } from './claims';
+import { LruCache } from '../core/lru-cache';
+import type { VerifiedClaims } from '../core/claims';
 
 export interface VerifiedTokenCacheOptions {
   readonly maxEntries: number;

@@ -7,9 +7,9 @@
  * `TOLLBOOTH_CONFIG`, `TOLLBOOTH_REVOCATION_TABLE`) plus `TOLLBOOTH_ADMIN_SCOPE`; a bad
  * configuration fails the cold start with every problem named, as the authorizer's does.
  */
-import { ConfigError, type AuthorizerConfig } from '../authorizer/config';
-import { loadConfigFromEnvironment } from '../authorizer/config-source';
-import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from '../shared/revocation-writer';
+import { ConfigError, type AuthorizerConfig } from '../core/config/config';
+import { loadConfigFromEnvironment } from '../core/config/environment';
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from '../core/revocation-writer';
 
 /** Environment variables the revoke function reads beyond the authorizer's (`CONFIG_ENV`). */
 export const REVOKE_ENV = {

@@ -24,11 +24,11 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import type { DecisionLogger } from '../authorizer/decision-log';
-import { createDynamoDbClient } from '../shared/dynamodb-client';
-import { describeError } from '../shared/error-class';
-import { RevocationWriter } from '../shared/revocation-writer';
+import { createDynamoDbClient } from '../core/dynamodb-client';
+import { describeError } from '../core/error-class';
+import { RevocationWriter } from '../core/revocation-writer';
 import type { RevokeConfig } from './config';
-import { parseRevocationRequest, type RevocationRequest } from './request';
+import { parseRevocationRequest, type RevocationRequest } from './revocation-request';
 import { createTokenInspector } from './token-inspector';
 
 export interface RevokeDeps {

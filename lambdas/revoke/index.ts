@@ -14,7 +14,7 @@
  * JWKS URIs, exactly as the authorizer does.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { hydrateAtColdStart, initialiseEntry } from '../shared/lambda-entry';
+import { hydrateAtColdStart, initialiseEntry } from '../core/lambda-entry';
 import { loadRevokeConfigFromEnvironment } from './config';
 import { createRevoker, type RevokeHandler } from './handler';
 

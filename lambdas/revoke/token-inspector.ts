@@ -18,12 +18,12 @@
  *   answering "done" would be a lie;
  * - `unavailable`: the JWKS could not be fetched or something unexpected failed — try again.
  */
-import type { VerifiedClaims } from '../authorizer/claims';
-import { readClaims } from '../authorizer/claims';
-import type { AuthorizerConfig } from '../authorizer/config';
-import { classify, type DenyReason } from '../authorizer/reasons';
-import { extractToken } from '../authorizer/token';
-import { createTokenVerification } from '../authorizer/token-verification';
+import type { VerifiedClaims } from '../core/claims';
+import { readClaims } from '../core/claims';
+import type { AuthorizerConfig } from '../core/config/config';
+import { classify, type DenyReason } from '../core/reasons';
+import { extractToken } from '../core/bearer-token';
+import { createTokenVerification } from '../core/verification/verification-stack';
 import type { Fetcher } from 'aws-jwt-verify/https';
 
 export type TokenInspection =

@@ -11,7 +11,7 @@
  * measured, not DynamoDB. Observability is muted (the log lines would only cost time here).
  * `TOLLBOOTH_BENCH_MEMORY_TOKENS` runs fewer tokens (development only).
  */
-import { parseConfig } from '../../lambdas/authorizer/config';
+import { parseConfig } from '../../lambdas/core/config/config';
 import { restTokenEvent } from '../helpers/events';
 import { benchAuthorizer } from './lib/authorizers';
 import { BENCH_AUDIENCE, benchIssuer, generateBenchKeys, startBenchJwks } from './lib/fixtures';

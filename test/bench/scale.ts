@@ -10,7 +10,7 @@
  *
  * Observability is muted: these rows compare the decision with itself at different sizes.
  */
-import { parseConfig } from '../../lambdas/authorizer/config';
+import { parseConfig } from '../../lambdas/core/config/config';
 import { GrantResolver } from '../../lambdas/authorizer/grants';
 import type { AuthorizerHandler } from '../../lambdas/authorizer/handler';
 import { httpApiV2Event } from '../helpers/events';

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { Token } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
-import { ConfigError } from '../../lambdas/authorizer/config';
+import { ConfigError } from '../../lambdas/core/config/config';
 import { buildAuthorizerConfig, type AuthorizerConfigInput } from '../../lib/authorizer-config';
 import { TrustedIssuer } from '../../lib/trusted-issuer';
 import { testStack } from '../helpers/cdk';

@@ -1,12 +1,12 @@
 /**
- * The revocation table construct: schema from lambdas/shared/revocation-table.ts, TTL, PITR,
+ * The revocation table construct: schema from lambdas/core/revocation-table.ts, TTL, PITR,
  * on-demand billing, AWS-managed encryption, RETAIN, replicas, and import.
  */
 import { describe, expect, it } from 'vitest';
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import { REVOCATION_ATTRIBUTES } from '../../lambdas/shared/revocation-table';
+import { REVOCATION_ATTRIBUTES } from '../../lambdas/core/revocation-table';
 import { RevocationTable } from '../../lib/revocation-table';
 import { templateOf, testApp, testStack } from '../helpers/cdk';
 

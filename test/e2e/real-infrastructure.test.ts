@@ -8,7 +8,7 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../bin/local/local-stack';
-import { revocationKey } from '../../lambdas/shared/revocation-table';
+import { revocationKey } from '../../lambdas/core/revocation-table';
 import { SAMPLE_SCOPE_ROUTES } from '../../lib/sample-config';
 import { startDynalite, TEST_CREDENTIALS, type Dynalite } from '../helpers/dynalite';
 import { TestClock } from '../helpers/fixture';

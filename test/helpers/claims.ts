@@ -2,7 +2,7 @@
  * Verified claims as the pipeline holds them after verification, for unit tests of the stages
  * that come after it (revocation, caches, responses, logs).
  */
-import type { VerifiedClaims } from '../../lambdas/authorizer/claims';
+import type { VerifiedClaims } from '../../lambdas/core/claims';
 
 export const CLAIMS_ISSUER = 'https://issuer.example';
 

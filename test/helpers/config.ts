@@ -1,7 +1,7 @@
 /**
  * Configuration test helpers shared by the config test files.
  */
-import { ConfigError, parseConfig } from '../../lambdas/authorizer/config';
+import { ConfigError, parseConfig } from '../../lambdas/core/config/config';
 
 /** The problems parseConfig reports for `raw`, or [] when it accepts it. */
 export function problemsOf(raw: unknown): readonly string[] {

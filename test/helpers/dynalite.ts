@@ -5,8 +5,8 @@
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { createDynamoDbClient } from '../../lambdas/shared/dynamodb-client';
-import { revocationTableDefinition } from '../../lambdas/shared/revocation-table';
+import { createDynamoDbClient } from '../../lambdas/core/dynamodb-client';
+import { revocationTableDefinition } from '../../lambdas/core/revocation-table';
 
 export interface Dynalite {
   readonly endpoint: string;

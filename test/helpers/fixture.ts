@@ -3,7 +3,7 @@
  * freshly generated RSA, EC and Ed25519 keys, dynalite with the revocation table, and a helper
  * that builds an authorizer configuration pointing at both.
  */
-import { parseConfig, type AuthorizerConfig } from '../../lambdas/authorizer/config';
+import { parseConfig, type AuthorizerConfig } from '../../lambdas/core/config/config';
 import { startDynalite, type Dynalite } from './dynalite';
 import { startJwksServer, type JwksServer } from './jwks-server';
 import { generateTestKey, type TestKey } from './keys';

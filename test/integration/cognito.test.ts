@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { createHandler, type AuthorizerHandler } from '../../lambdas/authorizer/handler';
-import { RevocationWriter } from '../../lambdas/shared/revocation-writer';
+import { RevocationWriter } from '../../lambdas/core/revocation-writer';
 import { httpApiV2Event } from '../helpers/events';
 import { SAMPLE_ROUTES, startFixture, type Fixture } from '../helpers/fixture';
 import { LogCapture } from '../helpers/log-capture';

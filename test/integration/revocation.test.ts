@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { createHandler, type AuthorizerHandler } from '../../lambdas/authorizer/handler';
-import { RevocationWriter } from '../../lambdas/shared/revocation-writer';
+import { RevocationWriter } from '../../lambdas/core/revocation-writer';
 import { httpApiV2Event, restTokenEvent } from '../helpers/events';
 import { AUDIENCE, startFixture, TestClock, type Fixture } from '../helpers/fixture';
 import { LogCapture } from '../helpers/log-capture';

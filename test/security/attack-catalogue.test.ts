@@ -13,7 +13,7 @@
 import { createHmac, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Authorizer } from '../../lambdas/authorizer/handler';
-import type { DenyReason } from '../../lambdas/authorizer/reasons';
+import type { DenyReason } from '../../lambdas/core/reasons';
 import type { EventOptions } from '../helpers/events';
 import { AUDIENCE } from '../helpers/fixture';
 import { LogCapture } from '../helpers/log-capture';

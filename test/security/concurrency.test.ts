@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthorizerHandler } from '../../lambdas/authorizer/handler';
-import type { DenyReason } from '../../lambdas/authorizer/reasons';
+import type { DenyReason } from '../../lambdas/core/reasons';
 import { executeApiArn } from '../helpers/events';
 import { LogCapture } from '../helpers/log-capture';
 import { buildEvent, EVENT_KINDS, expectedDenyShape, observe, SAMPLE_SCOPE_RESOURCES, scopesGrant, type EventKindName } from './harness';

@@ -10,7 +10,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AuthorizerHandler } from '../../lambdas/authorizer/handler';
-import { createDynamoDbClient } from '../../lambdas/shared/dynamodb-client';
+import { createDynamoDbClient } from '../../lambdas/core/dynamodb-client';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TEST_CREDENTIALS } from '../helpers/dynalite';
 import { startDynamoDbProxy, type DynamoDbFault, type DynamoDbProxy } from '../helpers/dynamodb-proxy';

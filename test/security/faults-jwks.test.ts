@@ -10,7 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Authorizer } from '../../lambdas/authorizer/handler';
-import type { DenyReason } from '../../lambdas/authorizer/reasons';
+import type { DenyReason } from '../../lambdas/core/reasons';
 import { TestClock } from '../helpers/fixture';
 import { generateTestKey } from '../helpers/keys';
 import { LogCapture } from '../helpers/log-capture';

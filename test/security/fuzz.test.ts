@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthorizerHandler } from '../../lambdas/authorizer/handler';
-import { DENY_REASONS, type DenyReason } from '../../lambdas/authorizer/reasons';
+import { DENY_REASONS, type DenyReason } from '../../lambdas/core/reasons';
 import type { PolicyDocument } from 'aws-lambda';
 import { executeApiArn } from '../helpers/events';
 import { LogCapture } from '../helpers/log-capture';

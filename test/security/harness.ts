@@ -12,8 +12,8 @@
 import { KeyObject } from 'node:crypto';
 import type { PolicyDocument, Statement } from 'aws-lambda';
 import type { AuthorizerHandler } from '../../lambdas/authorizer/handler';
-import { isForbidden, type DenyReason } from '../../lambdas/authorizer/reasons';
-import { globMatches } from '../../lambdas/authorizer/routes';
+import { isForbidden, type DenyReason } from '../../lambdas/core/reasons';
+import { globMatches } from '../../lambdas/core/route-pattern';
 import { httpApiV2Event, restRequestEvent, restTokenEvent, type EventOptions } from '../helpers/events';
 
 /** The five ways API Gateway can call the authorizer (HTTP API 2.0 in both response modes). */

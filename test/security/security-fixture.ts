@@ -11,7 +11,7 @@
 import { createPublicKey, randomUUID, sign, type KeyObject } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createAuthorizer, type Authorizer, type AuthorizerDeps } from '../../lambdas/authorizer/handler';
-import { RevocationWriter } from '../../lambdas/shared/revocation-writer';
+import { RevocationWriter } from '../../lambdas/core/revocation-writer';
 import { AUDIENCE, SAMPLE_ROUTES, startFixture, type Fixture } from '../helpers/fixture';
 import { startJwksServer, type JwksServer } from '../helpers/jwks-server';
 import { generateTestKey, type TestKey } from '../helpers/keys';

@@ -10,11 +10,11 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { parseConfig, type AuthorizerConfig } from '../../../lambdas/authorizer/config';
+import { parseConfig, type AuthorizerConfig } from '../../../lambdas/core/config/config';
 import type { DecisionLogger } from '../../../lambdas/authorizer/decision-log';
 import { createAuthorizer, type AuthorizerDeps, type AuthorizerHandler } from '../../../lambdas/authorizer/handler';
 import { AuthorizerMetrics } from '../../../lambdas/authorizer/metrics';
-import { DEFAULT_SERVICE_NAME } from '../../../lambdas/shared/metric-names';
+import { DEFAULT_SERVICE_NAME } from '../../../lambdas/core/metric-names';
 import type { JwksServer } from '../../helpers/jwks-server';
 import { BENCH_AUDIENCE, benchIssuer } from './fixtures';
 

@@ -8,7 +8,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDynamoDbClient } from '../../../lambdas/shared/dynamodb-client';
+import { createDynamoDbClient } from '../../../lambdas/core/dynamodb-client';
 import { startDynalite, TEST_CREDENTIALS } from '../../helpers/dynalite';
 
 export interface DynaliteProcess {

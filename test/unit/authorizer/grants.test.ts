@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compactGrants, GrantResolver, grantsAllow, type ScopeRoutes } from '../../../lambdas/authorizer/grants';
-import { globMatches, parseRoutePattern, type RoutePattern } from '../../../lambdas/authorizer/routes';
+import { globMatches, parseRoutePattern, type RoutePattern } from '../../../lambdas/core/route-pattern';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 

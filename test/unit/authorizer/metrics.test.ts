@@ -6,12 +6,12 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import type { Jwk } from 'aws-jwt-verify/jwk';
-import { parseConfig } from '../../../lambdas/authorizer/config';
+import { parseConfig } from '../../../lambdas/core/config/config';
 import { deny, type Decision } from '../../../lambdas/authorizer/decision';
 import { createAuthorizer, type DecisionObservation } from '../../../lambdas/authorizer/handler';
 import { AuthorizerMetrics } from '../../../lambdas/authorizer/metrics';
-import { DENY_REASONS } from '../../../lambdas/authorizer/reasons';
-import { METRIC_NAMES } from '../../../lambdas/shared/metric-names';
+import { DENY_REASONS } from '../../../lambdas/core/reasons';
+import { METRIC_NAMES } from '../../../lambdas/core/metric-names';
 import { verifiedClaims } from '../../helpers/claims';
 import { httpApiV2Event, restTokenEvent } from '../../helpers/events';
 import { FakeJwksFetcher } from '../../helpers/fake-jwks-fetcher';

@@ -2,8 +2,8 @@
  * Decisions → the answer each event kind expects: policy, simple response, or REST's 401.
  */
 import { describe, expect, it } from 'vitest';
-import { parseExecuteApiArn } from '../../../lambdas/authorizer/arn';
-import type { HttpApiResponseMode } from '../../../lambdas/authorizer/config';
+import { parseExecuteApiArn } from '../../../lambdas/authorizer/execute-api-arn';
+import type { HttpApiResponseMode } from '../../../lambdas/core/config/config';
 import { deny, type Decision } from '../../../lambdas/authorizer/decision';
 import type { AuthRequest, EventKind } from '../../../lambdas/authorizer/event';
 import { answer, authorizerContext } from '../../../lambdas/authorizer/response';

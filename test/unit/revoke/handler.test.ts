@@ -7,7 +7,7 @@ import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand } from 
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../lambdas/authorizer/config';
+import { parseConfig } from '../../../lambdas/core/config/config';
 import { revokeConfigFrom } from '../../../lambdas/revoke/config';
 import { createHandler, type RevokeHandler } from '../../../lambdas/revoke/handler';
 import { generateTestKey, type TestKey } from '../../helpers/keys';

@@ -1,0 +1,164 @@
+/**
+ * Answers "is this token revoked?" with a bounded in-memory cache in front of the
+ * {@link RevocationStore}.
+ *
+ * Staleness this allows, by design:
+ * - A "not revoked" answer (no item) is trusted for `notRevokedCacheSeconds`. A revocation
+ *   written meanwhile takes effect on this instance within that window — on top of any API
+ *   Gateway authorizer-result cache TTL, which delays it independently.
+ * - A subject item (`revokedBefore`) is also re-read after that window, since a later global
+ *   sign-out moves it forward.
+ * - A revoked token or session stays revoked in the cache until the token expires: revocations
+ *   are never undone.
+ *
+ * Keys already cached are not asked for again; the ones missing are fetched together in one
+ * round trip, and concurrent lookups of the same key share one request.
+ */
+import { LruCache } from '../core/lru-cache';
+import { revocationKey } from '../core/revocation-table';
+import type { VerifiedClaims } from '../core/claims';
+import type { RevocationRecord, RevocationStore } from './revocation-store';
+
+export interface RevocationCheckerOptions {
+  readonly notRevokedCacheSeconds: number;
+  readonly maxEntries: number;
+  /** Milliseconds since the epoch. */
+  readonly now?: () => number;
+}
+
+/** The outcome of a check, with how much of it came from the cache (for metrics). */
+export interface RevocationOutcome {
+  readonly revoked: boolean;
+  /** Keys answered from the cache / keys read from the store. */
+  readonly cacheHits: number;
+  readonly storeReads: number;
+}
+
+interface TokenKeys {
+  /** The token's own key and its session's, when it has those claims. */
+  readonly tokenKeys: readonly string[];
+  readonly subjectKey: string;
+  readonly keys: readonly string[];
+}
+
+interface CachedAnswer {
+  readonly record: RevocationRecord | undefined;
+  readonly validUntil: number;
+}
+
+export class RevocationChecker {
+  private readonly answers: LruCache<string, CachedAnswer>;
+  private readonly pending = new Map<string, Promise<RevocationRecord | undefined>>();
+  private readonly keysByClaims = new WeakMap<VerifiedClaims, TokenKeys>();
+  private readonly now: () => number;
+  private readonly notRevokedMs: number;
+
+  constructor(
+    private readonly store: RevocationStore,
+    options: RevocationCheckerOptions,
+  ) {
+    this.answers = new LruCache(options.maxEntries);
+    this.now = options.now ?? Date.now;
+    this.notRevokedMs = options.notRevokedCacheSeconds * 1000;
+  }
+
+  /**
+   * The answer when every key of the token is cached and current, without touching the store;
+   * `undefined` otherwise (then call {@link check}). Synchronous so the common case — a token
+   * whose answers are cached — costs no promise and no await on the hot path.
+   */
+  cachedOutcome(claims: VerifiedClaims): RevocationOutcome | undefined {
+    const { tokenKeys, subjectKey } = this.keysOf(claims);
+    const now = this.now();
+    let tokenRevoked = false;
+    for (const key of tokenKeys) {
+      const cached = this.answers.get(key);
+      if (!cached || cached.validUntil <= now) return undefined;
+      if (cached.record !== undefined) tokenRevoked = true;
+    }
+    const subject = this.answers.get(subjectKey);
+    if (!subject || subject.validUntil <= now) return undefined;
+    return { revoked: tokenRevoked || isSubjectRevocationInForce(subject.record, claims.iat), cacheHits: tokenKeys.length + 1, storeReads: 0 };
+  }
+
+  /** Resolves whether the token is revoked; rejects with RevocationUnavailableError when it cannot tell. */
+  async check(claims: VerifiedClaims): Promise<RevocationOutcome> {
+    const { tokenKeys, subjectKey, keys } = this.keysOf(claims);
+
+    const now = this.now();
+    const records = new Map<string, RevocationRecord | undefined>();
+    const waits: Promise<void>[] = [];
+    const missing: string[] = [];
+    let cacheHits = 0;
+    for (const key of keys) {
+      const cached = this.answers.get(key);
+      if (cached && cached.validUntil > now) {
+        records.set(key, cached.record);
+        cacheHits++;
+      } else {
+        const pending = this.pending.get(key);
+        if (pending) waits.push(pending.then((record) => void records.set(key, record)));
+        else missing.push(key);
+      }
+    }
+    if (missing.length > 0) waits.push(this.fetch(missing, claims).then((fetched) => fetched.forEach((record, key) => records.set(key, record))));
+    await Promise.all(waits);
+
+    const revoked =
+      tokenKeys.some((key) => records.get(key) !== undefined) || isSubjectRevocationInForce(records.get(subjectKey), claims.iat);
+    return { revoked, cacheHits, storeReads: missing.length };
+  }
+
+  /**
+   * The table keys of a token, built once per claims object: a repeated token comes back with the
+   * same claims object from the verified-token cache, so its keys (and their string hashes) are
+   * reused instead of being rebuilt and rehashed on every request. Weak, so keys live exactly as
+   * long as the cached claims.
+   */
+  private keysOf(claims: VerifiedClaims): TokenKeys {
+    let keys = this.keysByClaims.get(claims);
+    if (!keys) {
+      const tokenKeys = [claims.jti && revocationKey('jti', claims.issuer, claims.jti), claims.originJti && revocationKey('session', claims.issuer, claims.originJti)].filter(
+        (key): key is string => typeof key === 'string',
+      );
+      const subjectKey = revocationKey('sub', claims.issuer, claims.sub);
+      keys = { tokenKeys, subjectKey, keys: [...tokenKeys, subjectKey] };
+      this.keysByClaims.set(claims, keys);
+    }
+    return keys;
+  }
+
+  private fetch(keys: readonly string[], claims: VerifiedClaims): Promise<Map<string, RevocationRecord | undefined>> {
+    const batch = this.store.lookup(keys).then((found) => {
+      const now = this.now();
+      const results = new Map<string, RevocationRecord | undefined>();
+      for (const key of keys) {
+        const record = found.get(key);
+        results.set(key, record);
+        // A revoked token or session is kept until the token expires; anything else for the window.
+        const keepUntil = record && !key.startsWith('sub#') ? Math.max(claims.exp * 1000, now + this.notRevokedMs) : now + this.notRevokedMs;
+        if (keepUntil > now) this.answers.set(key, { record, validUntil: keepUntil });
+      }
+      return results;
+    });
+    for (const key of keys) {
+      const single = batch.then((results) => results.get(key));
+      // Rejections are observed by the caller through `batch`; don't let copies go unhandled.
+      single.catch(() => undefined);
+      this.pending.set(key, single);
+    }
+    return batch.finally(() => {
+      for (const key of keys) this.pending.delete(key);
+    });
+  }
+}
+
+/**
+ * A subject item revokes tokens issued before `revokedBefore`. Tokens without `iat` cannot prove
+ * they are newer, so they count as revoked.
+ */
+function isSubjectRevocationInForce(record: RevocationRecord | undefined, iat: number | undefined): boolean {
+  if (!record) return false;
+  if (record.revokedBefore === undefined) return true;
+  return iat === undefined || iat < record.revokedBefore;
+}

@@ -1,0 +1,67 @@
+/**
+ * The verification stack, built once from a configuration: the JWKS fetcher and cache (key
+ * policy, maximum age, rate-limited refetches, Cognito fetch-URI overrides) and one aws-jwt-verify
+ * verifier per trusted issuer. The authorizer and the revocation endpoint both build theirs here,
+ * so a token is trusted by one exactly when it is trusted by the other.
+ */
+import type { Fetcher } from 'aws-jwt-verify/https';
+import type { AuthorizerConfig } from '../config/config';
+import { JwksFetcher } from './jwks-fetcher';
+import { TollboothJwksCache, type JwksFetchEvent } from './jwks-cache';
+import { libraryJwksUris, TokenVerifier } from './token-verifier';
+
+/** Never weaker than this, whatever a JWKS publishes (README, "Keys and the JWKS"). */
+const MIN_RSA_MODULUS_BITS = 2048;
+
+export interface TokenVerificationDeps {
+  /** How JWKS documents are fetched. Default: {@link JwksFetcher} with the configured bounds. */
+  readonly jwksFetcher?: Fetcher;
+  /** Milliseconds since the epoch. */
+  readonly now?: () => number;
+  /** Observes every JWKS fetch (logs, metrics). */
+  readonly onJwksFetch?: (event: JwksFetchEvent) => void;
+  /** Called after a refetch changed a JWKS, once the verifiers have forgotten the old keys. */
+  readonly onKeysChanged?: () => void;
+}
+
+export interface TokenVerification {
+  readonly verifier: TokenVerifier;
+  /** Fetches every trusted issuer's JWKS; resolves to how many succeeded. Never rejects. */
+  hydrate(): Promise<number>;
+}
+
+export function createTokenVerification(config: AuthorizerConfig, deps: TokenVerificationDeps = {}): TokenVerification {
+  // aws-jwt-verify asks the cache by the URIs it derives (a Cognito pool's are on the internet);
+  // a configured jwksUri that differs is where those are really fetched from.
+  const fetchUriOverrides = new Map<string, string>();
+  for (const issuer of config.issuers) {
+    for (const libraryUri of libraryJwksUris(issuer)) if (libraryUri !== issuer.jwksUri) fetchUriOverrides.set(libraryUri, issuer.jwksUri);
+  }
+  let verifier: TokenVerifier | undefined;
+  const jwksCache = new TollboothJwksCache({
+    fetcher: deps.jwksFetcher ?? new JwksFetcher(config.jwks),
+    keyPolicy: { algorithms: config.verification.algorithms, minRsaModulusBits: MIN_RSA_MODULUS_BITS },
+    maxAgeSeconds: config.jwks.maxAgeSeconds,
+    minRefetchIntervalSeconds: config.jwks.minRefetchIntervalSeconds,
+    fetchUriOverrides,
+    now: deps.now,
+    onFetch: deps.onJwksFetch,
+    onKeysChanged: (uri, jwks) => {
+      verifier?.keysChanged(uri, jwks);
+      deps.onKeysChanged?.();
+    },
+  });
+  const tokenVerifier = new TokenVerifier(config, jwksCache);
+  verifier = tokenVerifier;
+
+  return {
+    verifier: tokenVerifier,
+    hydrate: async () => {
+      try {
+        return await jwksCache.hydrate(tokenVerifier.primaryJwksUris);
+      } catch {
+        return 0;
+      }
+    },
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * Error class names for logs: aws-jwt-verify's errors leave `name` as "Error".
+ */
+import { JwksValidationError, KidNotFoundInJwksError } from 'aws-jwt-verify/error';
+import { describe, expect, it } from 'vitest';
+import { describeError, errorClassName } from '../../../lambdas/core/error-class';
+
+describe('error-class', () => {
+  it.each([
+    { error: new KidNotFoundInJwksError('x'), name: 'KidNotFoundInJwksError' },
+    { error: new TypeError('x'), name: 'TypeError' },
+    { error: new Error('x'), name: 'Error' },
+    { error: Object.assign(new Error('x'), { name: 'ThrottlingException' }), name: 'ThrottlingException' },
+    { error: 'a string', name: 'string' },
+    { error: undefined, name: 'undefined' },
+  ])('names $name', ({ error, name }) => {
+    expect(errorClassName(error)).toBe(name);
+  });
+
+  it('describes an error as "Class: message"', () => {
+    expect(describeError(new JwksValidationError('JWKS empty'))).toBe('JwksValidationError: JWKS empty');
+    expect(describeError(42)).toBe('42');
+  });
+});

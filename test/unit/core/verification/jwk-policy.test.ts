@@ -1,0 +1,125 @@
+/**
+ * The key policy: which keys of a fetched JWKS may ever verify a token. Keys are generated with
+ * node:crypto at run time; none is checked in.
+ */
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import type { Jwk } from 'aws-jwt-verify/jwk';
+import { describe, expect, it } from 'vitest';
+import { applyKeyPolicy, rejectionReason, type KeyPolicyOptions } from '../../../../lambdas/core/verification/jwk-policy';
+
+const OPTIONS: KeyPolicyOptions = { algorithms: ['RS256', 'ES256', 'ES384', 'ES512', 'EdDSA'], minRsaModulusBits: 2048 };
+
+function toJwk(key: KeyObject, extra: Record<string, string> = {}): Jwk {
+  return { ...(key.export({ format: 'jwk' }) as Record<string, string>), ...extra } as Jwk;
+}
+
+const rsa2048 = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const rsa1024 = generateKeyPairSync('rsa', { modulusLength: 1024 });
+const rsa3072 = generateKeyPairSync('rsa', { modulusLength: 3072 });
+const p256 = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+const p521 = generateKeyPairSync('ec', { namedCurve: 'P-521' });
+const secp256k1 = generateKeyPairSync('ec', { namedCurve: 'secp256k1' });
+const ed25519 = generateKeyPairSync('ed25519');
+const x25519 = generateKeyPairSync('x25519');
+
+const RSA = toJwk(rsa2048.publicKey, { kid: 'rsa', use: 'sig', alg: 'RS256' });
+const EC = toJwk(p256.publicKey, { kid: 'ec', use: 'sig', alg: 'ES256' });
+
+/** The P-256 key with its y coordinate changed, so the point is no longer on the curve. */
+function offCurve(jwk: Jwk): Jwk {
+  const y = Buffer.from(String(jwk['y']), 'base64url');
+  y[y.length - 1] = (y[y.length - 1] ?? 0) ^ 0x01;
+  return { ...jwk, y: y.toString('base64url') };
+}
+
+describe('jwk-policy', () => {
+  describe('rejectionReason', () => {
+    it.each([
+      { name: 'a 2048-bit RSA key', jwk: RSA },
+      { name: 'a 3072-bit RSA key', jwk: toJwk(rsa3072.publicKey, { kid: 'rsa3072' }) },
+      { name: 'an RSA exponent with a leading zero byte', jwk: { ...RSA, e: 'AAEAAQ' } },
+      { name: 'a P-256 key', jwk: EC },
+      { name: 'a P-384 key', jwk: toJwk(p384.publicKey, { kid: 'p384', alg: 'ES384' }) },
+      { name: 'a P-521 key', jwk: toJwk(p521.publicKey, { kid: 'p521', alg: 'ES512' }) },
+      { name: 'an Ed25519 key', jwk: toJwk(ed25519.publicKey, { kid: 'ed', alg: 'EdDSA' }) },
+      { name: 'a key without use or alg', jwk: toJwk(rsa2048.publicKey, { kid: 'bare' }) },
+      { name: 'a key whose key_ops include verify', jwk: { ...RSA, key_ops: ['verify'] } },
+    ])('accepts $name', ({ jwk }) => {
+      // Act
+      const reason = rejectionReason(jwk, OPTIONS);
+      // Assert
+      expect(reason).toBeUndefined();
+    });
+
+    it.each([
+      { name: 'a 1024-bit RSA key', jwk: toJwk(rsa1024.publicKey, { kid: 'weak' }), reason: 'RSA modulus of 1024 bits is below 2048' },
+      { name: 'an RSA public exponent of 1', jwk: { ...RSA, e: 'AQ' }, reason: 'RSA public exponent is not 65537' },
+      { name: 'an RSA public exponent of 3', jwk: { ...RSA, e: 'Aw' }, reason: 'RSA public exponent is not 65537' },
+      { name: 'an RSA modulus that is not base64url', jwk: { ...RSA, n: `${String(RSA['n'])}==` }, reason: 'RSA modulus of 0 bits is below 2048' },
+      { name: 'use "enc"', jwk: { ...RSA, use: 'enc' }, reason: 'use is "enc", not "sig"' },
+      { name: 'key_ops without verify', jwk: { ...RSA, key_ops: ['encrypt'] }, reason: 'key_ops does not include "verify"' },
+      { name: 'key_ops that is not a list', jwk: { ...RSA, key_ops: 'verify' }, reason: 'key_ops does not include "verify"' },
+      { name: 'an alg that is not allowed', jwk: { ...RSA, alg: 'RS384' }, reason: 'alg "RS384" is not an allowed algorithm' },
+      { name: 'a symmetric alg', jwk: { ...RSA, alg: 'HS256' }, reason: 'alg "HS256" is not an allowed algorithm' },
+      { name: 'private RSA material', jwk: toJwk(rsa2048.privateKey, { kid: 'leaked' }), reason: 'contains private or symmetric key material' },
+      { name: 'private EC material', jwk: toJwk(p256.privateKey, { kid: 'leaked' }), reason: 'contains private or symmetric key material' },
+      { name: 'symmetric key material', jwk: { kty: 'oct', kid: 'hmac', k: 'c2VjcmV0' } as Jwk, reason: 'contains private or symmetric key material' },
+      { name: 'an EC point that is not on the curve', jwk: offCurve(EC), reason: 'not an importable public key' },
+      { name: 'an unsupported EC curve', jwk: toJwk(secp256k1.publicKey, { kid: 'k1' }), reason: 'EC curve "secp256k1" is not supported' },
+      { name: 'an OKP key for key agreement', jwk: toJwk(x25519.publicKey, { kid: 'x' }), reason: 'OKP curve "X25519" is not supported' },
+      { name: 'no kid', jwk: toJwk(rsa2048.publicKey), reason: 'no kid, so no token can select it' },
+      { name: 'an empty kid', jwk: { ...RSA, kid: '' }, reason: 'no kid, so no token can select it' },
+      { name: 'an unsupported kty', jwk: { kty: 'oct', kid: 'o' } as Jwk, reason: 'key type "oct" cannot verify signatures' },
+      { name: 'an unknown kty', jwk: { ...RSA, kty: 'RSA-PSS' }, reason: 'key type "RSA-PSS" cannot verify signatures' },
+    ])('rejects $name', ({ jwk, reason }) => {
+      // Act
+      const result = rejectionReason(jwk, OPTIONS);
+      // Assert
+      expect(result).toBe(reason);
+    });
+
+    it('honours a lower configured minimum modulus', () => {
+      // Act
+      const reason = rejectionReason(toJwk(rsa1024.publicKey, { kid: 'legacy' }), { ...OPTIONS, minRsaModulusBits: 1024 });
+      // Assert
+      expect(reason).toBeUndefined();
+    });
+  });
+
+  describe('applyKeyPolicy', () => {
+    it('keeps the trusted keys, drops the others with their reasons, and keeps the set’s other fields', () => {
+      // Prepare
+      const jwks = { keys: [RSA, { ...RSA, kid: 'forgeable', e: 'AQ' }, EC, toJwk(rsa2048.publicKey)], source: 'test' };
+      // Act
+      const result = applyKeyPolicy(jwks, OPTIONS);
+      // Assert
+      expect(result.jwks).toEqual({ keys: [RSA, EC], source: 'test' });
+      expect(result.rejected).toEqual([
+        { kid: 'forgeable', reason: 'RSA public exponent is not 65537' },
+        { kid: undefined, reason: 'no kid, so no token can select it' },
+      ]);
+    });
+
+    it.each([
+      { name: 'a numeric kid', entry: { ...RSA, kid: 7 }, kid: undefined },
+      { name: 'a non-string kty', entry: { ...RSA, kid: 'odd', kty: ['RSA'] }, kid: 'odd' },
+      { name: 'a string instead of an object', entry: 'not a key', kid: undefined },
+      { name: 'null', entry: null, kid: undefined },
+    ])('drops an entry with $name but keeps the well-formed keys beside it', ({ entry, kid }) => {
+      // Act
+      const result = applyKeyPolicy({ keys: [entry, RSA] }, OPTIONS);
+      // Assert
+      expect(result.jwks.keys).toEqual([RSA]);
+      expect(result.rejected).toEqual([{ kid, reason: 'not a well-formed JWK (a standard field has the wrong type)' }]);
+    });
+
+    it('leaves an empty set when no key is trusted', () => {
+      // Act
+      const result = applyKeyPolicy({ keys: [{ ...RSA, use: 'enc' }] }, OPTIONS);
+      // Assert
+      expect(result.jwks.keys).toEqual([]);
+      expect(result.rejected).toHaveLength(1);
+    });
+  });
+});

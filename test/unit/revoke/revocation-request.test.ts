@@ -1,0 +1,63 @@
+/**
+ * Parsing `POST /revocations` bodies: RFC 7009 form posts, the JSON shapes, and every refusal.
+ */
+import { describe, expect, it } from 'vitest';
+import { MAX_BODY_BYTES, parseRevocationRequest } from '../../../lambdas/revoke/revocation-request';
+
+const FORM = 'application/x-www-form-urlencoded';
+const JSON_TYPE = 'application/json';
+
+function parse(contentType: string | undefined, body: string, isBase64Encoded = false) {
+  return parseRevocationRequest({ contentType, body, isBase64Encoded });
+}
+
+describe('parseRevocationRequest', () => {
+  it.each([
+    { name: 'an RFC 7009 form post', contentType: FORM, body: 'token=a.b.c', request: { kind: 'token', token: 'a.b.c' } },
+    { name: 'a form post with an access_token hint and a charset', contentType: `${FORM}; charset=UTF-8`, body: 'token=a.b.c&token_type_hint=access_token', request: { kind: 'token', token: 'a.b.c' } },
+    { name: 'a form post with unknown parameters (ignored, RFC 6749 §3.2)', contentType: FORM, body: 'token=a.b.c&client_id=x', request: { kind: 'token', token: 'a.b.c' } },
+    { name: 'a JSON token', contentType: JSON_TYPE, body: '{"token":"a.b.c","reason":"laptop stolen"}', request: { kind: 'token', token: 'a.b.c', reason: 'laptop stolen' } },
+    { name: 'a JSON jti with exp and iss', contentType: JSON_TYPE, body: '{"jti":"j-1","exp":1900000000,"iss":"https://idp"}', request: { kind: 'jti', jti: 'j-1', exp: 1_900_000_000, iss: 'https://idp' } },
+    { name: 'a JSON jti alone', contentType: JSON_TYPE, body: '{"jti":"j-1"}', request: { kind: 'jti', jti: 'j-1' } },
+    { name: 'a JSON sub', contentType: 'application/json; charset=utf-8', body: '{"sub":"alice"}', request: { kind: 'sub', sub: 'alice' } },
+  ])('accepts $name', ({ contentType, body, request }) => {
+    // Act
+    const parsed = parse(contentType, body);
+    // Assert
+    expect(parsed).toEqual({ ok: true, request });
+  });
+
+  it('decodes a base64-encoded body, as HTTP APIs send binary-looking payloads', () => {
+    // Act
+    const parsed = parse(FORM, Buffer.from('token=a.b.c').toString('base64'), true);
+    // Assert
+    expect(parsed).toEqual({ ok: true, request: { kind: 'token', token: 'a.b.c' } });
+  });
+
+  it.each([
+    { name: 'no content type', contentType: undefined, body: 'token=a.b.c', error: 'invalid_request', mentions: 'content-type' },
+    { name: 'text/plain', contentType: 'text/plain', body: 'token=a.b.c', error: 'invalid_request', mentions: 'content-type' },
+    { name: 'a form without token', contentType: FORM, body: 'token_type_hint=access_token', error: 'invalid_request', mentions: 'token is required' },
+    { name: 'a form with an empty token', contentType: FORM, body: 'token=', error: 'invalid_request', mentions: 'token is required' },
+    { name: 'a repeated token parameter', contentType: FORM, body: 'token=a.b.c&token=d.e.f', error: 'invalid_request', mentions: 'repeated' },
+    { name: 'a refresh_token hint', contentType: FORM, body: 'token=a.b.c&token_type_hint=refresh_token', error: 'unsupported_token_type', mentions: 'refresh tokens' },
+    { name: 'invalid JSON', contentType: JSON_TYPE, body: '{"jti":', error: 'invalid_request', mentions: 'not valid JSON' },
+    { name: 'a JSON array', contentType: JSON_TYPE, body: '["jti"]', error: 'invalid_request', mentions: 'JSON object' },
+    { name: 'a typo in a key', contentType: JSON_TYPE, body: '{"jtl":"j-1"}', error: 'invalid_request', mentions: 'unknown field "jtl"' },
+    { name: 'two targets', contentType: JSON_TYPE, body: '{"jti":"j-1","sub":"alice"}', error: 'invalid_request', mentions: 'exactly one' },
+    { name: 'no target', contentType: JSON_TYPE, body: '{"reason":"x"}', error: 'invalid_request', mentions: 'exactly one' },
+    { name: 'a numeric sub', contentType: JSON_TYPE, body: '{"sub":42}', error: 'invalid_request', mentions: 'sub must be a non-empty string' },
+    { name: 'an exp in milliseconds', contentType: JSON_TYPE, body: '{"jti":"j-1","exp":1900000000000}', error: 'invalid_request', mentions: 'epoch seconds' },
+    { name: 'a fractional exp', contentType: JSON_TYPE, body: '{"jti":"j-1","exp":1.5}', error: 'invalid_request', mentions: 'epoch seconds' },
+    { name: 'exp with a sub', contentType: JSON_TYPE, body: '{"sub":"alice","exp":1900000000}', error: 'invalid_request', mentions: 'only applies to a jti' },
+    { name: 'iss with a token', contentType: JSON_TYPE, body: '{"token":"a.b.c","iss":"https://idp"}', error: 'invalid_request', mentions: 'read from the verified token' },
+    { name: 'an overlong jti', contentType: JSON_TYPE, body: JSON.stringify({ jti: 'j'.repeat(1025) }), error: 'invalid_request', mentions: 'at most 1024' },
+    { name: 'an oversized body', contentType: FORM, body: `token=${'a'.repeat(MAX_BODY_BYTES)}`, error: 'invalid_request', mentions: 'at most' },
+  ])('refuses $name with $error', ({ contentType, body, error, mentions }) => {
+    // Act
+    const parsed = parse(contentType, body);
+    // Assert
+    expect(parsed).toMatchObject({ ok: false, error });
+    expect(parsed.ok ? '' : parsed.description).toContain(mentions);
+  });
+});
