@@ -49,7 +49,10 @@ export class AppContextError extends Error {
 }
 
 /** Builds the stack's settings from CDK context; throws {@link AppContextError} naming every problem. */
-export function settingsFromContext(context: ContextReader, readText: (path: string) => string = (path) => readFileSync(path, 'utf8')): AppSettings {
+export function settingsFromContext(
+  context: ContextReader,
+  readText: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+): AppSettings {
   const problems: string[] = [];
   const text = (key: string): string | undefined => {
     const value = context(key);
@@ -60,7 +63,11 @@ export function settingsFromContext(context: ContextReader, readText: (path: str
     }
     return value;
   };
-  const list = (key: string): string[] | undefined => text(key)?.split(',').map((item) => item.trim()).filter(Boolean);
+  const list = (key: string): string[] | undefined =>
+    text(key)
+      ?.split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
 
   const issuers: TrustedIssuer[] = [];
   let stackProps: TollboothStackProps = {};
@@ -88,13 +95,17 @@ export function settingsFromContext(context: ContextReader, readText: (path: str
   const scopePrefix = text('scopePrefix');
   if (scopePrefix) {
     if (stackProps.scopeRoutes) problems.push('-c scopePrefix: applies to the sample scopes only, not to routes from -c configFile');
-    stackProps = { ...stackProps, scopeRoutes: Object.fromEntries(Object.entries(SAMPLE_SCOPE_ROUTES).map(([scope, routes]) => [`${scopePrefix}${scope}`, routes])) };
+    stackProps = {
+      ...stackProps,
+      scopeRoutes: Object.fromEntries(Object.entries(SAMPLE_SCOPE_ROUTES).map(([scope, routes]) => [`${scopePrefix}${scope}`, routes])),
+    };
   }
   if (issuers.length === 0 && stackProps.scopeRoutes && !configFile) {
     problems.push('-c scopePrefix: only meaningful with an issuer of your own (the created user pool uses the "tollbooth/" prefix)');
   }
   const cognitoDomainPrefix = text('cognitoDomainPrefix');
-  if (cognitoDomainPrefix && issuers.length > 0) problems.push('-c cognitoDomainPrefix: only used when the stack creates its own user pool (no issuer given)');
+  if (cognitoDomainPrefix && issuers.length > 0)
+    problems.push('-c cognitoDomainPrefix: only used when the stack creates its own user pool (no issuer given)');
 
   if (problems.length > 0) throw new AppContextError(problems);
   return {
@@ -108,7 +119,11 @@ export function settingsFromContext(context: ContextReader, readText: (path: str
 }
 
 /** Splits a configuration file into issuers, typed stack properties, and the rest. */
-function readConfigFile(path: string, readText: (path: string) => string, problems: string[]): { issuers: TrustedIssuer[]; stackProps: TollboothStackProps } {
+function readConfigFile(
+  path: string,
+  readText: (path: string) => string,
+  problems: string[],
+): { issuers: TrustedIssuer[]; stackProps: TollboothStackProps } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readText(path));
@@ -123,7 +138,9 @@ function readConfigFile(path: string, readText: (path: string) => string, proble
   const { issuers, routes, httpApiResponseMode, revocation, ...advanced } = parsed as Record<string, unknown>;
   const issuerList = Array.isArray(issuers) ? issuers : [];
   if (issuers !== undefined && !Array.isArray(issuers)) problems.push(`-c configFile=${path}: "issuers" must be a list`);
-  const trusted = issuerList.map((entry) => TrustedIssuer.fromJson(typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>) : { invalid: entry }));
+  const trusted = issuerList.map((entry) =>
+    TrustedIssuer.fromJson(typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>) : { invalid: entry }),
+  );
 
   let stackProps: TollboothStackProps = {};
   if (routes !== undefined) stackProps = { ...stackProps, scopeRoutes: routes as Record<string, string[]> };
@@ -133,10 +150,13 @@ function readConfigFile(path: string, readText: (path: string) => string, proble
       problems.push(`-c configFile=${path}: "revocation" must be an object`);
     } else {
       const { enabled, tableName, notRevokedCacheSeconds, ...revocationRest } = revocation as Record<string, unknown>;
-      if (tableName !== undefined) problems.push(`-c configFile=${path}: revocation.tableName is not used: the stack creates its own table`);
+      if (tableName !== undefined)
+        problems.push(`-c configFile=${path}: revocation.tableName is not used: the stack creates its own table`);
       if (enabled !== undefined) stackProps = { ...stackProps, revocation: enabled as boolean };
-      if (typeof notRevokedCacheSeconds === 'number') stackProps = { ...stackProps, notRevokedCacheDuration: Duration.seconds(notRevokedCacheSeconds) };
-      else if (notRevokedCacheSeconds !== undefined) problems.push(`-c configFile=${path}: revocation.notRevokedCacheSeconds must be a number`);
+      if (typeof notRevokedCacheSeconds === 'number')
+        stackProps = { ...stackProps, notRevokedCacheDuration: Duration.seconds(notRevokedCacheSeconds) };
+      else if (notRevokedCacheSeconds !== undefined)
+        problems.push(`-c configFile=${path}: revocation.notRevokedCacheSeconds must be a number`);
       if (Object.keys(revocationRest).length > 0) advanced['revocation'] = revocationRest;
     }
   }

@@ -23,7 +23,8 @@ if (args.includes('--help') || args.includes('-h')) {
   process.stdout.write(`${USAGE}\n`);
   process.exit(0);
 }
-if (args.length !== 1 || args[0]?.startsWith('-')) fail(2, args.length === 0 ? `no event file given; ${USAGE}` : `expected exactly one event file, got ${args.join(' ')}; ${USAGE}`);
+if (args.length !== 1 || args[0]?.startsWith('-'))
+  fail(2, args.length === 0 ? `no event file given; ${USAGE}` : `expected exactly one event file, got ${args.join(' ')}; ${USAGE}`);
 const file = args[0] ?? '';
 
 let eventText: string;
@@ -31,7 +32,12 @@ try {
   eventText = readFileSync(file, 'utf8');
   JSON.parse(eventText);
 } catch (error) {
-  const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : error instanceof SyntaxError ? `not JSON (${error.message})` : String(error);
+  const reason =
+    (error as NodeJS.ErrnoException).code === 'ENOENT'
+      ? 'no such file'
+      : error instanceof SyntaxError
+        ? `not JSON (${error.message})`
+        : String(error);
   fail(2, `cannot read ${file}: ${reason}`);
 }
 
@@ -42,5 +48,8 @@ try {
   process.stdout.write(`${invocation.output}\n`);
   if (invocation.decision === 'error') process.exitCode = 1;
 } catch (error) {
-  fail(error instanceof Error && error.message.startsWith('unknown placeholder') ? 2 : 1, error instanceof Error ? error.message : String(error));
+  fail(
+    error instanceof Error && error.message.startsWith('unknown placeholder') ? 2 : 1,
+    error instanceof Error ? error.message : String(error),
+  );
 }

@@ -19,7 +19,9 @@ const stopSignal = new Promise<string>((resolve) => {
   }
 });
 
-const code = await runCommand(START_COMMAND, () => startCommand(process.argv.slice(2), PROCESS_IO, { stopSignal, uptimeMs: () => performance.now() }));
+const code = await runCommand(START_COMMAND, () =>
+  startCommand(process.argv.slice(2), PROCESS_IO, { stopSignal, uptimeMs: () => performance.now() }),
+);
 process.exitCode = code;
 // Everything is closed by now; don't let a stray keep-alive socket hold the terminal.
 setTimeout(() => process.exit(code), 2000).unref();

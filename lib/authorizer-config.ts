@@ -62,7 +62,8 @@ export function buildAuthorizerConfig(input: AuthorizerConfigInput): AuthorizerC
     if (key in input.advanced) problems.push(`advancedConfig.${key}: set it with the "${prop}" property instead`);
   }
   const advancedRevocation = input.advanced['revocation'];
-  const revocationExtras = typeof advancedRevocation === 'object' && advancedRevocation !== null ? (advancedRevocation as Record<string, unknown>) : {};
+  const revocationExtras =
+    typeof advancedRevocation === 'object' && advancedRevocation !== null ? (advancedRevocation as Record<string, unknown>) : {};
   for (const [key, prop] of Object.entries(TYPED_REVOCATION_KEYS)) {
     if (key in revocationExtras) problems.push(`advancedConfig.revocation.${key}: set it with the "${prop}" property instead`);
   }

@@ -24,7 +24,10 @@ export class PayloadV2HttpLambdaAuthorizer extends HttpLambdaAuthorizer {
 
   constructor(id: string, handler: lambda.IFunction, props: PayloadV2HttpLambdaAuthorizerProps) {
     const { responseMode, ...rest } = props;
-    super(id, handler, { ...rest, responseTypes: [responseMode === 'simple' ? HttpLambdaResponseType.SIMPLE : HttpLambdaResponseType.IAM] });
+    super(id, handler, {
+      ...rest,
+      responseTypes: [responseMode === 'simple' ? HttpLambdaResponseType.SIMPLE : HttpLambdaResponseType.IAM],
+    });
     this.constructId = id;
     this.responseMode = responseMode;
   }

@@ -68,11 +68,15 @@ export class RevocationTable extends Construct {
     const replicaRegions = props.replicaRegions ?? [];
     const stack = Stack.of(this);
     if (replicaRegions.length > 0 && Token.isUnresolved(stack.region)) {
-      throw new Error(`${this.node.path}: replicaRegions needs a stack with an explicit region (env: { region: '…' }); this stack is environment-agnostic`);
+      throw new Error(
+        `${this.node.path}: replicaRegions needs a stack with an explicit region (env: { region: '…' }); this stack is environment-agnostic`,
+      );
     }
     const duplicates = replicaRegions.filter((region, index) => replicaRegions.indexOf(region) !== index || region === stack.region);
     if (duplicates.length > 0) {
-      throw new Error(`${this.node.path}: replicaRegions must list each region once and not the stack's own region (${stack.region}); got ${duplicates.join(', ')} again`);
+      throw new Error(
+        `${this.node.path}: replicaRegions must list each region once and not the stack's own region (${stack.region}); got ${duplicates.join(', ')} again`,
+      );
     }
     this.table = new dynamodb.TableV2(this, 'Table', {
       tableName: props.tableName,

@@ -69,7 +69,12 @@ export class SampleUserPool extends Construct {
       // A sample pool holds no users and no state worth keeping.
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const scopeByName = new Map(props.scopes.map((name) => [name, new cognito.ResourceServerScope({ scopeName: name, scopeDescription: `Tollbooth sample scope ${name}` })]));
+    const scopeByName = new Map(
+      props.scopes.map((name) => [
+        name,
+        new cognito.ResourceServerScope({ scopeName: name, scopeDescription: `Tollbooth sample scope ${name}` }),
+      ]),
+    );
     const resourceServer = this.userPool.addResourceServer('ResourceServer', {
       identifier: SampleUserPool.RESOURCE_SERVER_ID,
       scopes: [...scopeByName.values()],
@@ -94,6 +99,9 @@ export class SampleUserPool extends Construct {
     this.client = clientCredentialsClient('SampleClient', props.clientScopes);
     this.adminClient = props.adminClientScopes ? clientCredentialsClient('AdminClient', props.adminClientScopes) : undefined;
     this.tokenEndpoint = `${domain.baseUrl()}/oauth2/token`;
-    this.issuer = TrustedIssuer.cognito({ userPool: this.userPool, appClients: this.adminClient ? [this.client, this.adminClient] : [this.client] });
+    this.issuer = TrustedIssuer.cognito({
+      userPool: this.userPool,
+      appClients: this.adminClient ? [this.client, this.adminClient] : [this.client],
+    });
   }
 }

@@ -21,7 +21,13 @@ import { Construct } from 'constructs';
 import { ConfigError, type HttpApiResponseMode } from '../lambdas/core/config/config';
 import { buildAuthorizerConfig } from './authorizer-config';
 import { DEFAULT_ADMIN_SCOPE } from '../lambdas/revoke/config';
-import { AUTHORIZER_SERVICE_NAME, AuthorizerFunction, defaultAuthorizerRuntime, nodeMajorOf, type AuthorizerLogLevel } from './authorizer-function';
+import {
+  AUTHORIZER_SERVICE_NAME,
+  AuthorizerFunction,
+  defaultAuthorizerRuntime,
+  nodeMajorOf,
+  type AuthorizerLogLevel,
+} from './authorizer-function';
 import { RevokeFunction } from './revoke-function';
 import { TollboothMonitoring, type TollboothMonitoringOptions } from './tollbooth-monitoring';
 import type { TollboothFunctionSettings } from './tollbooth-function';
@@ -220,17 +226,23 @@ export class TollboothAuthorizer extends Construct {
     this.resultsCacheTtl = props.resultsCacheTtl ?? (responseMode === 'simple' ? Duration.seconds(0) : Duration.seconds(30));
     const cacheSeconds = wholeSeconds(this.resultsCacheTtl, 'resultsCacheTtl', problems);
     if (cacheSeconds !== undefined && (cacheSeconds < 0 || cacheSeconds > MAX_RESULTS_CACHE_SECONDS)) {
-      problems.push(`resultsCacheTtl: must not be greater than ${MAX_RESULTS_CACHE_SECONDS} seconds (API Gateway's limit), got ${cacheSeconds}`);
+      problems.push(
+        `resultsCacheTtl: must not be greater than ${MAX_RESULTS_CACHE_SECONDS} seconds (API Gateway's limit), got ${cacheSeconds}`,
+      );
     }
     const notRevokedSeconds = wholeSeconds(props.notRevokedCacheDuration ?? Duration.seconds(30), 'notRevokedCacheDuration', problems);
     const cacheByRoute = props.cacheByRoute ?? (responseMode === 'simple' && cacheSeconds !== 0);
     if (responseMode === 'simple' && cacheSeconds !== 0 && props.cacheByRoute === false) {
-      problems.push('cacheByRoute: cannot be false with simple responses and a result cache: a cached "isAuthorized: true" would open every route (set resultsCacheTtl to 0, or leave cacheByRoute unset)');
+      problems.push(
+        'cacheByRoute: cannot be false with simple responses and a result cache: a cached "isAuthorized: true" would open every route (set resultsCacheTtl to 0, or leave cacheByRoute unset)',
+      );
     }
     const runtime = props.runtime ?? defaultAuthorizerRuntime();
     const nodeMajor = nodeMajorOf(runtime);
     if (nodeMajor === undefined || nodeMajor < LAMBDA_NODE_MAJOR) {
-      problems.push(`runtime: must be Node.js ${LAMBDA_NODE_MAJOR} or later (the bundle targets node${LAMBDA_NODE_MAJOR}), got ${runtime.name}`);
+      problems.push(
+        `runtime: must be Node.js ${LAMBDA_NODE_MAJOR} or later (the bundle targets node${LAMBDA_NODE_MAJOR}), got ${runtime.name}`,
+      );
     }
     const memorySize = props.memorySize ?? 512;
     if (!Token.isUnresolved(memorySize) && (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10_240)) {
@@ -240,7 +252,9 @@ export class TollboothAuthorizer extends Construct {
       problems.push('revocationTable / revocationTableProps: given while revocation is false');
     }
     if (props.revocationTable && props.revocationTableProps) {
-      problems.push('revocationTable / revocationTableProps: give one or the other (import an existing table, or configure the created one)');
+      problems.push(
+        'revocationTable / revocationTableProps: give one or the other (import an existing table, or configure the created one)',
+      );
     }
 
     const advanced = props.advancedConfig ?? {};
@@ -258,7 +272,9 @@ export class TollboothAuthorizer extends Construct {
       problems.push(...error.problems);
     }
     if (!config || problems.length > 0) {
-      throw new Error(`${this.node.path}: invalid Tollbooth authorizer (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n- ${problems.join('\n- ')}`);
+      throw new Error(
+        `${this.node.path}: invalid Tollbooth authorizer (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n- ${problems.join('\n- ')}`,
+      );
     }
 
     this.table = revocationEnabled
@@ -278,11 +294,19 @@ export class TollboothAuthorizer extends Construct {
       logLevel: props.logLevel ?? 'INFO',
     };
     this.scopes = new Set(Object.keys(props.scopeRoutes));
-    const monitoringOptions = props.monitoring === false ? undefined : props.monitoring === true || props.monitoring === undefined ? {} : props.monitoring;
-    this.function = new AuthorizerFunction(this, 'Function', { ...this.functionSettings, metricsNamespace: monitoringOptions?.metricsNamespace });
+    const monitoringOptions =
+      props.monitoring === false ? undefined : props.monitoring === true || props.monitoring === undefined ? {} : props.monitoring;
+    this.function = new AuthorizerFunction(this, 'Function', {
+      ...this.functionSettings,
+      metricsNamespace: monitoringOptions?.metricsNamespace,
+    });
     // The alarms read the metrics the function writes: same namespace, same service dimension.
     this.monitoring = monitoringOptions
-      ? new TollboothMonitoring(this, 'Monitoring', { ...monitoringOptions, authorizerFunction: this.function, serviceName: AUTHORIZER_SERVICE_NAME })
+      ? new TollboothMonitoring(this, 'Monitoring', {
+          ...monitoringOptions,
+          authorizerFunction: this.function,
+          serviceName: AUTHORIZER_SERVICE_NAME,
+        })
       : undefined;
     if (props.functionLogicalId) (this.function.node.defaultChild as lambda.CfnFunction).overrideLogicalId(props.functionLogicalId);
 
@@ -313,13 +337,18 @@ export class TollboothAuthorizer extends Construct {
   addRevocationEndpoint(options: RevocationEndpointOptions = {}): RevokeFunction {
     const adminScope = options.adminScope ?? DEFAULT_ADMIN_SCOPE;
     if (this.revokeFunction) {
-      if (this.revokeAdminScope !== adminScope) throw new Error(`${this.node.path}: the revocation endpoint already exists with adminScope "${this.revokeAdminScope}", not "${adminScope}"`);
+      if (this.revokeAdminScope !== adminScope)
+        throw new Error(
+          `${this.node.path}: the revocation endpoint already exists with adminScope "${this.revokeAdminScope}", not "${adminScope}"`,
+        );
       return this.revokeFunction;
     }
     const problems: string[] = [];
     if (!this.table) problems.push('revocation is off, so there is no table to write');
-    if (!this.scopes.has(adminScope)) problems.push(`adminScope "${adminScope}" is not a key of scopeRoutes, so no token could reach the endpoint`);
-    if (!this.table || problems.length > 0) throw new Error(`${this.node.path}: cannot add the revocation endpoint:\n- ${problems.join('\n- ')}`);
+    if (!this.scopes.has(adminScope))
+      problems.push(`adminScope "${adminScope}" is not a key of scopeRoutes, so no token could reach the endpoint`);
+    if (!this.table || problems.length > 0)
+      throw new Error(`${this.node.path}: cannot add the revocation endpoint:\n- ${problems.join('\n- ')}`);
     this.revokeFunction = new RevokeFunction(this, 'RevokeFunction', { ...this.functionSettings, adminScope });
     this.revokeAdminScope = adminScope;
     this.revokeFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [this.table.tableArn] }));

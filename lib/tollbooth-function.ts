@@ -75,7 +75,9 @@ export class TollboothFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: TollboothFunctionProps) {
     const configJson = JSON.stringify(props.configFile);
     if (Buffer.byteLength(configJson) > MAX_CONFIG_FILE_BYTES) {
-      throw new Error(`${scope.node.path}/${id}: the authorizer configuration is ${Buffer.byteLength(configJson)} bytes; at most ${MAX_CONFIG_FILE_BYTES} are supported (use route wildcards to shorten the scope map)`);
+      throw new Error(
+        `${scope.node.path}/${id}: the authorizer configuration is ${Buffer.byteLength(configJson)} bytes; at most ${MAX_CONFIG_FILE_BYTES} are supported (use route wildcards to shorten the scope map)`,
+      );
     }
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention: props.logRetention });
     const role = new iam.Role(scope, `${id}Role`, {

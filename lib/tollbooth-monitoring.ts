@@ -156,7 +156,10 @@ export class TollboothMonitoring extends Construct {
       label: 'Deny rate',
       period: this.period,
     });
-    const internalDenies = this.metric(METRIC_NAMES.decisions, { [METRIC_DIMENSIONS.decision]: 'deny', [METRIC_DIMENSIONS.reason]: 'internal' });
+    const internalDenies = this.metric(METRIC_NAMES.decisions, {
+      [METRIC_DIMENSIONS.decision]: 'deny',
+      [METRIC_DIMENSIONS.reason]: 'internal',
+    });
     // A REST 401 is a thrown `Unauthorized`, so Lambda counts it in Errors; take those back out.
     const authorizerErrors = new cloudwatch.MathExpression({
       expression: 'MAX([FILL(errors, 0) - FILL(unauthorized, 0), 0 * FILL(errors, 0)]) + FILL(internal, 0)',
@@ -226,7 +229,10 @@ export class TollboothMonitoring extends Construct {
       this.dashboard.addWidgets(
         new cloudwatch.GraphWidget({
           title: 'Latency (ms)',
-          left: [this.metric(METRIC_NAMES.latency, {}, cloudwatch.Stats.p(50)), this.metric(METRIC_NAMES.latency, {}, cloudwatch.Stats.p(99))],
+          left: [
+            this.metric(METRIC_NAMES.latency, {}, cloudwatch.Stats.p(50)),
+            this.metric(METRIC_NAMES.latency, {}, cloudwatch.Stats.p(99)),
+          ],
           right: [fn.metricDuration({ period: this.period, statistic: cloudwatch.Stats.p(99) })],
           width: 8,
         }),
@@ -250,12 +256,17 @@ export class TollboothMonitoring extends Construct {
           width: 8,
         }),
       );
-      if (this.alarms.length > 0) this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 }));
+      if (this.alarms.length > 0)
+        this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 }));
     }
   }
 
   /** One of the authorizer's own metrics, summed per period, for this service. */
-  private metric(metricName: string, extraDimensions: Record<string, string> = {}, statistic: string = cloudwatch.Stats.SUM): cloudwatch.Metric {
+  private metric(
+    metricName: string,
+    extraDimensions: Record<string, string> = {},
+    statistic: string = cloudwatch.Stats.SUM,
+  ): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: this.namespace,
       metricName,
@@ -279,7 +290,8 @@ export class TollboothMonitoring extends Construct {
 function validate(props: TollboothMonitoringProps): void {
   const problems: string[] = [];
   const period = props.period?.toSeconds();
-  if (period !== undefined && (period < 60 || period % 60 !== 0)) problems.push(`period must be a whole number of minutes, got ${period} seconds`);
+  if (period !== undefined && (period < 60 || period % 60 !== 0))
+    problems.push(`period must be a whole number of minutes, got ${period} seconds`);
   const counts: Array<[string, number | undefined]> = [
     ['evaluationPeriods', props.evaluationPeriods],
     ['revocationFailuresThreshold', props.revocationFailuresThreshold],
@@ -289,7 +301,8 @@ function validate(props: TollboothMonitoringProps): void {
     ['throttlesThreshold', props.throttlesThreshold],
   ];
   for (const [name, value] of counts) {
-    if (value !== undefined && (!Number.isInteger(value) || value < 1)) problems.push(`${name} must be a whole number of at least 1, got ${value}`);
+    if (value !== undefined && (!Number.isInteger(value) || value < 1))
+      problems.push(`${name} must be a whole number of at least 1, got ${value}`);
   }
   const rate = props.denyRateThreshold;
   if (rate !== undefined && !(rate > 0 && rate <= 1)) problems.push(`denyRateThreshold must be greater than 0 and at most 1, got ${rate}`);

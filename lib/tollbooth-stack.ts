@@ -111,9 +111,13 @@ export class TollboothStack extends Stack {
       issuers = [this.userPool.issuer];
       Validations.of(this.userPool.userPool).acknowledge({
         id: 'AwsSolutions-COG8',
-        reason: 'The sample pool only issues client-credentials tokens to its own app client; the Plus plan adds threat protection for user sign-ins, which this pool never has, at a per-user price.',
+        reason:
+          'The sample pool only issues client-credentials tokens to its own app client; the Plus plan adds threat protection for user sign-ins, which this pool never has, at a per-user price.',
       });
-      if (!props.scopeRoutes) scopeRoutes = Object.fromEntries(Object.entries(SAMPLE_SCOPE_ROUTES).map(([name, routes]) => [SampleUserPool.scopeName(name), routes]));
+      if (!props.scopeRoutes)
+        scopeRoutes = Object.fromEntries(
+          Object.entries(SAMPLE_SCOPE_ROUTES).map(([name, routes]) => [SampleUserPool.scopeName(name), routes]),
+        );
     }
 
     this.authorizer = new TollboothAuthorizer(this, 'Authorizer', {
@@ -129,7 +133,8 @@ export class TollboothStack extends Stack {
     const echo = echoFunction(this);
     // The revocation endpoint, on the routes of whichever scope grants POST /revocations.
     const adminEntry = Object.entries(scopeRoutes).find(([, routes]) => routes.includes(REVOCATION_ROUTE));
-    this.revokeFunction = adminEntry && props.revocation !== false ? this.authorizer.addRevocationEndpoint({ adminScope: adminEntry[0] }) : undefined;
+    this.revokeFunction =
+      adminEntry && props.revocation !== false ? this.authorizer.addRevocationEndpoint({ adminScope: adminEntry[0] }) : undefined;
     for (const fn of [this.authorizer.function, echo, ...(this.revokeFunction ? [this.revokeFunction] : [])]) {
       Validations.of(fn).acknowledge({
         id: 'AwsSolutions-L1',
@@ -155,23 +160,44 @@ export class TollboothStack extends Stack {
         });
       }
     }
-    if (this.revokeFunction) addRoute(this.api, REVOCATION_ROUTE, new HttpLambdaIntegration('Revoke', this.revokeFunction), this.authorizer);
+    if (this.revokeFunction)
+      addRoute(this.api, REVOCATION_ROUTE, new HttpLambdaIntegration('Revoke', this.revokeFunction), this.authorizer);
 
     new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the sample HTTP API' });
-    new CfnOutput(this, 'RevocationTableName', { value: this.authorizer.table?.tableName ?? 'revocation off', description: 'Revocation table' });
-    new CfnOutput(this, 'AuthorizerFunctionName', { value: this.authorizer.function.functionName, description: 'Authorizer Lambda function' });
+    new CfnOutput(this, 'RevocationTableName', {
+      value: this.authorizer.table?.tableName ?? 'revocation off',
+      description: 'Revocation table',
+    });
+    new CfnOutput(this, 'AuthorizerFunctionName', {
+      value: this.authorizer.function.functionName,
+      description: 'Authorizer Lambda function',
+    });
     if (this.userPool) {
-      new CfnOutput(this, 'TokenEndpoint', { value: this.userPool.tokenEndpoint, description: 'OAuth 2 token endpoint of the sample user pool' });
+      new CfnOutput(this, 'TokenEndpoint', {
+        value: this.userPool.tokenEndpoint,
+        description: 'OAuth 2 token endpoint of the sample user pool',
+      });
       new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPool.userPoolId });
-      new CfnOutput(this, 'ClientId', { value: this.userPool.client.userPoolClientId, description: 'Client-credentials app client (secret: aws cognito-idp describe-user-pool-client)' });
+      new CfnOutput(this, 'ClientId', {
+        value: this.userPool.client.userPoolClientId,
+        description: 'Client-credentials app client (secret: aws cognito-idp describe-user-pool-client)',
+      });
       if (this.userPool.adminClient) {
-        new CfnOutput(this, 'AdminClientId', { value: this.userPool.adminClient.userPoolClientId, description: 'Client-credentials app client for POST /revocations' });
+        new CfnOutput(this, 'AdminClientId', {
+          value: this.userPool.adminClient.userPoolClientId,
+          description: 'Client-credentials app client for POST /revocations',
+        });
       }
     }
   }
 }
 
-function addRoute(api: apigwv2.HttpApi, route: string, integration: apigwv2.HttpRouteIntegration, authorizer: TollboothAuthorizer | undefined): apigwv2.HttpRoute[] {
+function addRoute(
+  api: apigwv2.HttpApi,
+  route: string,
+  integration: apigwv2.HttpRouteIntegration,
+  authorizer: TollboothAuthorizer | undefined,
+): apigwv2.HttpRoute[] {
   const [method, path] = route.split(' ');
   if (!method || !path) throw new Error(`route "${route}" is not "METHOD /path"`);
   return api.addRoutes({

@@ -109,7 +109,11 @@ export class TrustedIssuer {
     return new TrustedIssuer({
       type: 'cognito',
       userPoolId: options.userPool.userPoolId,
-      ...(options.allowAnyAppClient ? { clientId: null } : options.appClients ? { clientId: options.appClients.map((client) => client.userPoolClientId) } : {}),
+      ...(options.allowAnyAppClient
+        ? { clientId: null }
+        : options.appClients
+          ? { clientId: options.appClients.map((client) => client.userPoolClientId) }
+          : {}),
       ...(options.tokenUse ? { tokenUse: options.tokenUse } : {}),
       ...(options.requiredGroups ? { requiredGroups: [...options.requiredGroups] } : {}),
       ...(options.groupsAsScopes !== undefined ? { groupsAsScopes: options.groupsAsScopes } : {}),

@@ -41,10 +41,19 @@ export interface ParsedCommand {
 }
 
 /** Parses `argv`; `undefined` means `--help` was printed. Throws {@link UsageError}. */
-export function parseCommand<O extends Options>(spec: CommandSpec<O>, argv: readonly string[], stdout: (text: string) => void): ParsedCommand | undefined {
+export function parseCommand<O extends Options>(
+  spec: CommandSpec<O>,
+  argv: readonly string[],
+  stdout: (text: string) => void,
+): ParsedCommand | undefined {
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
-    parsed = parseArgs({ args: [...argv], options: { ...spec.options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: true });
+    parsed = parseArgs({
+      args: [...argv],
+      options: { ...spec.options, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: true,
+    });
   } catch (error) {
     throw new UsageError(firstSentence(error instanceof Error ? error.message : String(error)));
   }
@@ -88,7 +97,8 @@ export function durationOption(raw: string | undefined, name: string, bounds: { 
   const match = DURATION.exec(raw.trim());
   if (!match) throw new UsageError(`${name} must be a duration like 600, 15m or 1h, got "${raw}"`);
   const seconds = Number(match[1]) * UNIT_SECONDS[(match[2] ?? 's') as keyof typeof UNIT_SECONDS];
-  if (seconds < bounds.min || seconds > bounds.max) throw new UsageError(`${name} must be from ${bounds.min} s to ${bounds.max} s, got ${seconds} s`);
+  if (seconds < bounds.min || seconds > bounds.max)
+    throw new UsageError(`${name} must be from ${bounds.min} s to ${bounds.max} s, got ${seconds} s`);
   return seconds;
 }
 
@@ -125,7 +135,10 @@ export async function runCommand(name: string, main: () => Promise<void>, io: Co
 
 // Node's parseArgs messages add a second sentence of advice about `--`; the first names the problem.
 function firstSentence(message: string): string {
-  const sentence = (message.split(/\.\s/)[0] ?? message).replace(/\.$/, '').replace(/^Unknown option/, 'unknown option').replace(/^Option/, 'option');
+  const sentence = (message.split(/\.\s/)[0] ?? message)
+    .replace(/\.$/, '')
+    .replace(/^Unknown option/, 'unknown option')
+    .replace(/^Option/, 'option');
   const ambiguous = /^option '(--[\w-]+)' argument is ambiguous/.exec(sentence);
   return ambiguous ? `${sentence}: write ${ambiguous[1]}=<value> for a value starting with "-"` : sentence;
 }

@@ -32,7 +32,9 @@ export class AuthorizerResultCache<T> {
 
   constructor(options: AuthorizerCacheOptions) {
     if (!Number.isInteger(options.ttlSeconds) || options.ttlSeconds < 0 || options.ttlSeconds > 3600) {
-      throw new RangeError(`the authorizer cache TTL must be a whole number of seconds from 0 to 3600 (API Gateway's range), got ${options.ttlSeconds}`);
+      throw new RangeError(
+        `the authorizer cache TTL must be a whole number of seconds from 0 to 3600 (API Gateway's range), got ${options.ttlSeconds}`,
+      );
     }
     this.ttlMs = options.ttlSeconds * 1000;
     this.entries = new LruCache(options.maxEntries ?? 10_000);

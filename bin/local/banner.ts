@@ -30,7 +30,9 @@ export function banner(stack: LocalStack, readyInMs: number): string {
     `    ${'(public)'.padEnd(18)} ${SAMPLE_PUBLIC_ROUTES.join(', ')}`,
     '',
   ];
-  const token = stack.devIssuer ? 'TOKEN=$(npm run -s token -- --sub alice --scope orders:read)' : 'TOKEN=<an access token from your identity provider with the orders:read scope>';
+  const token = stack.devIssuer
+    ? 'TOKEN=$(npm run -s token -- --sub alice --scope orders:read)'
+    : 'TOKEN=<an access token from your identity provider with the orders:read scope>';
   lines.push(
     '  Try it from another terminal, in this directory:',
     '',
@@ -41,7 +43,9 @@ export function banner(stack: LocalStack, readyInMs: number): string {
     '',
   );
   if (table) {
-    const admin = stack.devIssuer ? `ADMIN=$(npm run -s token -- --sub ops --scope ${ADMIN_SCOPE})` : `ADMIN=<a token with the ${ADMIN_SCOPE} scope>`;
+    const admin = stack.devIssuer
+      ? `ADMIN=$(npm run -s token -- --sub ops --scope ${ADMIN_SCOPE})`
+      : `ADMIN=<a token with the ${ADMIN_SCOPE} scope>`;
     lines.push(
       '  Revoke the token, then watch it get refused:',
       '',

@@ -82,7 +82,9 @@ function isFresh(taskRoot: string, options: string): boolean {
   try {
     const fingerprint = JSON.parse(readFileSync(join(taskRoot, FINGERPRINT_FILE), 'utf8')) as Fingerprint;
     if (fingerprint.options !== options || !existsSync(join(taskRoot, 'index.mjs'))) return false;
-    return Object.entries(fingerprint.inputs).every(([input, hash]) => existsSync(join(REPOSITORY_ROOT, input)) && hashFile(join(REPOSITORY_ROOT, input)) === hash);
+    return Object.entries(fingerprint.inputs).every(
+      ([input, hash]) => existsSync(join(REPOSITORY_ROOT, input)) && hashFile(join(REPOSITORY_ROOT, input)) === hash,
+    );
   } catch {
     return false;
   }

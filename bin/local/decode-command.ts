@@ -24,8 +24,17 @@ Exit codes: 0 decoded, 2 not a readable JWT or bad arguments.
 const TIME_CLAIMS = ['iat', 'nbf', 'exp', 'auth_time'];
 
 /** Runs `decode` with these arguments; throws UsageError on bad input (see args.ts). */
-export async function decodeCommand(argv: readonly string[], io: CommandIo, readStdin: () => Promise<string | undefined>, now: () => number = Date.now): Promise<void> {
-  const parsed = parseCommand({ name: DECODE_COMMAND, help: HELP, options: { json: { type: 'boolean' } }, maxPositionals: 1 }, argv, io.stdout);
+export async function decodeCommand(
+  argv: readonly string[],
+  io: CommandIo,
+  readStdin: () => Promise<string | undefined>,
+  now: () => number = Date.now,
+): Promise<void> {
+  const parsed = parseCommand(
+    { name: DECODE_COMMAND, help: HELP, options: { json: { type: 'boolean' } }, maxPositionals: 1 },
+    argv,
+    io.stdout,
+  );
   if (!parsed) return;
   const argument = parsed.positionals[0];
   const input = argument === undefined || argument === '-' ? await readStdin() : argument;
@@ -44,8 +53,10 @@ export async function decodeCommand(argv: readonly string[], io: CommandIo, read
     'claims:',
     indent(JSON.stringify(jwt.claims, null, 2)),
   ];
-  const times = TIME_CLAIMS.filter((name) => typeof jwt.claims[name] === 'number').map((name) => `  ${name.padEnd(9)} ${describeTime(jwt.claims[name] as number, now())}`);
-  if (times.length > 0) lines.push('times (by this machine\'s clock):', ...times);
+  const times = TIME_CLAIMS.filter((name) => typeof jwt.claims[name] === 'number').map(
+    (name) => `  ${name.padEnd(9)} ${describeTime(jwt.claims[name] as number, now())}`,
+  );
+  if (times.length > 0) lines.push("times (by this machine's clock):", ...times);
   lines.push(`signature: ${jwt.signatureBytes} bytes, not shown`);
   io.stdout(`${lines.join('\n')}\n`);
 }
@@ -60,7 +71,10 @@ export async function readPipedStdin(): Promise<string | undefined> {
 }
 
 function indent(text: string): string {
-  return text.split('\n').map((line) => `  ${line}`).join('\n');
+  return text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
 }
 
 function describeTime(epochSeconds: number, nowMs: number): string {

@@ -71,13 +71,26 @@ export async function startDevIssuer(options: DevIssuerOptions): Promise<DevIssu
 export function listen(server: Server, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(new Error(error.code === 'EADDRINUSE' ? `port ${port} on 127.0.0.1 is already in use` : `cannot listen on 127.0.0.1:${port}: ${error.message}`));
+      reject(
+        new Error(
+          error.code === 'EADDRINUSE'
+            ? `port ${port} on 127.0.0.1 is already in use`
+            : `cannot listen on 127.0.0.1:${port}: ${error.message}`,
+        ),
+      );
     });
     server.listen(port, '127.0.0.1', () => resolve());
   });
 }
 
-function mintToken(privateKey: KeyObject, kid: string, issuer: string, defaultAudience: string, request: MintRequest, nowMs: number): string {
+function mintToken(
+  privateKey: KeyObject,
+  kid: string,
+  issuer: string,
+  defaultAudience: string,
+  request: MintRequest,
+  nowMs: number,
+): string {
   const now = Math.floor(nowMs / 1000);
   const header = { alg: 'RS256', typ: 'JWT', kid };
   const payload = {
@@ -98,7 +111,11 @@ function encode(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, state: { issuer: string; jwks: unknown; mint: (r: MintRequest) => string }): Promise<void> {
+async function route(
+  req: IncomingMessage,
+  res: ServerResponse,
+  state: { issuer: string; jwks: unknown; mint: (r: MintRequest) => string },
+): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
   if (req.method === 'GET' && path === '/.well-known/openid-configuration') {
     send(res, 200, {
@@ -123,7 +140,10 @@ async function route(req: IncomingMessage, res: ServerResponse, state: { issuer:
     }
     const wrongType = ['sub', 'scope', 'jti', 'aud'].find((name) => body.value[name] !== undefined && typeof body.value[name] !== 'string');
     if (wrongType || (body.value['claims'] !== undefined && (typeof body.value['claims'] !== 'object' || body.value['claims'] === null))) {
-      send(res, 400, { error: 'invalid_request', error_description: `${wrongType ?? 'claims'} has the wrong type (sub, scope, jti, aud: strings; claims: an object)` });
+      send(res, 400, {
+        error: 'invalid_request',
+        error_description: `${wrongType ?? 'claims'} has the wrong type (sub, scope, jti, aud: strings; claims: an object)`,
+      });
       return;
     }
     const request = body.value as MintRequest;

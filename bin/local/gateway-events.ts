@@ -46,7 +46,11 @@ export function routeArn(request: LocalRequest): string {
 }
 
 /** The payload 2.0 authorizer event for this request and matched route. */
-export function authorizerEvent(request: LocalRequest, routeKey: string, identitySource: readonly string[]): APIGatewayRequestAuthorizerEventV2 {
+export function authorizerEvent(
+  request: LocalRequest,
+  routeKey: string,
+  identitySource: readonly string[],
+): APIGatewayRequestAuthorizerEventV2 {
   const query = queryParameters(request.rawQueryString);
   const cookies = cookiesOf(request);
   return {
@@ -91,7 +95,10 @@ export function integrationEvent(
     // APIGatewayEventRequestContextLambdaAuthorizer; AWS SAM CLI's local API Gateway does the same,
     // samcli/local/apigw/local_apigw_service.py: "payload V2 responses have the passed context
     // under the 'lambda' key"). Public routes have no `authorizer` at all.
-    requestContext: { ...base, ...(authorizerContext ? { authorizer: { lambda: { ...authorizerContext } } } : {}) } as APIGatewayProxyEventV2WithLambdaAuthorizer<Record<string, unknown>>['requestContext'],
+    requestContext: {
+      ...base,
+      ...(authorizerContext ? { authorizer: { lambda: { ...authorizerContext } } } : {}),
+    } as APIGatewayProxyEventV2WithLambdaAuthorizer<Record<string, unknown>>['requestContext'],
     ...(request.body.length > 0 ? { body: request.body.toString(binary ? 'base64' : 'utf8') } : {}),
     isBase64Encoded: binary,
   };
@@ -127,12 +134,24 @@ function queryParameters(rawQueryString: string): Record<string, string> | undef
 }
 
 function cookiesOf(request: LocalRequest): string[] {
-  return (request.headers['cookie'] ?? []).flatMap((header) => header.split(';').map((cookie) => cookie.trim()).filter(Boolean));
+  return (request.headers['cookie'] ?? []).flatMap((header) =>
+    header
+      .split(';')
+      .map((cookie) => cookie.trim())
+      .filter(Boolean),
+  );
 }
 
 function isTextual(contentType: string | undefined): boolean {
   const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  return type.startsWith('text/') || type === 'application/json' || type.endsWith('+json') || type === 'application/xml' || type.endsWith('+xml') || type === 'application/javascript';
+  return (
+    type.startsWith('text/') ||
+    type === 'application/json' ||
+    type.endsWith('+json') ||
+    type === 'application/xml' ||
+    type.endsWith('+xml') ||
+    type === 'application/javascript'
+  );
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -30,7 +30,10 @@ const UNSUPPORTED_STATEMENT_KEYS = ['Condition', 'NotAction', 'NotResource', 'Pr
 export function isPolicyDocument(value: unknown): value is { Version: string; Statement: unknown[] } {
   if (!isRecord(value) || typeof value['Version'] !== 'string') return false;
   const statements = value['Statement'];
-  return Array.isArray(statements) && statements.every((statement) => isRecord(statement) && (statement['Effect'] === 'Allow' || statement['Effect'] === 'Deny'));
+  return (
+    Array.isArray(statements) &&
+    statements.every((statement) => isRecord(statement) && (statement['Effect'] === 'Allow' || statement['Effect'] === 'Deny'))
+  );
 }
 
 /** Evaluates a policy document for one request; anything malformed is an implicit deny. */
@@ -40,7 +43,8 @@ export function evaluatePolicy(policy: unknown, request: PolicyRequest): PolicyV
   for (const statement of policy.Statement) {
     if (!isRecord(statement)) continue;
     const understood = UNSUPPORTED_STATEMENT_KEYS.every((key) => !(key in statement));
-    const matches = understood && listMatches(statement['Action'], request.action, true) && listMatches(statement['Resource'], request.resource, false);
+    const matches =
+      understood && listMatches(statement['Action'], request.action, true) && listMatches(statement['Resource'], request.resource, false);
     if (statement['Effect'] === 'Deny' && (matches || !understood)) return 'explicit-deny';
     if (statement['Effect'] === 'Allow' && matches) allowed = true;
   }

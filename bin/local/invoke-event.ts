@@ -40,16 +40,30 @@ export interface Invocation {
 const PASSED_THROUGH = /^(TOLLBOOTH_|AWS_|POWERTOOLS_|NODE_OPTIONS$)/;
 
 /** Runs the authorizer bundle on an event (given as JSON text). */
-export async function invokeEvent(eventText: string, callerEnv: Readonly<Record<string, string | undefined>> = process.env): Promise<Invocation> {
+export async function invokeEvent(
+  eventText: string,
+  callerEnv: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<Invocation> {
   const placeholders = findPlaceholders(eventText);
   const ownConfig = Boolean(callerEnv[CONFIG_ENV.inline] || callerEnv[CONFIG_ENV.file]);
   if (ownConfig && placeholders.length > 0) {
-    throw new Error(`the event has token placeholders (${placeholders[0]?.text}), which only the local dev issuer can fill: unset ${CONFIG_ENV.inline} / ${CONFIG_ENV.file} or put a real token in the event`);
+    throw new Error(
+      `the event has token placeholders (${placeholders[0]?.text}), which only the local dev issuer can fill: unset ${CONFIG_ENV.inline} / ${CONFIG_ENV.file} or put a real token in the event`,
+    );
   }
   const bundle = await buildLocalBundle();
   if (ownConfig) {
-    const env = Object.fromEntries(Object.entries(callerEnv).filter((entry): entry is [string, string] => PASSED_THROUGH.test(entry[0]) && entry[1] !== undefined));
-    return describe(await runBundle({ runner: bundle.runner, taskRoot: bundle.taskRoot, env: { AWS_LAMBDA_FUNCTION_NAME: 'tollbooth-invoke', ...env }, event: JSON.parse(eventText) }));
+    const env = Object.fromEntries(
+      Object.entries(callerEnv).filter((entry): entry is [string, string] => PASSED_THROUGH.test(entry[0]) && entry[1] !== undefined),
+    );
+    return describe(
+      await runBundle({
+        runner: bundle.runner,
+        taskRoot: bundle.taskRoot,
+        env: { AWS_LAMBDA_FUNCTION_NAME: 'tollbooth-invoke', ...env },
+        event: JSON.parse(eventText),
+      }),
+    );
   }
 
   let issuer: DevIssuer | undefined;
@@ -92,7 +106,11 @@ export async function invokeEvent(eventText: string, callerEnv: Readonly<Record<
 
 function mintFor(issuer: DevIssuer, dynamodb: LocalDynamoDb): (placeholder: Placeholder) => Promise<string> {
   return async ({ kind, scopes }) => {
-    const token = issuer.mint({ sub: 'invoke-user', ...(scopes ? { scope: scopes } : {}), expiresIn: kind === 'expired-token' ? -3600 : 3600 });
+    const token = issuer.mint({
+      sub: 'invoke-user',
+      ...(scopes ? { scope: scopes } : {}),
+      expiresIn: kind === 'expired-token' ? -3600 : 3600,
+    });
     if (kind === 'revoked-token') {
       const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { jti: string; exp: number };
       const client = dynamodb.client();

@@ -22,7 +22,11 @@ export function decodeUnverified(input: string): UnverifiedJwt {
   if (parts.length === 5) throw new UsageError('this is an encrypted token (JWE, five parts): its claims cannot be read without the key');
   if (parts.length !== 3) throw new UsageError(`a JWT has three dot-separated parts, this has ${parts.length}`);
   const [header, claims, signature] = parts as [string, string, string];
-  return { header: segment(header, 'header'), claims: segment(claims, 'payload'), signatureBytes: SEGMENT.test(signature) ? Buffer.from(signature, 'base64url').length : 0 };
+  return {
+    header: segment(header, 'header'),
+    claims: segment(claims, 'payload'),
+    signatureBytes: SEGMENT.test(signature) ? Buffer.from(signature, 'base64url').length : 0,
+  };
 }
 
 function segment(text: string, name: string): Record<string, unknown> {

@@ -78,7 +78,13 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = (req.method ?? 'GET').toUpperCase();
     const log = (status: number, routeKey: string | undefined, decision: GatewayDecision | undefined): void =>
-      options.onRequest?.({ method, path: url.pathname, status, routeKey, authorizer: routeKey === undefined ? 'skipped' : authorizerState(decision) });
+      options.onRequest?.({
+        method,
+        path: url.pathname,
+        status,
+        routeKey,
+        authorizer: routeKey === undefined ? 'skipped' : authorizerState(decision),
+      });
 
     const body = await readBody(req);
     if (!body) return finish(413, undefined, undefined);
@@ -158,11 +164,20 @@ function sendGatewayError(res: ServerResponse, status: keyof typeof GATEWAY_ERRO
  */
 function sendIntegrationResponse(res: ServerResponse, result: unknown): number {
   if (typeof result === 'object' && result !== null && typeof (result as Record<string, unknown>)['statusCode'] === 'number') {
-    const structured = result as { statusCode: number; headers?: Record<string, unknown>; body?: unknown; isBase64Encoded?: unknown; cookies?: unknown };
+    const structured = result as {
+      statusCode: number;
+      headers?: Record<string, unknown>;
+      body?: unknown;
+      isBase64Encoded?: unknown;
+      cookies?: unknown;
+    };
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(structured.headers ?? {})) headers[name.toLowerCase()] = String(value);
     if (Array.isArray(structured.cookies)) headers['set-cookie'] = structured.cookies.map(String);
-    const body = typeof structured.body === 'string' ? Buffer.from(structured.body, structured.isBase64Encoded === true ? 'base64' : 'utf8') : Buffer.alloc(0);
+    const body =
+      typeof structured.body === 'string'
+        ? Buffer.from(structured.body, structured.isBase64Encoded === true ? 'base64' : 'utf8')
+        : Buffer.alloc(0);
     res.writeHead(structured.statusCode, headers).end(body);
     return structured.statusCode;
   }

@@ -4,7 +4,7 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { createDynamoDbClient } from '../../lambdas/core/dynamodb-client';
 import { revocationTableDefinition } from '../../lambdas/core/revocation-table';
@@ -28,7 +28,11 @@ export async function startLocalDynamoDb(options: { port?: number; tableName?: s
   await listen(server, options.port ?? 0);
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = (): DynamoDBClient =>
-    createDynamoDbClient({ requestTimeoutMs: 1000, maxAttempts: 2, clientConfig: { endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS } });
+    createDynamoDbClient({
+      requestTimeoutMs: 1000,
+      maxAttempts: 2,
+      clientConfig: { endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS },
+    });
   const admin = client();
   await admin.send(new CreateTableCommand(revocationTableDefinition(tableName)));
   admin.destroy();

@@ -100,7 +100,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     const [dynamodb, devIssuer] = await Promise.all([
       externalTable ? undefined : starting('dynamodb', startLocalDynamoDb({ port: options.dynamoDbPort ?? 0 }), cleanups),
-      externalConfig ? undefined : starting('issuer', startDevIssuer({ audience: LOCAL_AUDIENCE, port: options.issuerPort ?? 0, ...(options.now ? { now: options.now } : {}) }), cleanups),
+      externalConfig
+        ? undefined
+        : starting(
+            'issuer',
+            startDevIssuer({ audience: LOCAL_AUDIENCE, port: options.issuerPort ?? 0, ...(options.now ? { now: options.now } : {}) }),
+            cleanups,
+          ),
     ]);
     const tableName = externalTable ?? dynamodb?.tableName ?? '';
     const config = loadConfig(env, devIssuer, tableName, options.notRevokedCacheSeconds ?? LOCAL_DEFAULTS.notRevokedCacheSeconds);
@@ -110,7 +116,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const logger = options.logger ?? QUIET;
     const now = options.now ?? Date.now;
     const authorizer = createAuthorizer(config, { logger, now, ...(client ? { dynamoDbClient: client } : {}) });
-    const revoker = config.revocation.enabled && client ? createRevoker(revokeConfigFrom(config, { adminScope: ADMIN_SCOPE }), { dynamoDbClient: client, logger, now }) : undefined;
+    const revoker =
+      config.revocation.enabled && client
+        ? createRevoker(revokeConfigFrom(config, { adminScope: ADMIN_SCOPE }), { dynamoDbClient: client, logger, now })
+        : undefined;
 
     const routeAuthorizer = new RouteAuthorizer({
       invoke: authorizer.handler,
@@ -121,7 +130,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const api: LocalApi = await starting(
       'api',
-      startLocalApi({ port: options.apiPort ?? 0, routes: sampleRoutes(revoker?.handler), authorizer: routeAuthorizer, now, ...(options.onRequest ? { onRequest: options.onRequest } : {}) }),
+      startLocalApi({
+        port: options.apiPort ?? 0,
+        routes: sampleRoutes(revoker?.handler),
+        authorizer: routeAuthorizer,
+        now,
+        ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+      }),
       cleanups,
     );
     // After the ports are bound, so a busy port is reported before anything else is printed.
@@ -131,10 +146,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       apiUrl: api.url,
       devIssuer,
       trustedIssuers: config.issuers.map((issuer) => issuer.issuer),
-      revocationTable: config.revocation.enabled ? { name: config.revocation.tableName, endpoint: dynamodb?.endpoint, embedded: dynamodb !== undefined } : undefined,
+      revocationTable: config.revocation.enabled
+        ? { name: config.revocation.tableName, endpoint: dynamodb?.endpoint, embedded: dynamodb !== undefined }
+        : undefined,
       authorizerCacheTtlSeconds: options.authorizerCacheTtlSeconds ?? LOCAL_DEFAULTS.authorizerCacheTtlSeconds,
       notRevokedCacheSeconds: config.revocation.enabled ? config.revocation.notRevokedCacheSeconds : 0,
-      scopeRoutes: Object.fromEntries([...config.scopeRoutes].map(([scope, patterns]) => [scope, patterns.map((pattern) => pattern.source)])),
+      scopeRoutes: Object.fromEntries(
+        [...config.scopeRoutes].map(([scope, patterns]) => [scope, patterns.map((pattern) => pattern.source)]),
+      ),
       get authorizerInvocations() {
         return routeAuthorizer.invocations;
       },
@@ -147,7 +166,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 }
 
 /** Awaits one part's start, registering its shutdown; a failure names the part. */
-async function starting<T extends { close(): Promise<void> }>(component: StartError['component'], start: Promise<T>, cleanups: Array<() => Promise<void> | void>): Promise<T> {
+async function starting<T extends { close(): Promise<void> }>(
+  component: StartError['component'],
+  start: Promise<T>,
+  cleanups: Array<() => Promise<void> | void>,
+): Promise<T> {
   try {
     const part = await start;
     cleanups.push(() => part.close());
@@ -157,7 +180,12 @@ async function starting<T extends { close(): Promise<void> }>(component: StartEr
   }
 }
 
-function loadConfig(env: LocalStackOptions['env'] & object, devIssuer: DevIssuer | undefined, tableName: string, notRevokedCacheSeconds: number): AuthorizerConfig {
+function loadConfig(
+  env: LocalStackOptions['env'] & object,
+  devIssuer: DevIssuer | undefined,
+  tableName: string,
+  notRevokedCacheSeconds: number,
+): AuthorizerConfig {
   try {
     if (!devIssuer) return loadConfigFromEnvironment({ ...env, [CONFIG_ENV.revocationTable]: tableName });
     return parseConfig({
@@ -181,7 +209,10 @@ async function dynamoDbClient(config: AuthorizerConfig, dynamodb: LocalDynamoDb 
     await client.config.region();
   } catch {
     client.destroy();
-    throw new StartError('config', `${CONFIG_ENV.revocationTable} is set but no AWS region is configured: set AWS_REGION (and credentials) for the table`);
+    throw new StartError(
+      'config',
+      `${CONFIG_ENV.revocationTable} is set but no AWS region is configured: set AWS_REGION (and credentials) for the table`,
+    );
   }
   return client;
 }
@@ -190,10 +221,14 @@ async function dynamoDbClient(config: AuthorizerConfig, dynamodb: LocalDynamoDb 
 function sampleRoutes(revoke: ((event: unknown) => Promise<unknown>) | undefined): RouteTable<RouteTarget> {
   const protectedKeys = new Set(Object.values(SAMPLE_SCOPE_ROUTES).flat());
   const routes = [
-    ...SAMPLE_PUBLIC_ROUTES.map((key) => parseApiRoute<RouteTarget>(key, { backend: key === 'GET /health' ? healthBackend : echoBackend, protected: false })),
+    ...SAMPLE_PUBLIC_ROUTES.map((key) =>
+      parseApiRoute<RouteTarget>(key, { backend: key === 'GET /health' ? healthBackend : echoBackend, protected: false }),
+    ),
     ...[...protectedKeys]
       .filter((key) => key !== REVOCATION_ROUTE || revoke !== undefined)
-      .map((key) => parseApiRoute<RouteTarget>(key, { backend: key === REVOCATION_ROUTE && revoke ? revoke : echoBackend, protected: true })),
+      .map((key) =>
+        parseApiRoute<RouteTarget>(key, { backend: key === REVOCATION_ROUTE && revoke ? revoke : echoBackend, protected: true }),
+      ),
   ];
   return new RouteTable(routes);
 }

@@ -28,7 +28,8 @@ export function findPlaceholders(eventText: string): Placeholder[] {
   const found: Placeholder[] = [];
   for (const match of eventText.matchAll(ANY_PLACEHOLDER)) {
     const parsed = new RegExp(PLACEHOLDER.source).exec(match[0]);
-    if (!parsed) throw new Error(`unknown placeholder ${match[0]} (use {{token:<scopes>}}, {{expired-token:<scopes>}} or {{revoked-token:<scopes>}})`);
+    if (!parsed)
+      throw new Error(`unknown placeholder ${match[0]} (use {{token:<scopes>}}, {{expired-token:<scopes>}} or {{revoked-token:<scopes>}})`);
     found.push({ text: match[0], kind: parsed[1] as PlaceholderKind, scopes: (parsed[2] ?? '').trim() });
   }
   return found;

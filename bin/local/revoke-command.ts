@@ -69,7 +69,12 @@ interface Target {
 }
 
 /** Runs `revoke` with these arguments; validates everything before opening any table. */
-export async function revokeCommand(argv: readonly string[], io: CommandIo, env: Environment = process.env, now: () => number = Date.now): Promise<void> {
+export async function revokeCommand(
+  argv: readonly string[],
+  io: CommandIo,
+  env: Environment = process.env,
+  now: () => number = Date.now,
+): Promise<void> {
   const parsed = parseCommand({ name: REVOKE_COMMAND, help: HELP, options: OPTIONS }, argv, io.stdout);
   if (!parsed) return;
   const values = parsed.values;
@@ -77,12 +82,14 @@ export async function revokeCommand(argv: readonly string[], io: CommandIo, env:
   if (what.length !== 1) throw new UsageError('give exactly one of --token, --jti or --sub');
   const exp = integerOption(stringOption(values, 'exp'), '--exp', { min: 1, max: 99_999_999_999 });
   if (exp !== undefined && what[0] !== 'jti') throw new UsageError('--exp only applies to --jti');
-  if (values['token'] !== undefined && values['iss'] !== undefined) throw new UsageError('--iss cannot be given with --token: it is read from the token');
+  if (values['token'] !== undefined && values['iss'] !== undefined)
+    throw new UsageError('--iss cannot be given with --token: it is read from the token');
   const reason = stringOption(values, 'reason') ?? `${REVOKE_COMMAND} CLI`;
   const table = stringOption(values, 'table');
   const region = stringOption(values, 'region');
   if (region !== undefined && table === undefined) throw new UsageError('--region only applies to --table');
-  if (table !== undefined && what[0] !== 'token' && values['iss'] === undefined) throw new UsageError('--iss is required with --table (the issuer whose tokens to revoke)');
+  if (table !== undefined && what[0] !== 'token' && values['iss'] === undefined)
+    throw new UsageError('--iss is required with --table (the issuer whose tokens to revoke)');
   const nowSeconds = Math.floor(now() / 1000);
 
   // Validate the input fully before touching any table.
@@ -130,7 +137,12 @@ export async function revokeCommand(argv: readonly string[], io: CommandIo, env:
     plan = async ({ writer, state }) => {
       const iss = issuerFor(stringOption(values, 'iss'), state, table);
       const item = await writer.revokeSubject({ issuer: iss, sub, reason });
-      return [{ what: `every token of sub=${sub} issued before ${isoOf(item.revokedBefore ?? nowSeconds)} (iss ${iss})`, expiresAt: item.expiresAt }];
+      return [
+        {
+          what: `every token of sub=${sub} issued before ${isoOf(item.revokedBefore ?? nowSeconds)} (iss ${iss})`,
+          expiresAt: item.expiresAt,
+        },
+      ];
     };
   }
 
@@ -157,10 +169,18 @@ async function openTarget(table: string | undefined, region: string | undefined,
       client.destroy();
       throw new CommandError('no AWS region: set AWS_REGION or pass --region');
     }
-    return { writer: new RevocationWriter(client, table, now), close: () => client.destroy(), description: `table ${table}`, state: undefined };
+    return {
+      writer: new RevocationWriter(client, table, now),
+      close: () => client.destroy(),
+      description: `table ${table}`,
+      state: undefined,
+    };
   }
   const state = readRunningStack(env);
-  if (!state) throw new CommandError(`no running local stack found (${stateFilePath(env)}): start it with npm start, or pass --table for a deployed table`);
+  if (!state)
+    throw new CommandError(
+      `no running local stack found (${stateFilePath(env)}): start it with npm start, or pass --table for a deployed table`,
+    );
   const recorded = state.revocationTable;
   if (!recorded) throw new CommandError('the running local stack has revocation disabled');
   const clientConfig = recorded.endpoint
@@ -180,7 +200,8 @@ function issuerFor(explicit: string | undefined, state: LocalStackState | undefi
   }
   if (table !== undefined || !state) throw new UsageError('--iss is required with --table (the issuer whose tokens to revoke)');
   const [only, ...others] = state.trustedIssuers;
-  if (only === undefined || others.length > 0) throw new UsageError(`--iss is required: the local stack trusts ${state.trustedIssuers.join(', ')}`);
+  if (only === undefined || others.length > 0)
+    throw new UsageError(`--iss is required: the local stack trusts ${state.trustedIssuers.join(', ')}`);
   return only;
 }
 
@@ -196,5 +217,5 @@ function isoOf(epochSeconds: number): string {
 }
 
 function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}`.split('\n')[0] ?? error.name : String(error);
+  return error instanceof Error ? (`${error.name}: ${error.message}`.split('\n')[0] ?? error.name) : String(error);
 }

@@ -74,7 +74,10 @@ export class RouteAuthorizer {
       if (!answer) return { kind: 'error' };
       this.cache.set(identitySource, answer);
     }
-    const allowed = answer.mode === 'simple' ? answer.isAuthorized : evaluatePolicy(answer.policyDocument, { action: 'execute-api:Invoke', resource: routeArn(request) }) === 'allow';
+    const allowed =
+      answer.mode === 'simple'
+        ? answer.isAuthorized
+        : evaluatePolicy(answer.policyDocument, { action: 'execute-api:Invoke', resource: routeArn(request) }) === 'allow';
     return allowed ? { kind: 'allowed', cached, context: answer.context } : { kind: 'forbidden', cached };
   }
 }

@@ -63,10 +63,16 @@ export interface StartControls {
 }
 
 /** Runs `npm start` until `controls.stopSignal` resolves; throws UsageError on bad options. */
-export async function startCommand(argv: readonly string[], io: CommandIo, controls: StartControls, env: Environment = process.env): Promise<void> {
+export async function startCommand(
+  argv: readonly string[],
+  io: CommandIo,
+  controls: StartControls,
+  env: Environment = process.env,
+): Promise<void> {
   const parsed = parseCommand({ name: START_COMMAND, help: HELP, options: OPTIONS }, argv, io.stdout);
   if (!parsed) return;
-  const setting = (flag: string, envName: string): string | undefined => stringOption(parsed.values, flag) ?? (env[envName]?.trim() || undefined);
+  const setting = (flag: string, envName: string): string | undefined =>
+    stringOption(parsed.values, flag) ?? (env[envName]?.trim() || undefined);
   const port = (component: keyof typeof PORT_SETTINGS): number => {
     const { flag, env: envName } = PORT_SETTINGS[component];
     return portOption(setting(flag.slice(2), envName), `${flag} / ${envName}`) ?? DEFAULT_PORTS[component];
@@ -75,8 +81,12 @@ export async function startCommand(argv: readonly string[], io: CommandIo, contr
     apiPort: port('api'),
     issuerPort: port('issuer'),
     dynamoDbPort: port('dynamodb'),
-    authorizerCacheTtlSeconds: durationOption(setting('authorizer-cache-ttl', 'TOLLBOOTH_AUTHORIZER_CACHE_TTL'), '--authorizer-cache-ttl', { min: 0, max: 3600 }) ?? LOCAL_DEFAULTS.authorizerCacheTtlSeconds,
-    notRevokedCacheSeconds: durationOption(setting('revocation-cache', 'TOLLBOOTH_REVOCATION_CACHE_SECONDS'), '--revocation-cache', { min: 0, max: 3600 }) ?? LOCAL_DEFAULTS.notRevokedCacheSeconds,
+    authorizerCacheTtlSeconds:
+      durationOption(setting('authorizer-cache-ttl', 'TOLLBOOTH_AUTHORIZER_CACHE_TTL'), '--authorizer-cache-ttl', { min: 0, max: 3600 }) ??
+      LOCAL_DEFAULTS.authorizerCacheTtlSeconds,
+    notRevokedCacheSeconds:
+      durationOption(setting('revocation-cache', 'TOLLBOOTH_REVOCATION_CACHE_SECONDS'), '--revocation-cache', { min: 0, max: 3600 }) ??
+      LOCAL_DEFAULTS.notRevokedCacheSeconds,
   };
   const quiet = parsed.values['quiet'] === true;
   const print = (line: string): void => io.stdout(`${line}\n`);
@@ -96,7 +106,7 @@ export async function startCommand(argv: readonly string[], io: CommandIo, contr
   }
 
   const table = stack.revocationTable;
-  writeStateFile(stateOfStack(stack, table?.embedded ? LOCAL_REGION : env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? null), env);
+  writeStateFile(stateOfStack(stack, table?.embedded ? LOCAL_REGION : (env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? null)), env);
   io.stdout(`${banner(stack, controls.uptimeMs())}\n`);
 
   const signal = await controls.stopSignal;

@@ -6,7 +6,16 @@
 import type { DecisionLogger } from '../../lambdas/authorizer/decision-log';
 import type { RequestLog } from './local-api';
 
-const STATUS_TEXT: Readonly<Record<number, string>> = { 200: 'OK', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 413: 'Too Large', 500: 'Internal Server Error', 503: 'Unavailable' };
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  200: 'OK',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  413: 'Too Large',
+  500: 'Internal Server Error',
+  503: 'Unavailable',
+};
 
 const AUTHORIZER_NOTE: Readonly<Record<RequestLog['authorizer'], string>> = {
   miss: 'authorizer invoked',

@@ -64,7 +64,9 @@ export async function tokenCommand(argv: readonly string[], io: CommandIo, env: 
   }
   const body = (await response.json().catch(() => ({}))) as { access_token?: unknown; error_description?: unknown };
   if (!response.ok || typeof body.access_token !== 'string') {
-    throw new CommandError(`the dev issuer at ${issuer} refused: ${typeof body.error_description === 'string' ? body.error_description : `HTTP ${response.status}`}`);
+    throw new CommandError(
+      `the dev issuer at ${issuer} refused: ${typeof body.error_description === 'string' ? body.error_description : `HTTP ${response.status}`}`,
+    );
   }
   io.stdout(`${body.access_token}\n`);
 }
@@ -83,14 +85,21 @@ function issuerUrl(explicit: string | undefined, env: Environment): string {
   const state = readRunningStack(env);
   if (!state) throw new CommandError(`no running local stack found (${stateFilePath(env)}): start it with npm start, or pass --issuer`);
   if (state.issuerUrl === null) {
-    throw new CommandError(`the running stack trusts a real identity provider (${state.trustedIssuers.join(', ')}), not the dev issuer: get a token from it`);
+    throw new CommandError(
+      `the running stack trusts a real identity provider (${state.trustedIssuers.join(', ')}), not the dev issuer: get a token from it`,
+    );
   }
   return state.issuerUrl;
+}
+
+function isControlCharacter(char: string): boolean {
+  const code = char.charCodeAt(0);
+  return code < 0x20 || code === 0x7f;
 }
 
 /** Ids travel in JSON and logs: refuse control characters rather than mint something unreadable. */
 function printable(value: string | undefined, name: string): string | undefined {
   if (value === undefined) return undefined;
-  if (/[\u0000-\u001f\u007f]/.test(value) || value.length > 256) throw new UsageError(`${name} must be at most 256 printable characters`);
+  if ([...value].some(isControlCharacter) || value.length > 256) throw new UsageError(`${name} must be at most 256 printable characters`);
   return value;
 }

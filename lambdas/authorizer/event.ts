@@ -11,11 +11,7 @@
  *
  * HTTP API 1.0 and REST REQUEST events look alike; only the former carries `version: "1.0"`.
  */
-import type {
-  APIGatewayRequestAuthorizerEvent,
-  APIGatewayRequestAuthorizerEventV2,
-  APIGatewayTokenAuthorizerEvent,
-} from 'aws-lambda';
+import type { APIGatewayRequestAuthorizerEvent, APIGatewayRequestAuthorizerEventV2, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { parseExecuteApiArn, type ExecuteApiArn } from './execute-api-arn';
 
 export type EventKind = 'http-v2' | 'http-v1' | 'rest-request' | 'rest-token';
@@ -39,7 +35,8 @@ export interface AuthRequest {
 /** The event kind, or `undefined` for anything API Gateway would not send to an authorizer. */
 export function detectEventKind(event: unknown): EventKind | undefined {
   if (!isRecord(event)) return undefined;
-  if (event['type'] === 'TOKEN' && typeof event['authorizationToken'] === 'string' && typeof event['methodArn'] === 'string') return 'rest-token';
+  if (event['type'] === 'TOKEN' && typeof event['authorizationToken'] === 'string' && typeof event['methodArn'] === 'string')
+    return 'rest-token';
   if (event['type'] !== 'REQUEST') return undefined;
   if (event['version'] === '2.0' && typeof event['routeArn'] === 'string') return 'http-v2';
   if (typeof event['methodArn'] === 'string') return event['version'] === '1.0' ? 'http-v1' : 'rest-request';

@@ -145,7 +145,11 @@ export function createAuthorizer(config: AuthorizerConfig, deps: AuthorizerDeps 
         revocationStoreReads = revocation.storeReads;
         if (revocation.revoked) return outcome(deny('revoked', { claims }), { tokenCacheHit, revocationCacheHits, revocationStoreReads });
       } catch (error) {
-        return outcome(deny('revocation_unavailable', { claims, error }), { tokenCacheHit, revocationCacheHits: 0, revocationStoreReads: 0 });
+        return outcome(deny('revocation_unavailable', { claims, error }), {
+          tokenCacheHit,
+          revocationCacheHits: 0,
+          revocationStoreReads: 0,
+        });
       }
     }
     const counters = { tokenCacheHit, revocationCacheHits, revocationStoreReads };
@@ -188,11 +192,15 @@ export function createAuthorizer(config: AuthorizerConfig, deps: AuthorizerDeps 
       return answer(request, decision, config.httpApiResponseMode);
     } catch {
       if (request.kind === 'rest-token' || request.kind === 'rest-request') return { unauthorized: true };
-      if (request.kind === 'http-v2' && config.httpApiResponseMode === 'simple') return { unauthorized: false, response: { isAuthorized: false } };
+      if (request.kind === 'http-v2' && config.httpApiResponseMode === 'simple')
+        return { unauthorized: false, response: { isAuthorized: false } };
       // Written out rather than built by iam-policy.ts: this runs because the response code just threw.
       return {
         unauthorized: false,
-        response: { principalId: ANONYMOUS_PRINCIPAL, policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'execute-api:Invoke', Resource: '*' }] } },
+        response: {
+          principalId: ANONYMOUS_PRINCIPAL,
+          policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'execute-api:Invoke', Resource: '*' }] },
+        },
       };
     }
   }

@@ -99,7 +99,8 @@ export class AuthorizerMetrics {
         return await handler(event);
       } catch (error) {
         // Counted so alarms can take REST 401s out of Lambda's Errors metric.
-        if (error instanceof Error && error.message === 'Unauthorized') this.metrics.addMetric(METRIC_NAMES.restUnauthorized, MetricUnit.Count, 1);
+        if (error instanceof Error && error.message === 'Unauthorized')
+          this.metrics.addMetric(METRIC_NAMES.restUnauthorized, MetricUnit.Count, 1);
         throw error;
       } finally {
         this.flush();

@@ -78,7 +78,11 @@ export class RevocationChecker {
     }
     const subject = this.answers.get(subjectKey);
     if (!subject || subject.validUntil <= now) return undefined;
-    return { revoked: tokenRevoked || isSubjectRevocationInForce(subject.record, claims.iat), cacheHits: tokenKeys.length + 1, storeReads: 0 };
+    return {
+      revoked: tokenRevoked || isSubjectRevocationInForce(subject.record, claims.iat),
+      cacheHits: tokenKeys.length + 1,
+      storeReads: 0,
+    };
   }
 
   /** Resolves whether the token is revoked; rejects with RevocationUnavailableError when it cannot tell. */
@@ -97,11 +101,21 @@ export class RevocationChecker {
         cacheHits++;
       } else {
         const pending = this.pending.get(key);
-        if (pending) waits.push(pending.then((record) => void records.set(key, record)));
+        if (pending)
+          waits.push(
+            pending.then((record) => {
+              records.set(key, record);
+            }),
+          );
         else missing.push(key);
       }
     }
-    if (missing.length > 0) waits.push(this.fetch(missing, claims).then((fetched) => fetched.forEach((record, key) => records.set(key, record))));
+    if (missing.length > 0)
+      waits.push(
+        this.fetch(missing, claims).then((fetched) => {
+          for (const [key, record] of fetched) records.set(key, record);
+        }),
+      );
     await Promise.all(waits);
 
     const revoked =
@@ -118,9 +132,10 @@ export class RevocationChecker {
   private keysOf(claims: VerifiedClaims): TokenKeys {
     let keys = this.keysByClaims.get(claims);
     if (!keys) {
-      const tokenKeys = [claims.jti && revocationKey('jti', claims.issuer, claims.jti), claims.originJti && revocationKey('session', claims.issuer, claims.originJti)].filter(
-        (key): key is string => typeof key === 'string',
-      );
+      const tokenKeys = [
+        claims.jti && revocationKey('jti', claims.issuer, claims.jti),
+        claims.originJti && revocationKey('session', claims.issuer, claims.originJti),
+      ].filter((key): key is string => typeof key === 'string');
       const subjectKey = revocationKey('sub', claims.issuer, claims.sub);
       keys = { tokenKeys, subjectKey, keys: [...tokenKeys, subjectKey] };
       this.keysByClaims.set(claims, keys);
@@ -136,7 +151,8 @@ export class RevocationChecker {
         const record = found.get(key);
         results.set(key, record);
         // A revoked token or session is kept until the token expires; anything else for the window.
-        const keepUntil = record && !key.startsWith('sub#') ? Math.max(claims.exp * 1000, now + this.notRevokedMs) : now + this.notRevokedMs;
+        const keepUntil =
+          record && !key.startsWith('sub#') ? Math.max(claims.exp * 1000, now + this.notRevokedMs) : now + this.notRevokedMs;
         if (keepUntil > now) this.answers.set(key, { record, validUntil: keepUntil });
       }
       return results;

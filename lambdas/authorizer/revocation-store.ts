@@ -6,7 +6,7 @@
  * is a {@link RevocationUnavailableError}, which the authorizer turns into a deny: if we cannot
  * tell whether a token is revoked, it does not get in.
  */
-import { BatchGetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, type BatchGetItemCommandOutput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describeError } from '../core/error-class';
 import { REVOCATION_ATTRIBUTES } from '../core/revocation-table';
 
@@ -48,7 +48,7 @@ export class DynamoDbRevocationStore implements RevocationStore {
     const found = new Map<string, RevocationRecord>();
     if (keys.length === 0) return found;
     const { tableName, deadlineMs } = this.options;
-    let response;
+    let response: BatchGetItemCommandOutput;
     try {
       response = await this.client.send(
         new BatchGetItemCommand({
@@ -83,4 +83,3 @@ function numberAttribute(value: string | undefined): number | undefined {
   const parsed = Number(value);
   return Number.isFinite(parsed) ? parsed : undefined;
 }
-

@@ -61,7 +61,9 @@ export function extractToken(request: TokenCarriers, config: TokenConfig): Token
 function isCanonicalJws(jws: string): boolean {
   const first = jws.indexOf('.');
   const second = jws.indexOf('.', first + 1);
-  return isCanonicalBase64Url(jws, 0, first) && isCanonicalBase64Url(jws, first + 1, second) && isCanonicalBase64Url(jws, second + 1, jws.length);
+  return (
+    isCanonicalBase64Url(jws, 0, first) && isCanonicalBase64Url(jws, first + 1, second) && isCanonicalBase64Url(jws, second + 1, jws.length)
+  );
 }
 
 /**

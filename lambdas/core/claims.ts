@@ -34,7 +34,13 @@ export interface ClaimRules {
 const ACCESS_TOKEN_TYPES = new Set(['at+jwt', 'application/at+jwt']);
 
 /** Applies Tollbooth's claim rules to a verified token; throws {@link DenyError} on the first failure. */
-export function readClaims(issuer: IssuerConfig, header: JwtHeader, payload: JwtPayload, rules: ClaimRules, nowSeconds: number): VerifiedClaims {
+export function readClaims(
+  issuer: IssuerConfig,
+  header: JwtHeader,
+  payload: JwtPayload,
+  rules: ClaimRules,
+  nowSeconds: number,
+): VerifiedClaims {
   const skew = rules.verification.clockSkewSeconds;
 
   const exp = payload.exp;
@@ -68,7 +74,8 @@ export function readClaims(issuer: IssuerConfig, header: JwtHeader, payload: Jwt
     iat,
     jti,
     originJti: optionalString(payload, 'origin_jti'),
-    clientId: optionalString(payload, 'client_id') ?? optionalString(payload, 'azp') ?? (typeof payload.aud === 'string' ? payload.aud : undefined),
+    clientId:
+      optionalString(payload, 'client_id') ?? optionalString(payload, 'azp') ?? (typeof payload.aud === 'string' ? payload.aud : undefined),
     scopes: readScopes(issuer, payload),
   };
 }

@@ -37,7 +37,11 @@ export async function initialiseEntry<Event, Result>(
  * Fetches every trusted issuer's JWKS at cold start; a shortfall is logged, never fatal. Issuers
  * sharing a JWKS URI share one fetch, so the expectation counts distinct URIs.
  */
-export async function hydrateAtColdStart(hydrate: () => Promise<number>, issuers: ReadonlyArray<{ readonly jwksUri: string }>, logger: EntryLogger): Promise<void> {
+export async function hydrateAtColdStart(
+  hydrate: () => Promise<number>,
+  issuers: ReadonlyArray<{ readonly jwksUri: string }>,
+  logger: EntryLogger,
+): Promise<void> {
   const expected = new Set(issuers.map((issuer) => issuer.jwksUri)).size;
   const hydrated = await hydrate();
   if (hydrated < expected) logger.warn('cold start: not every JWKS could be fetched', { hydrated, expected });

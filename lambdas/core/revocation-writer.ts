@@ -38,7 +38,12 @@ export class RevocationWriter {
   }
 
   /** Revokes every token sharing a Cognito `origin_jti` (one sign-in and all its refreshes). */
-  async revokeSession(input: { issuer: string; originJti: string; maxTokenLifetimeSeconds?: number; reason?: string }): Promise<RevokedItem> {
+  async revokeSession(input: {
+    issuer: string;
+    originJti: string;
+    maxTokenLifetimeSeconds?: number;
+    reason?: string;
+  }): Promise<RevokedItem> {
     const lifetime = input.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
     const item = { key: revocationKey('session', input.issuer, input.originJti), expiresAt: this.nowSeconds() + lifetime };
     await this.putUnlessLonger(item, input.reason);
@@ -46,7 +51,13 @@ export class RevocationWriter {
   }
 
   /** Revokes every token of `sub` issued before `before` (default: now), i.e. global sign-out. */
-  async revokeSubject(input: { issuer: string; sub: string; before?: number; maxTokenLifetimeSeconds?: number; reason?: string }): Promise<RevokedItem> {
+  async revokeSubject(input: {
+    issuer: string;
+    sub: string;
+    before?: number;
+    maxTokenLifetimeSeconds?: number;
+    reason?: string;
+  }): Promise<RevokedItem> {
     const before = Math.floor(input.before ?? this.nowSeconds());
     const lifetime = input.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
     const item = { key: revocationKey('sub', input.issuer, input.sub), expiresAt: before + lifetime, revokedBefore: before };
@@ -72,7 +83,11 @@ export class RevocationWriter {
     }
   }
 
-  private async put(item: RevokedItem, reason: string | undefined, condition: Partial<ConstructorParameters<typeof PutItemCommand>[0]> = {}): Promise<void> {
+  private async put(
+    item: RevokedItem,
+    reason: string | undefined,
+    condition: Partial<ConstructorParameters<typeof PutItemCommand>[0]> = {},
+  ): Promise<void> {
     await this.client.send(
       new PutItemCommand({
         TableName: this.tableName,

@@ -39,9 +39,11 @@ export interface RevokeConfigOptions {
 export function revokeConfigFrom(authorizer: AuthorizerConfig, options: RevokeConfigOptions = {}): RevokeConfig {
   const problems: string[] = [];
   const adminScope = options.adminScope ?? DEFAULT_ADMIN_SCOPE;
-  if (adminScope === '' || /\s/.test(adminScope)) problems.push(`${REVOKE_ENV.adminScope}: "${adminScope}" is not a scope name (non-empty, no whitespace)`);
+  if (adminScope === '' || /\s/.test(adminScope))
+    problems.push(`${REVOKE_ENV.adminScope}: "${adminScope}" is not a scope name (non-empty, no whitespace)`);
   const maxTokenLifetimeSeconds = options.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
-  if (!Number.isInteger(maxTokenLifetimeSeconds) || maxTokenLifetimeSeconds < 60) problems.push('maxTokenLifetimeSeconds must be a whole number of seconds, at least 60');
+  if (!Number.isInteger(maxTokenLifetimeSeconds) || maxTokenLifetimeSeconds < 60)
+    problems.push('maxTokenLifetimeSeconds must be a whole number of seconds, at least 60');
   if (!authorizer.revocation.enabled) {
     problems.push('revocation.enabled is false: the revocation endpoint needs the table (set TOLLBOOTH_REVOCATION_TABLE)');
   }

@@ -110,21 +110,45 @@ export function createRevoker(config: RevokeConfig, deps: RevokeDeps = {}): Revo
       case 'unavailable':
         return unavailable('the token could not be verified right now', { reason: inspection.reason });
       case 'undecidable':
-        return outcome(400, {
-          error: 'invalid_request',
-          error_description: `the token cannot be verified yet (${inspection.reason}) and might become valid later; nothing was written: revoke it by jti or sub instead`,
-        }, { reason: inspection.reason });
+        return outcome(
+          400,
+          {
+            error: 'invalid_request',
+            error_description: `the token cannot be verified yet (${inspection.reason}) and might become valid later; nothing was written: revoke it by jti or sub instead`,
+          },
+          { reason: inspection.reason },
+        );
       case 'expired':
-        return outcome(200, { revoked: [], reason: inspection.reason, message: 'the token has expired: nothing to revoke' }, { reason: inspection.reason });
+        return outcome(
+          200,
+          { revoked: [], reason: inspection.reason, message: 'the token has expired: nothing to revoke' },
+          { reason: inspection.reason },
+        );
       case 'invalid':
-        return outcome(200, { revoked: [], reason: inspection.reason, message: 'the token does not verify here, so the authorizer refuses it anyway: nothing to revoke' }, { reason: inspection.reason });
+        return outcome(
+          200,
+          {
+            revoked: [],
+            reason: inspection.reason,
+            message: 'the token does not verify here, so the authorizer refuses it anyway: nothing to revoke',
+          },
+          { reason: inspection.reason },
+        );
       default:
         break;
     }
     const { claims } = inspection;
     const log = { sub: claims.sub, jti: claims.jti, iss: claims.issuer };
     if (!claims.jti && !claims.originJti) {
-      return outcome(200, { revoked: [], reason: 'missing_claim', message: 'the token has no jti, so the authorizer refuses it while revocation is enabled; revoke its sub to be sure' }, log);
+      return outcome(
+        200,
+        {
+          revoked: [],
+          reason: 'missing_claim',
+          message: 'the token has no jti, so the authorizer refuses it while revocation is enabled; revoke its sub to be sure',
+        },
+        log,
+      );
     }
     return write(log, async () => {
       const entries: RevokedEntry[] = [];
@@ -133,7 +157,12 @@ export function createRevoker(config: RevokeConfig, deps: RevokeDeps = {}): Revo
         entries.push({ type: 'token', iss: claims.issuer, jti: claims.jti, expiresAt: item.expiresAt });
       }
       if (claims.originJti) {
-        const item = await writer.revokeSession({ issuer: claims.issuer, originJti: claims.originJti, maxTokenLifetimeSeconds: config.maxTokenLifetimeSeconds, reason });
+        const item = await writer.revokeSession({
+          issuer: claims.issuer,
+          originJti: claims.originJti,
+          maxTokenLifetimeSeconds: config.maxTokenLifetimeSeconds,
+          reason,
+        });
         entries.push({ type: 'session', iss: claims.issuer, originJti: claims.originJti, expiresAt: item.expiresAt });
       }
       return entries;
@@ -153,7 +182,9 @@ export function createRevoker(config: RevokeConfig, deps: RevokeDeps = {}): Revo
   async function revokeBySubject(issuer: string, sub: string, reason: string): Promise<Outcome> {
     return write({ sub, iss: issuer }, async () => {
       const item = await writer.revokeSubject({ issuer, sub, maxTokenLifetimeSeconds: config.maxTokenLifetimeSeconds, reason });
-      return [{ type: 'subject', iss: issuer, sub, revokedBefore: item.revokedBefore ?? Math.floor(now() / 1000), expiresAt: item.expiresAt }];
+      return [
+        { type: 'subject', iss: issuer, sub, revokedBefore: item.revokedBefore ?? Math.floor(now() / 1000), expiresAt: item.expiresAt },
+      ];
     });
   }
 
@@ -169,7 +200,9 @@ export function createRevoker(config: RevokeConfig, deps: RevokeDeps = {}): Revo
 
   function resolveIssuer(iss: string | undefined): { ok: true; value: string } | { ok: false; description: string } {
     if (iss !== undefined) {
-      return trustedIssuers.includes(iss) ? { ok: true, value: iss } : { ok: false, description: `iss "${iss}" is not a trusted issuer (trusted: ${trustedIssuers.join(', ')})` };
+      return trustedIssuers.includes(iss)
+        ? { ok: true, value: iss }
+        : { ok: false, description: `iss "${iss}" is not a trusted issuer (trusted: ${trustedIssuers.join(', ')})` };
     }
     const [only, ...others] = trustedIssuers;
     if (only !== undefined && others.length === 0) return { ok: true, value: only };
@@ -185,13 +218,20 @@ interface Outcome {
   readonly log: Record<string, unknown>;
 }
 
-function outcome(statusCode: number, body: Record<string, unknown>, log: Record<string, unknown> = {}, headers: Record<string, string> = {}): Outcome {
+function outcome(
+  statusCode: number,
+  body: Record<string, unknown>,
+  log: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Outcome {
   return { response: respond(statusCode, body, headers), log };
 }
 
 /** RFC 7009 §2.2.1: 503 means the token may still be valid; the client may retry later. */
 function unavailable(what: string, log: Record<string, unknown>): Outcome {
-  return outcome(503, { error: 'temporarily_unavailable', error_description: `${what}: treat the token as still valid and retry` }, log, { 'retry-after': String(RETRY_AFTER_SECONDS) });
+  return outcome(503, { error: 'temporarily_unavailable', error_description: `${what}: treat the token as still valid and retry` }, log, {
+    'retry-after': String(RETRY_AFTER_SECONDS),
+  });
 }
 
 /** The Lambda-shaped handler of {@link createRevoker}. */
@@ -231,9 +271,17 @@ function readEvent(event: unknown): EventParts | undefined {
   };
 }
 
-function respond(statusCode: number, body: Record<string, unknown>, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
+function respond(
+  statusCode: number,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 {
   // RFC 6749 §5.1: responses carrying token-related data are never cached.
-  return { statusCode, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }, body: JSON.stringify(body) };
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
+    body: JSON.stringify(body),
+  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

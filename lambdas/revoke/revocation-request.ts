@@ -82,7 +82,8 @@ function parseJson(text: string): ParsedRevocationRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return invalid('the body must be a JSON object');
   const fields = body as Record<string, unknown>;
   const unknownKeys = Object.keys(fields).filter((key) => !(JSON_KEYS as readonly string[]).includes(key));
-  if (unknownKeys.length > 0) return invalid(`unknown field ${unknownKeys.map((key) => JSON.stringify(key)).join(', ')} (known: ${JSON_KEYS.join(', ')})`);
+  if (unknownKeys.length > 0)
+    return invalid(`unknown field ${unknownKeys.map((key) => JSON.stringify(key)).join(', ')} (known: ${JSON_KEYS.join(', ')})`);
 
   const targets = (['token', 'jti', 'sub'] as const).filter((key) => fields[key] !== undefined);
   if (targets.length !== 1) return invalid('give exactly one of token, jti or sub');
@@ -107,9 +108,18 @@ function parseJson(text: string): ParsedRevocationRequest {
       if (!iss.ok) return iss;
       const exp = fields['exp'];
       if (exp !== undefined && (!Number.isInteger(exp) || (exp as number) <= 0 || (exp as number) > MAX_EPOCH_SECONDS)) {
-        return invalid('exp must be the token\'s expiry in whole epoch seconds');
+        return invalid("exp must be the token's expiry in whole epoch seconds");
       }
-      return { ok: true, request: { kind: 'jti', jti: jti.value, ...(exp === undefined ? {} : { exp: exp as number }), ...withIss(iss.value), ...withReason(reason.value) } };
+      return {
+        ok: true,
+        request: {
+          kind: 'jti',
+          jti: jti.value,
+          ...(exp === undefined ? {} : { exp: exp as number }),
+          ...withIss(iss.value),
+          ...withReason(reason.value),
+        },
+      };
     }
     default: {
       if (fields['exp'] !== undefined) return invalid('exp only applies to a jti revocation');
@@ -127,12 +137,18 @@ function checkHint(hint: unknown): ParsedRevocationRequest | undefined {
   if (hint === undefined) return undefined;
   if (typeof hint !== 'string') return invalid('token_type_hint must be a string');
   if (hint === 'refresh_token') {
-    return { ok: false, error: 'unsupported_token_type', description: 'refresh tokens are revoked at the identity provider; this endpoint revokes access tokens' };
+    return {
+      ok: false,
+      error: 'unsupported_token_type',
+      description: 'refresh tokens are revoked at the identity provider; this endpoint revokes access tokens',
+    };
   }
   return undefined;
 }
 
-type FieldResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: 'invalid_request'; readonly description: string };
+type FieldResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: 'invalid_request'; readonly description: string };
 
 function requiredString(fields: Record<string, unknown>, key: string, maxLength: number): FieldResult<string> {
   const value = fields[key];

@@ -83,7 +83,9 @@ await runTable('cold-start', 'Cold start: the shipped bundle', async () => {
     progress(`timing init and first requests from inside, ${PROBE_RUNS} fresh processes`);
     const probePath = await buildProbe(directory);
     const tokens = [signToken(keys.RS256, { issuer, subject: 'cold-1' }), signToken(keys.RS256, { issuer, subject: 'cold-2' })];
-    const events = [...tokens, tokens[1] ?? ''].map((token) => httpApiV2Event({ authorization: `Bearer ${token}`, method: 'GET', path: '/orders/42' }));
+    const events = [...tokens, tokens[1] ?? ''].map((token) =>
+      httpApiV2Event({ authorization: `Bearer ${token}`, method: 'GET', path: '/orders/42' }),
+    );
     const probes: ProbeResult[] = [];
     for (let run = 0; run < PROBE_RUNS; run++) {
       probes.push(await runProbe(probePath, bundlePath, events, lambdaLikeEnv(true)));
@@ -123,8 +125,16 @@ await runTable('cold-start', 'Cold start: the shipped bundle', async () => {
         ['source map (separate file)', kib(mapBytes), ''],
         ...[...spawnMs.keys()].map(spawnRow),
         ['in-process: Node bootstrap before the handler module', `${probeMedian((probe) => probe.bootstrapMs).toFixed(1)} ms`, ''],
-        ['in-process: import + init (config, verifiers, DynamoDB client, JWKS hydrate over HTTP)', `${probeMedian((probe) => probe.importMs).toFixed(1)} ms`, ''],
-        ['in-process: first request (new token: verify + DynamoDB read)', `${probeMedian((probe) => probe.requestMs[0] ?? Number.NaN).toFixed(2)} ms`, ''],
+        [
+          'in-process: import + init (config, verifiers, DynamoDB client, JWKS hydrate over HTTP)',
+          `${probeMedian((probe) => probe.importMs).toFixed(1)} ms`,
+          '',
+        ],
+        [
+          'in-process: first request (new token: verify + DynamoDB read)',
+          `${probeMedian((probe) => probe.requestMs[0] ?? Number.NaN).toFixed(2)} ms`,
+          '',
+        ],
         ['in-process: second request (another new token)', `${probeMedian((probe) => probe.requestMs[1] ?? Number.NaN).toFixed(2)} ms`, ''],
         ['in-process: third request (repeated token)', `${probeMedian((probe) => probe.requestMs[2] ?? Number.NaN).toFixed(2)} ms`, ''],
       ],
@@ -145,7 +155,13 @@ await runTable('cold-start', 'Cold start: the shipped bundle', async () => {
 });
 
 async function buildBundle(directory: string): Promise<{ bundlePath: string; metafile: Metafile }> {
-  const result = await build({ ...LAMBDA_ESBUILD_OPTIONS, entryPoints: [LAMBDA_ENTRIES.authorizer], outdir: directory, metafile: true, logLevel: 'warning' });
+  const result = await build({
+    ...LAMBDA_ESBUILD_OPTIONS,
+    entryPoints: [LAMBDA_ENTRIES.authorizer],
+    outdir: directory,
+    metafile: true,
+    logLevel: 'warning',
+  });
   return { bundlePath: join(directory, 'index.mjs'), metafile: result.metafile };
 }
 
@@ -156,7 +172,8 @@ async function buildBundleWithoutSdk(directory: string): Promise<string> {
     setup(plugin) {
       plugin.onResolve({ filter: /^@aws-sdk\/client-dynamodb$/ }, (args) => ({ path: args.path, namespace: 'stub' }));
       plugin.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
-        contents: 'export class DynamoDBClient { send() { throw new Error("stub"); } } export class BatchGetItemCommand { constructor(input) { this.input = input; } }',
+        contents:
+          'export class DynamoDBClient { send() { throw new Error("stub"); } } export class BatchGetItemCommand { constructor(input) { this.input = input; } }',
         loader: 'js',
       }));
     },
@@ -169,7 +186,14 @@ async function buildBundleWithoutSdk(directory: string): Promise<string> {
 /** Compiles the probe to plain JavaScript, so the child runs without tsx's loader hooks. */
 async function buildProbe(directory: string): Promise<string> {
   const outfile = join(directory, 'probe.mjs');
-  await build({ entryPoints: [new URL('./lib/cold-start-probe.ts', import.meta.url).pathname], outfile, bundle: false, platform: 'node', format: 'esm', logLevel: 'warning' });
+  await build({
+    entryPoints: [new URL('./lib/cold-start-probe.ts', import.meta.url).pathname],
+    outfile,
+    bundle: false,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'warning',
+  });
   return outfile;
 }
 

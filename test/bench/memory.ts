@@ -110,9 +110,19 @@ await runTable('memory', `Memory: RSS over ${TOKENS.toLocaleString('en-US')} dis
   ];
   return {
     columns: ['Distinct tokens', 'RSS', 'Heap used', 'Elapsed'],
-    rows: samples.map((each) => [each.tokens.toLocaleString('en-US'), `${each.rssMiB.toFixed(1)} MiB`, `${each.heapMiB.toFixed(1)} MiB`, `${each.seconds.toFixed(1)} s`]),
+    rows: samples.map((each) => [
+      each.tokens.toLocaleString('en-US'),
+      `${each.rssMiB.toFixed(1)} MiB`,
+      `${each.heapMiB.toFixed(1)} MiB`,
+      `${each.seconds.toFixed(1)} s`,
+    ]),
     budgets,
-    figures: Object.fromEntries(samples.flatMap((each) => [[`rss.${each.tokens}`, each.rssMiB], [`heap.${each.tokens}`, each.heapMiB]])),
+    figures: Object.fromEntries(
+      samples.flatMap((each) => [
+        [`rss.${each.tokens}`, each.rssMiB],
+        [`heap.${each.tokens}`, each.heapMiB],
+      ]),
+    ),
     notes: [
       `Default caps: verified-token cache ${verifiedTokenCache.maxEntries.toLocaleString('en-US')} tokens, revocation cache ${revocation.enabled ? revocation.cacheMaxEntries.toLocaleString('en-US') : 0} keys, grants memo 1,000 scope sets; full after ~${fullAt.toLocaleString('en-US')} tokens.`,
       'RSS is this process: the authorizer plus the benchmark around it (tsx, the JWKS server); the signer runs in its own process. Growth over the first row is what the caches hold, plus allocator slack.',

@@ -84,7 +84,9 @@ function describeMachine(): string {
   const cpuList = cpus();
   const model = cpuList[0]?.model.trim() ?? 'unknown CPU';
   const memoryGiB = (totalmem() / 1024 ** 3).toFixed(0);
-  return `${model}, ${cpuList.length} cores, ${memoryGiB} GiB RAM, Node.js ${process.version}, load average ${loadavg().map((load) => load.toFixed(2)).join(' ')}`;
+  return `${model}, ${cpuList.length} cores, ${memoryGiB} GiB RAM, Node.js ${process.version}, load average ${loadavg()
+    .map((load) => load.toFixed(2))
+    .join(' ')}`;
 }
 
 function writeResults(tableReports: readonly TableReport[], allBudgets: readonly Budget[], seconds: number): void {

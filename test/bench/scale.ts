@@ -63,7 +63,12 @@ await runTable('scale', 'Scale: routes and trusted issuers', async () => {
     coldResolveMs.set(count, timeColdResolve(routes));
   }
   for (const count of ISSUER_COUNTS) {
-    const others = Array.from({ length: count - 1 }, (_, index) => ({ type: 'oidc', issuer: `${jwks.origin}/other-${index}`, audience: [BENCH_AUDIENCE], jwksUri: jwks.url }));
+    const others = Array.from({ length: count - 1 }, (_, index) => ({
+      type: 'oidc',
+      issuer: `${jwks.origin}/other-${index}`,
+      audience: [BENCH_AUDIENCE],
+      jwksUri: jwks.url,
+    }));
     const handler = await benchAuthorizer(
       parseConfig({
         issuers: [...others, { type: 'oidc', issuer, audience: [BENCH_AUDIENCE], jwksUri: jwks.url }],
@@ -90,16 +95,34 @@ await runTable('scale', 'Scale: routes and trusted issuers', async () => {
     const smallest = ns(`routes ${ROUTE_COUNTS[0]}, ${granted}`);
     for (const count of ROUTE_COUNTS) {
       const name = `routes ${count}, ${granted}`;
-      rows.push([`${count} routes, token granted ${granted === '10 granted' ? '10' : `all ${count}`} (repeated token)`, formatNs(ns(name)), formatRatio(ns(name) / limitNs), formatRatio(ns(name) / smallest), '']);
+      rows.push([
+        `${count} routes, token granted ${granted === '10 granted' ? '10' : `all ${count}`} (repeated token)`,
+        formatNs(ns(name)),
+        formatRatio(ns(name) / limitNs),
+        formatRatio(ns(name) / smallest),
+        '',
+      ]);
     }
   }
   for (const count of ROUTE_COUNTS) {
-    rows.push([`${count} routes: first resolution of a scope set granting all`, `${(coldResolveMs.get(count) ?? Number.NaN).toFixed(3)} ms`, '', '', 'once per scope set']);
+    rows.push([
+      `${count} routes: first resolution of a scope set granting all`,
+      `${(coldResolveMs.get(count) ?? Number.NaN).toFixed(3)} ms`,
+      '',
+      '',
+      'once per scope set',
+    ]);
   }
   const oneIssuer = ns(`issuers ${ISSUER_COUNTS[0]}`);
   for (const count of ISSUER_COUNTS) {
     const name = `issuers ${count}`;
-    rows.push([`${count} trusted issuer${count === 1 ? '' : 's'}, token from the last (first sight)`, formatNs(ns(name)), formatRatio(ns(name) / limitNs), formatRatio(ns(name) / oneIssuer), '']);
+    rows.push([
+      `${count} trusted issuer${count === 1 ? '' : 's'}, token from the last (first sight)`,
+      formatNs(ns(name)),
+      formatRatio(ns(name) / limitNs),
+      formatRatio(ns(name) / oneIssuer),
+      '',
+    ]);
   }
 
   const flatness = (granted: string): number => ns(`routes 1000, ${granted}`) / ns(`routes 10, ${granted}`);
@@ -129,7 +152,8 @@ function scaleRoutes(count: number): Record<string, string[]> {
   const routes: Record<string, string[]> = { admin: [] };
   for (let index = 0; index < count; index++) {
     const pattern = `${METHODS[index % METHODS.length]} /res${Math.floor(index / METHODS.length)}/{id}`;
-    (routes[`scope${Math.floor(index / 10)}`] ??= []).push(pattern);
+    const scope = `scope${Math.floor(index / 10)}`;
+    routes[scope] = [...(routes[scope] ?? []), pattern];
     routes['admin']?.push(pattern);
   }
   return routes;
@@ -137,7 +161,11 @@ function scaleRoutes(count: number): Record<string, string[]> {
 
 /** Milliseconds to resolve the admin scope set on a fresh resolver (median of a few). */
 function timeColdResolve(routes: Record<string, string[]>): number {
-  const { scopeRoutes } = parseConfig({ issuers: [{ type: 'oidc', issuer: 'https://issuer.example', audience: ['a'] }], routes, revocation: { enabled: false } });
+  const { scopeRoutes } = parseConfig({
+    issuers: [{ type: 'oidc', issuer: 'https://issuer.example', audience: ['a'] }],
+    routes,
+    revocation: { enabled: false },
+  });
   const times: number[] = [];
   for (let run = 0; run < 5; run++) {
     const resolver = new GrantResolver(scopeRoutes);

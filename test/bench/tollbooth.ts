@@ -38,7 +38,17 @@ import { LogCapture } from '../helpers/log-capture';
 import { benchAuthorizer, benchConfig, type Observability } from './lib/authorizers';
 import { awsJwtVerifyContender, limitVerifier } from './lib/contenders';
 import { countBatchGets, startDynaliteProcess } from './lib/dynalite-process';
-import { badTokens, benchIssuer, fetchJwks, generateBenchKeys, signToken, startBenchJwks, tokenPool, type BadTokens, type BenchKey } from './lib/fixtures';
+import {
+  badTokens,
+  benchIssuer,
+  fetchJwks,
+  generateBenchKeys,
+  signToken,
+  startBenchJwks,
+  tokenPool,
+  type BadTokens,
+  type BenchKey,
+} from './lib/fixtures';
 import { formatNs, formatRatio, interleave, type Contender } from './lib/measure';
 import { progress, runTable, type Budget } from './lib/report';
 
@@ -81,7 +91,8 @@ await runTable('tollbooth', 'Tollbooth: the real handler, RS256, HTTP API payloa
   ];
   for (const [token, reason] of expectations) {
     await proving.handler(eventOf(token));
-    if (logs.lastDecision?.['reason'] !== reason) throw new Error(`handler decided ${String(logs.lastDecision?.['reason'])}, expected ${reason}`);
+    if (logs.lastDecision?.['reason'] !== reason)
+      throw new Error(`handler decided ${String(logs.lastDecision?.['reason'])}, expected ${reason}`);
   }
 
   progress('counting DynamoDB reads: bad tokens, then revocation-cache windows');
@@ -185,6 +196,13 @@ function ratioBudget(name: string, ratio: number, max: number, note: string): Bu
   return { name, target: `≤ ${max}× the limit`, measured: formatRatio(ratio), pass: ratio <= max, note };
 }
 
+/** The element at `index` modulo the length (benchmarks cycle through their inputs). */
+function at<T>(items: readonly T[], index: number): T {
+  const item = items[index % items.length];
+  if (item === undefined) throw new Error('no inputs');
+  return item;
+}
+
 async function expectAllow(handler: AuthorizerHandler, event: unknown): Promise<void> {
   const response = (await handler(event)) as APIGatewayAuthorizerResult;
   const statements = response.policyDocument.Statement;
@@ -206,7 +224,13 @@ function observabilityContenders(): Contender[] {
     scopes: ['orders:read'],
   };
   const decision = { effect: 'allow' as const, claims, grants: ['GET/orders', 'GET/orders/*'] };
-  const observation = { eventKind: 'http-v2' as const, latencyMs: 0.042, tokenCacheHit: true, revocationCacheHits: 2, revocationStoreReads: 0 };
+  const observation = {
+    eventKind: 'http-v2' as const,
+    latencyMs: 0.042,
+    tokenCacheHit: true,
+    revocationCacheHits: 2,
+    revocationStoreReads: 0,
+  };
   return [
     { name: 'decision log line', run: () => logDecision(logger, decision, { ...observation, route: 'GET /orders/42' }) },
     {
@@ -220,20 +244,28 @@ function observabilityContenders(): Contender[] {
 }
 
 /** Times each stage of the work around verification on its own. */
-async function stageBreakdown(events: ReadonlyArray<ReturnType<typeof httpApiV2Event>>, config: AuthorizerConfig): Promise<Array<{ name: string; ns: number }>> {
+async function stageBreakdown(
+  events: ReadonlyArray<ReturnType<typeof httpApiV2Event>>,
+  config: AuthorizerConfig,
+): Promise<Array<{ name: string; ns: number }>> {
   const count = events.length;
-  const requests = events.map((event) => toAuthRequest('http-v2', event as unknown as Record<string, unknown>, config.token.headerName, config.token.queryParameter));
+  const requests = events.map((event) =>
+    toAuthRequest('http-v2', event as unknown as Record<string, unknown>, config.token.headerName, config.token.queryParameter),
+  );
   const issuerConfig = config.issuers[0];
   if (!issuerConfig) throw new Error('no issuer');
   const decoded = events.map((event) => {
     const token = event.headers?.['authorization']?.slice('Bearer '.length) ?? '';
-    const [header, payload] = token.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()) as JwtPayload);
+    const [header, payload] = token
+      .split('.')
+      .slice(0, 2)
+      .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()) as JwtPayload);
     return { token, header: (header ?? {}) as JwtHeader, payload: payload ?? {} };
   });
   const rules = { verification: config.verification, requireJti: true };
   const claims = decoded.map(({ header, payload }) => readClaims(issuerConfig, header, payload, rules, Date.now() / 1000));
   const tokenCache = new VerifiedTokenCache({ maxEntries: 10_000, clockSkewSeconds: 30, maxTokenAgeSeconds: null });
-  decoded.forEach(({ token }, index) => tokenCache.set(token, claims[index] ?? claims[0]!, Date.now(), Date.now() + 3_600_000));
+  for (const [index, { token }] of decoded.entries()) tokenCache.set(token, at(claims, index), Date.now(), Date.now() + 3_600_000);
   const revocation = new RevocationChecker({ lookup: async () => new Map() }, { notRevokedCacheSeconds: 3600, maxEntries: 50_000 });
   for (const claim of claims) await revocation.check(claim);
   const grants = new GrantResolver(config.scopeRoutes);
@@ -249,12 +281,18 @@ async function stageBreakdown(events: ReadonlyArray<ReturnType<typeof httpApiV2E
         extractToken(toAuthRequest(kind, event, config.token.headerName, config.token.queryParameter), config.token);
       },
     },
-    { name: 'claims (readClaims)', run: (i) => readClaims(issuerConfig, decoded[i % count]!.header, decoded[i % count]!.payload, rules, Date.now() / 1000) },
+    {
+      name: 'claims (readClaims)',
+      run: (i) => readClaims(issuerConfig, at(decoded, i).header, at(decoded, i).payload, rules, Date.now() / 1000),
+    },
     // A fresh string each call, as a new event would bring: the key's hash is not cached.
-    { name: 'verified-token cache lookup', run: (i) => tokenCache.get(`${decoded[i % count]!.token} `.slice(0, -1), Date.now()) },
-    { name: 'revocation check, cache hit', async: true, run: (i) => revocation.check(claims[i % count]!) },
-    { name: 'grants (memoised per scope set)', run: (i) => grants.resolve(claims[i % count]!.scopes) },
-    { name: 'response (policy document)', run: (i) => answer(requests[i % count]!, { effect: 'allow', claims: claims[i % count]!, grants: granted }, 'iam') },
+    { name: 'verified-token cache lookup', run: (i) => tokenCache.get(`${at(decoded, i).token} `.slice(0, -1), Date.now()) },
+    { name: 'revocation check, cache hit', async: true, run: (i) => revocation.check(at(claims, i)) },
+    { name: 'grants (memoised per scope set)', run: (i) => grants.resolve(at(claims, i).scopes) },
+    {
+      name: 'response (policy document)',
+      run: (i) => answer(at(requests, i), { effect: 'allow', claims: at(claims, i), grants: granted }, 'iam'),
+    },
   ];
   const results = await interleave(stages, { rounds: 9, batchMs: 20, minIterations: 50 });
   return stages.map((stage) => ({ name: stage.name, ns: results.get(stage.name)?.medianNs ?? Number.NaN }));

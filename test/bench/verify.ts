@@ -3,8 +3,24 @@
  * libraries people would reach for verify the same tokens? Per algorithm, every row is a ratio to
  * the limit measured in the same rounds.
  */
-import { awsJwtVerifyContender, joseContender, jsonwebtokenContender, limitVerifier, proveVerifier, type VerifierContender } from './lib/contenders';
-import { badTokens, BENCH_ALGORITHMS, benchIssuer, fetchJwks, generateBenchKeys, signToken, startBenchJwks, tokenPool } from './lib/fixtures';
+import {
+  awsJwtVerifyContender,
+  joseContender,
+  jsonwebtokenContender,
+  limitVerifier,
+  proveVerifier,
+  type VerifierContender,
+} from './lib/contenders';
+import {
+  badTokens,
+  BENCH_ALGORITHMS,
+  benchIssuer,
+  fetchJwks,
+  generateBenchKeys,
+  signToken,
+  startBenchJwks,
+  tokenPool,
+} from './lib/fixtures';
 import { formatNs, formatRatio, interleave, relativeSpread } from './lib/measure';
 import { progress, runTable } from './lib/report';
 
@@ -33,14 +49,24 @@ await runTable('verify', 'The limit and the peers: verifying one token', async (
 
     progress(`${alg}: timing ${contenders.length} contenders`);
     const results = await interleave(
-      contenders.map((contender) => ({ name: contender.name, async: contender.async, run: (i: number) => contender.verify(pool[i % POOL_SIZE] ?? '') })),
+      contenders.map((contender) => ({
+        name: contender.name,
+        async: contender.async,
+        run: (i: number) => contender.verify(pool[i % POOL_SIZE] ?? ''),
+      })),
       { rounds: 9, batchMs: 60, minIterations: 50 },
     );
     const limitNs = results.get('the limit')?.medianNs ?? Number.NaN;
     for (const contender of contenders) {
       const measured = results.get(contender.name);
       if (!measured) continue;
-      rows.push([alg, contender.name, formatNs(measured.medianNs), formatRatio(measured.medianNs / limitNs), `±${(relativeSpread(measured.samplesNs) * 100).toFixed(0)} %`]);
+      rows.push([
+        alg,
+        contender.name,
+        formatNs(measured.medianNs),
+        formatRatio(measured.medianNs / limitNs),
+        `±${(relativeSpread(measured.samplesNs) * 100).toFixed(0)} %`,
+      ]);
       figures[`${alg}.${contender.name}.ns`] = measured.medianNs;
       figures[`${alg}.${contender.name}.ratio`] = measured.medianNs / limitNs;
     }

@@ -16,13 +16,23 @@ describe('settingsFromContext', () => {
   });
 
   it('trusts an OIDC issuer with its audiences and JWKS URI', () => {
-    const { stackProps } = settingsFromContext(contextOf({ issuer: 'https://idp.example.com', audience: 'a, b', jwksUri: 'https://idp.example.com/keys' }), noFiles);
-    expect(stackProps.issuers?.map((issuer) => issuer.toJson())).toEqual([{ type: 'oidc', issuer: 'https://idp.example.com', audience: ['a', 'b'], jwksUri: 'https://idp.example.com/keys' }]);
+    const { stackProps } = settingsFromContext(
+      contextOf({ issuer: 'https://idp.example.com', audience: 'a, b', jwksUri: 'https://idp.example.com/keys' }),
+      noFiles,
+    );
+    expect(stackProps.issuers?.map((issuer) => issuer.toJson())).toEqual([
+      { type: 'oidc', issuer: 'https://idp.example.com', audience: ['a', 'b'], jwksUri: 'https://idp.example.com/keys' },
+    ]);
   });
 
   it('trusts an existing Cognito user pool and prefixes the sample scopes', () => {
-    const { stackProps } = settingsFromContext(contextOf({ userPoolId: 'eu-west-1_AbCdEf123', clientId: 'client1', scopePrefix: 'orders-api/' }), noFiles);
-    expect(stackProps.issuers?.map((issuer) => issuer.toJson())).toEqual([{ type: 'cognito', userPoolId: 'eu-west-1_AbCdEf123', clientId: ['client1'] }]);
+    const { stackProps } = settingsFromContext(
+      contextOf({ userPoolId: 'eu-west-1_AbCdEf123', clientId: 'client1', scopePrefix: 'orders-api/' }),
+      noFiles,
+    );
+    expect(stackProps.issuers?.map((issuer) => issuer.toJson())).toEqual([
+      { type: 'cognito', userPoolId: 'eu-west-1_AbCdEf123', clientId: ['client1'] },
+    ]);
     expect(Object.keys(stackProps.scopeRoutes ?? {})).toContain('orders-api/orders:read');
   });
 

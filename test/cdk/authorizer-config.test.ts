@@ -69,8 +69,11 @@ describe('buildAuthorizerConfig', () => {
     }
   });
 
-  it('accepts issuers written in the authorizer\'s JSON format, explicit opt-outs included', () => {
-    const parts = buildAuthorizerConfig({ ...base, issuers: [TrustedIssuer.fromJson({ type: 'cognito', userPoolId: 'eu-west-1_AbCdEf123', clientId: null })] });
+  it("accepts issuers written in the authorizer's JSON format, explicit opt-outs included", () => {
+    const parts = buildAuthorizerConfig({
+      ...base,
+      issuers: [TrustedIssuer.fromJson({ type: 'cognito', userPoolId: 'eu-west-1_AbCdEf123', clientId: null })],
+    });
     expect(parts.validated.issuers[0]).toMatchObject({ kind: 'cognito', clientIds: null });
   });
 });

@@ -47,7 +47,9 @@ beforeAll(async () => {
   });
   const assembly = app.synth();
   const logicalId = stack.getLogicalId(authorizer.function.node.defaultChild as lambda.CfnFunction);
-  const template = JSON.parse(readFileSync(join(assembly.directory, 'Bundled.template.json'), 'utf8')) as { Resources: Record<string, { Metadata: Record<string, string> }> };
+  const template = JSON.parse(readFileSync(join(assembly.directory, 'Bundled.template.json'), 'utf8')) as {
+    Resources: Record<string, { Metadata: Record<string, string> }>;
+  };
   assetDir = join(assembly.directory, template.Resources[logicalId]?.Metadata['aws:asset:path'] ?? 'missing');
 });
 
@@ -60,7 +62,9 @@ describe('the bundled authorizer asset', () => {
   it('holds an ES-module bundle, its source map and the configuration file, with the AWS SDK inside', () => {
     const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
     const raw = Buffer.byteLength(code);
-    console.info(`authorizer bundle as the construct builds it: ${(raw / 1024).toFixed(1)} KiB raw, ${(gzipSync(code).length / 1024).toFixed(1)} KiB gzip`);
+    console.info(
+      `authorizer bundle as the construct builds it: ${(raw / 1024).toFixed(1)} KiB raw, ${(gzipSync(code).length / 1024).toFixed(1)} KiB gzip`,
+    );
     expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
     expect(code).toContain('createRequire');
     expect(readFileSync(join(assetDir, 'index.mjs.map'), 'utf8')).toContain('"sources"');

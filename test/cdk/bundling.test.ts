@@ -44,7 +44,19 @@ describe('authorizer bundling options', () => {
   });
 
   it('sets nothing lib/bundling.ts does not ask for', () => {
-    expect(Object.keys(bundling).sort()).toEqual(['banner', 'bundleAwsSDK', 'esbuildArgs', 'externalModules', 'format', 'keepNames', 'mainFields', 'minify', 'sourceMap', 'sourcesContent', 'target']);
+    expect(Object.keys(bundling).sort()).toEqual([
+      'banner',
+      'bundleAwsSDK',
+      'esbuildArgs',
+      'externalModules',
+      'format',
+      'keepNames',
+      'mainFields',
+      'minify',
+      'sourceMap',
+      'sourcesContent',
+      'target',
+    ]);
     expect(Object.keys(bundling.esbuildArgs ?? {}).sort()).toEqual(['--legal-comments', '--tree-shaking']);
   });
 });

@@ -17,7 +17,9 @@ import { REPOSITORY_ROOT } from '../../bin/local/bundle-cache';
 import { AUTHORIZER_FUNCTION_LOGICAL_ID } from '../../lib/tollbooth-stack';
 
 const EVENTS_DIR = join(REPOSITORY_ROOT, 'events');
-const eventFiles = readdirSync(EVENTS_DIR).filter((file) => file.endsWith('.json') && file !== 'sam-env.json').sort();
+const eventFiles = readdirSync(EVENTS_DIR)
+  .filter((file) => file.endsWith('.json') && file !== 'sam-env.json')
+  .sort();
 
 interface Expectation {
   readonly file: string;
@@ -39,13 +41,16 @@ const SCHEMAS = [
   { prefix: 'rest-token-', schema: APIGatewayTokenAuthorizerEventSchema, version: undefined },
 ];
 
-const readEvent = (file: string): Record<string, unknown> => JSON.parse(readFileSync(join(EVENTS_DIR, file), 'utf8')) as Record<string, unknown>;
+const readEvent = (file: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(join(EVENTS_DIR, file), 'utf8')) as Record<string, unknown>;
 
 describe('events/', () => {
   it('has allow and deny samples of every event kind, each documented with its expected decision', () => {
     expect(expectations.map((expectation) => expectation.file).sort()).toEqual(eventFiles);
     for (const { prefix } of SCHEMAS) {
-      const decisions = new Set(expectations.filter((expectation) => expectation.file.startsWith(prefix)).map((expectation) => expectation.decision));
+      const decisions = new Set(
+        expectations.filter((expectation) => expectation.file.startsWith(prefix)).map((expectation) => expectation.decision),
+      );
       expect(decisions.has('allow')).toBe(true);
       expect(decisions.size).toBeGreaterThan(1);
     }
@@ -78,7 +83,11 @@ describe('npm run invoke', () => {
   });
 
   it('prints one line of response JSON on standard output and exits 0 from the command line', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'bin/invoke.ts', 'events/rest-token-deny-malformed.json'], { cwd: REPOSITORY_ROOT, encoding: 'utf8', env: { ...process.env, TOLLBOOTH_CONFIG: '', TOLLBOOTH_CONFIG_FILE: '' } });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'bin/invoke.ts', 'events/rest-token-deny-malformed.json'], {
+      cwd: REPOSITORY_ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, TOLLBOOTH_CONFIG: '', TOLLBOOTH_CONFIG_FILE: '' },
+    });
     expect(run.status).toBe(0);
     expect(run.stdout).toBe('{"errorType":"Error","errorMessage":"Unauthorized"}\n');
     expect(run.stderr).toContain('→ unauthorized (malformed)');

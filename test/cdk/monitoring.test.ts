@@ -68,8 +68,14 @@ describe('TollboothMonitoring', () => {
       Threshold: 0.5,
       Metrics: Match.arrayWith([
         Match.objectLike({ Expression: 'IF(decisions >= 100, denies / decisions, 0)', ReturnData: true }),
-        Match.objectLike({ Id: 'decisions', MetricStat: Match.objectLike({ Metric: { Namespace: 'Tollbooth', MetricName: 'Decisions', Dimensions: SERVICE } }) }),
-        Match.objectLike({ Id: 'denies', MetricStat: Match.objectLike({ Metric: { Namespace: 'Tollbooth', MetricName: 'Denies', Dimensions: SERVICE } }) }),
+        Match.objectLike({
+          Id: 'decisions',
+          MetricStat: Match.objectLike({ Metric: { Namespace: 'Tollbooth', MetricName: 'Decisions', Dimensions: SERVICE } }),
+        }),
+        Match.objectLike({
+          Id: 'denies',
+          MetricStat: Match.objectLike({ Metric: { Namespace: 'Tollbooth', MetricName: 'Denies', Dimensions: SERVICE } }),
+        }),
       ]),
     });
   });
@@ -81,12 +87,22 @@ describe('TollboothMonitoring', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Metrics: Match.arrayWith([
         Match.objectLike({ Expression: 'MAX([FILL(errors, 0) - FILL(unauthorized, 0), 0 * FILL(errors, 0)]) + FILL(internal, 0)' }),
-        Match.objectLike({ Id: 'errors', MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'AWS/Lambda', MetricName: 'Errors' }) }) }),
-        Match.objectLike({ Id: 'unauthorized', MetricStat: Match.objectLike({ Metric: { Namespace: 'Tollbooth', MetricName: 'RestUnauthorized', Dimensions: SERVICE } }) }),
+        Match.objectLike({
+          Id: 'errors',
+          MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'AWS/Lambda', MetricName: 'Errors' }) }),
+        }),
+        Match.objectLike({
+          Id: 'unauthorized',
+          MetricStat: Match.objectLike({ Metric: { Namespace: 'Tollbooth', MetricName: 'RestUnauthorized', Dimensions: SERVICE } }),
+        }),
         Match.objectLike({
           Id: 'internal',
           MetricStat: Match.objectLike({
-            Metric: { Namespace: 'Tollbooth', MetricName: 'Decisions', Dimensions: [{ Name: 'decision', Value: 'deny' }, { Name: 'reason', Value: 'internal' }, ...SERVICE] },
+            Metric: {
+              Namespace: 'Tollbooth',
+              MetricName: 'Decisions',
+              Dimensions: [{ Name: 'decision', Value: 'deny' }, { Name: 'reason', Value: 'internal' }, ...SERVICE],
+            },
           }),
         }),
       ]),
@@ -116,7 +132,15 @@ describe('TollboothMonitoring', () => {
 
   it('uses the namespace, service, period and thresholds it is given', () => {
     // Act
-    const { template } = stackWith({ metricsNamespace: 'Acme/Edge', serviceName: 'orders-authorizer', period: Duration.minutes(1), evaluationPeriods: 3, revocationFailuresThreshold: 5, denyRateThreshold: 0.8, denyRateMinimumDecisions: 20 });
+    const { template } = stackWith({
+      metricsNamespace: 'Acme/Edge',
+      serviceName: 'orders-authorizer',
+      period: Duration.minutes(1),
+      evaluationPeriods: 3,
+      revocationFailuresThreshold: 5,
+      denyRateThreshold: 0.8,
+      denyRateMinimumDecisions: 20,
+    });
     // Assert
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'Acme/Edge',
@@ -138,7 +162,16 @@ describe('TollboothMonitoring', () => {
     // Assert
     const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
     const body = JSON.stringify(dashboards[0]?.['Properties']['DashboardBody']);
-    for (const expected of ['Decisions', 'Denies by reason', 'MetricName=\\\\\\"Decisions\\\\\\"', 'Latency', 'hits / (hits + reads)', 'JwksFetchFailures', 'ColdStart', 'Alarms']) {
+    for (const expected of [
+      'Decisions',
+      'Denies by reason',
+      'MetricName=\\\\\\"Decisions\\\\\\"',
+      'Latency',
+      'hits / (hits + reads)',
+      'JwksFetchFailures',
+      'ColdStart',
+      'Alarms',
+    ]) {
       expect(body).toContain(expected);
     }
   });
@@ -164,17 +197,44 @@ describe('TollboothMonitoring', () => {
     // Assert
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::Lambda::Function', 0);
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Throttles', Dimensions: [{ Name: 'FunctionName', Value: 'tollbooth-authorizer' }] });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Throttles',
+      Dimensions: [{ Name: 'FunctionName', Value: 'tollbooth-authorizer' }],
+    });
   });
 
   it.each([
-    { name: 'a deny-rate threshold above 1', options: { denyRateThreshold: 1.5 }, problem: 'denyRateThreshold must be greater than 0 and at most 1, got 1.5' },
-    { name: 'a zero deny-rate threshold', options: { denyRateThreshold: 0 }, problem: 'denyRateThreshold must be greater than 0 and at most 1, got 0' },
-    { name: 'a fractional threshold', options: { errorsThreshold: 0.5 }, problem: 'errorsThreshold must be a whole number of at least 1, got 0.5' },
-    { name: 'zero evaluation periods', options: { evaluationPeriods: 0 }, problem: 'evaluationPeriods must be a whole number of at least 1, got 0' },
-    { name: 'a period in seconds', options: { period: Duration.seconds(90) }, problem: 'period must be a whole number of minutes, got 90 seconds' },
+    {
+      name: 'a deny-rate threshold above 1',
+      options: { denyRateThreshold: 1.5 },
+      problem: 'denyRateThreshold must be greater than 0 and at most 1, got 1.5',
+    },
+    {
+      name: 'a zero deny-rate threshold',
+      options: { denyRateThreshold: 0 },
+      problem: 'denyRateThreshold must be greater than 0 and at most 1, got 0',
+    },
+    {
+      name: 'a fractional threshold',
+      options: { errorsThreshold: 0.5 },
+      problem: 'errorsThreshold must be a whole number of at least 1, got 0.5',
+    },
+    {
+      name: 'zero evaluation periods',
+      options: { evaluationPeriods: 0 },
+      problem: 'evaluationPeriods must be a whole number of at least 1, got 0',
+    },
+    {
+      name: 'a period in seconds',
+      options: { period: Duration.seconds(90) },
+      problem: 'period must be a whole number of minutes, got 90 seconds',
+    },
     { name: 'an empty service name', options: { serviceName: ' ' }, problem: 'serviceName must not be empty' },
-    { name: 'a namespace with spaces', options: { metricsNamespace: 'my namespace' }, problem: 'metricsNamespace "my namespace" is not a valid CloudWatch namespace' },
+    {
+      name: 'a namespace with spaces',
+      options: { metricsNamespace: 'my namespace' },
+      problem: 'metricsNamespace "my namespace" is not a valid CloudWatch namespace',
+    },
   ])('throws on $name, naming the prop and the bound', ({ options, problem }) => {
     // Act / Assert
     expect(() => stackWith(options)).toThrow(problem);
@@ -182,6 +242,8 @@ describe('TollboothMonitoring', () => {
 
   it('names every problem at once', () => {
     // Act / Assert
-    expect(() => stackWith({ denyRateThreshold: 2, throttlesThreshold: -1 })).toThrow(/throttlesThreshold must be[\s\S]*denyRateThreshold must be/);
+    expect(() => stackWith({ denyRateThreshold: 2, throttlesThreshold: -1 })).toThrow(
+      /throttlesThreshold must be[\s\S]*denyRateThreshold must be/,
+    );
   });
 });

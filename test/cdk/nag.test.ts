@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { App, CfnResource, Validations } from 'aws-cdk-lib';
+import { type App, CfnResource, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { buildTollboothApp } from '../../bin/app-context';
 import { testApp } from '../helpers/cdk';
@@ -18,7 +18,11 @@ interface Violation {
   readonly violatingConstructs: ReadonlyArray<{ readonly constructPath: string }>;
 }
 interface Report {
-  readonly pluginReports: ReadonlyArray<{ readonly pluginName: string; readonly conclusion: string; readonly violations: readonly Violation[] }>;
+  readonly pluginReports: ReadonlyArray<{
+    readonly pluginName: string;
+    readonly conclusion: string;
+    readonly violations: readonly Violation[];
+  }>;
 }
 interface Acknowledgement {
   readonly path: string;
@@ -59,7 +63,10 @@ describe.each([
   // Plugins without findings are left out of the report; the controls below show both plugins run.
   it('has no unacknowledged AwsSolutions finding and no CloudFormation validation finding', () => {
     const findings = result.report.pluginReports.flatMap((plugin) =>
-      plugin.violations.map((violation) => `${plugin.pluginName}: ${violation.ruleName} on ${violation.violatingConstructs.map((c) => c.constructPath).join(', ')}`),
+      plugin.violations.map(
+        (violation) =>
+          `${plugin.pluginName}: ${violation.ruleName} on ${violation.violatingConstructs.map((c) => c.constructPath).join(', ')}`,
+      ),
     );
     expect(findings).toEqual([]);
   });
@@ -72,7 +79,9 @@ describe.each([
       { path: 'Tollbooth/Api/GET--health', id: 'AwsSolutions-APIG4' },
       ...(Object.keys(context).length === 0 ? [{ path: 'Tollbooth/SampleUserPool/Pool', id: 'AwsSolutions-COG8' }] : []),
     ];
-    expect(result.acknowledgements.map(({ path, id }) => ({ path, id })).sort((a, b) => a.path.localeCompare(b.path))).toEqual(expected.sort((a, b) => a.path.localeCompare(b.path)));
+    expect(result.acknowledgements.map(({ path, id }) => ({ path, id })).sort((a, b) => a.path.localeCompare(b.path))).toEqual(
+      expected.sort((a, b) => a.path.localeCompare(b.path)),
+    );
     for (const acknowledgement of result.acknowledgements) expect(acknowledgement.reason.length).toBeGreaterThan(60);
   });
 });
@@ -82,7 +91,11 @@ describe('the checks themselves (controls)', () => {
     // Prepare: the app as bin/app.ts builds it, plus one function on an old runtime.
     const app = testApp();
     const stack = buildTollboothApp(app);
-    new lambda.Function(stack, 'Unreviewed', { runtime: lambda.Runtime.NODEJS_20_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => 1') });
+    new lambda.Function(stack, 'Unreviewed', {
+      runtime: lambda.Runtime.NODEJS_20_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => 1'),
+    });
     // Act, Assert: acknowledgements elsewhere do not cover it.
     expect(() => app.synth()).toThrow(/AwsSolutions-L1[\s\S]*Tollbooth\/Unreviewed\/Resource/);
   });

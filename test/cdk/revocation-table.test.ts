@@ -11,7 +11,7 @@ import { RevocationTable } from '../../lib/revocation-table';
 import { templateOf, testApp, testStack } from '../helpers/cdk';
 
 describe('RevocationTable', () => {
-  it('creates a table keyed on the schema module\'s partition key, with TTL, PITR, on-demand billing and AWS-managed encryption, retained on delete', () => {
+  it("creates a table keyed on the schema module's partition key, with TTL, PITR, on-demand billing and AWS-managed encryption, retained on delete", () => {
     // Prepare
     const stack = testStack();
     // Act
@@ -42,13 +42,15 @@ describe('RevocationTable', () => {
   it('adds a replica per requested region in a stack with a region', () => {
     const stack = new Stack(testApp(), 'Regional', { env: { region: 'eu-west-1', account: '123456789012' } });
     new RevocationTable(stack, 'Revocations', { replicaRegions: ['us-east-1', 'ap-southeast-2'] });
-    const replicas = Object.values(templateOf(stack).findResources('AWS::DynamoDB::GlobalTable'))[0]?.Properties.Replicas as Array<{ Region: string }>;
+    const replicas = Object.values(templateOf(stack).findResources('AWS::DynamoDB::GlobalTable'))[0]?.Properties.Replicas as Array<{
+      Region: string;
+    }>;
     expect(replicas.map((replica) => replica.Region).sort()).toEqual(['ap-southeast-2', 'eu-west-1', 'us-east-1']);
   });
 
   it.each([
     { name: 'in an environment-agnostic stack', env: undefined, regions: ['us-east-1'], message: /explicit region/ },
-    { name: 'listing the stack\'s own region', env: { region: 'eu-west-1' }, regions: ['eu-west-1'], message: /not the stack's own region/ },
+    { name: "listing the stack's own region", env: { region: 'eu-west-1' }, regions: ['eu-west-1'], message: /not the stack's own region/ },
     { name: 'listing a region twice', env: { region: 'eu-west-1' }, regions: ['us-east-1', 'us-east-1'], message: /each region once/ },
   ])('fails $name with replica regions', ({ env, regions, message }) => {
     const stack = new Stack(testApp(), 'Replicated', env ? { env } : {});

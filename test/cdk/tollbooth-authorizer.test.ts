@@ -4,7 +4,7 @@
  * architecture, environment, logs), least privilege, and the constructor's validation.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, type Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
@@ -14,7 +14,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AUTHORIZER_ENVIRONMENT } from '../../lib/authorizer-function';
 import { TollboothAuthorizer, type TollboothAuthorizerProps } from '../../lib/tollbooth-authorizer';
 import { TrustedIssuer } from '../../lib/trusted-issuer';
-import { resourcesOf, templateOf, testStack } from '../helpers/cdk';
+import { defined, resourcesOf, templateOf, testStack } from '../helpers/cdk';
 
 const ISSUER = TrustedIssuer.oidc({ issuer: 'https://idp.example.com', audiences: ['https://api.example.com'] });
 const ROUTES = { 'orders:read': ['GET /orders'] };
@@ -23,9 +23,18 @@ const ROUTES = { 'orders:read': ['GET /orders'] };
 function apiStack(props: Partial<TollboothAuthorizerProps> = {}, rest = true): { stack: Stack; authorizer: TollboothAuthorizer } {
   const stack = testStack();
   const authorizer = new TollboothAuthorizer(stack, 'Tollbooth', { issuers: [ISSUER], scopeRoutes: ROUTES, ...props });
-  const backend = new lambda.Function(stack, 'Backend', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => ({})') });
+  const backend = new lambda.Function(stack, 'Backend', {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => ({})'),
+  });
   const httpApi = new apigwv2.HttpApi(stack, 'HttpApi');
-  httpApi.addRoutes({ path: '/orders', methods: [apigwv2.HttpMethod.GET], integration: new HttpLambdaIntegration('Backend', backend), authorizer: authorizer.httpAuthorizer });
+  httpApi.addRoutes({
+    path: '/orders',
+    methods: [apigwv2.HttpMethod.GET],
+    integration: new HttpLambdaIntegration('Backend', backend),
+    authorizer: authorizer.httpAuthorizer,
+  });
   if (rest) {
     const restApi = new apigateway.RestApi(stack, 'RestApi');
     const orders = restApi.root.addResource('orders');
@@ -51,27 +60,43 @@ describe('TollboothAuthorizer with defaults', () => {
       EnableSimpleResponses: false,
       IdentitySource: ['$request.header.Authorization'],
       AuthorizerResultTtlInSeconds: 30,
-      AuthorizerUri: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([Match.objectLike({ 'Fn::GetAtt': [functionId, 'Arn'] })])]) }),
+      AuthorizerUri: Match.objectLike({
+        'Fn::Join': Match.arrayWith([Match.arrayWith([Match.objectLike({ 'Fn::GetAtt': [functionId, 'Arn'] })])]),
+      }),
     });
   });
 
   it('attaches the HTTP authorizer to the route', () => {
-    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /orders', AuthorizationType: 'CUSTOM', AuthorizerId: Match.anyValue() });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'GET /orders',
+      AuthorizationType: 'CUSTOM',
+      AuthorizerId: Match.anyValue(),
+    });
   });
 
   it.each([
     { type: 'TOKEN', method: 'GET' },
     { type: 'REQUEST', method: 'POST' },
   ])('gives REST APIs a $type authorizer on the Authorization header with the same cache TTL', ({ type, method }) => {
-    template.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: type, IdentitySource: 'method.request.header.Authorization', AuthorizerResultTtlInSeconds: 30 });
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: type,
+      IdentitySource: 'method.request.header.Authorization',
+      AuthorizerResultTtlInSeconds: 30,
+    });
     template.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: method, AuthorizationType: 'CUSTOM' });
   });
 
   it('lets API Gateway invoke the function, from each API only', () => {
-    const permissions = Object.values(resourcesOf(template, 'AWS::Lambda::Permission')).filter((permission) => JSON.stringify(permission.Properties['FunctionName']).includes(functionId));
+    const permissions = Object.values(resourcesOf(template, 'AWS::Lambda::Permission')).filter((permission) =>
+      JSON.stringify(permission.Properties['FunctionName']).includes(functionId),
+    );
     expect(permissions.length).toBeGreaterThanOrEqual(3);
     for (const permission of permissions) {
-      expect(permission.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com', SourceArn: expect.anything() });
+      expect(permission.Properties).toMatchObject({
+        Action: 'lambda:InvokeFunction',
+        Principal: 'apigateway.amazonaws.com',
+        SourceArn: expect.anything(),
+      });
     }
   });
 
@@ -107,14 +132,24 @@ describe('TollboothAuthorizer with defaults', () => {
     const role = resourcesOf(template, 'AWS::IAM::Role')[roleId];
     expect(role?.Properties['ManagedPolicyArns']).toBeUndefined();
     expect(role?.Properties['Policies']).toBeUndefined();
-    const policies = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((policy) => JSON.stringify(policy.Properties['Roles']).includes(roleId));
+    const policies = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify(policy.Properties['Roles']).includes(roleId),
+    );
     expect(policies).toHaveLength(1);
-    const statements = (policies[0]?.Properties['PolicyDocument'] as { Statement: unknown[] }).Statement;
+    const statements = (defined(policies[0]).Properties['PolicyDocument'] as { Statement: unknown[] }).Statement;
     const tableId = Object.keys(resourcesOf(template, 'AWS::DynamoDB::GlobalTable'))[0];
     const logGroupId = Object.keys(resourcesOf(template, 'AWS::Logs::LogGroup'))[0];
     expect(statements).toHaveLength(2);
-    expect(statements).toContainEqual({ Effect: 'Allow', Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'], Resource: { 'Fn::GetAtt': [tableId, 'Arn'] } });
-    expect(statements).toContainEqual({ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } });
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'],
+      Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
+    });
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] },
+    });
   });
 
   it('creates the revocation table', () => {
@@ -124,10 +159,34 @@ describe('TollboothAuthorizer with defaults', () => {
 
 describe('TollboothAuthorizer cache and response modes', () => {
   it.each([
-    { name: 'simple responses are not cached unless asked, and then need no route key', props: { httpApiResponseMode: 'simple' as const }, simple: true, sources: ['$request.header.Authorization'], ttl: 0 },
-    { name: 'simple responses cached on request add $context.routeKey to the identity sources', props: { httpApiResponseMode: 'simple' as const, resultsCacheTtl: Duration.seconds(30) }, simple: true, sources: ['$request.header.Authorization', '$context.routeKey'], ttl: 30 },
-    { name: 'cacheByRoute adds the route key in IAM mode', props: { cacheByRoute: true, resultsCacheTtl: Duration.minutes(5) }, simple: false, sources: ['$request.header.Authorization', '$context.routeKey'], ttl: 300 },
-    { name: 'a custom header name is the identity source', props: { advancedConfig: { headerName: 'X-Api-Token' } }, simple: false, sources: ['$request.header.X-Api-Token'], ttl: 30 },
+    {
+      name: 'simple responses are not cached unless asked, and then need no route key',
+      props: { httpApiResponseMode: 'simple' as const },
+      simple: true,
+      sources: ['$request.header.Authorization'],
+      ttl: 0,
+    },
+    {
+      name: 'simple responses cached on request add $context.routeKey to the identity sources',
+      props: { httpApiResponseMode: 'simple' as const, resultsCacheTtl: Duration.seconds(30) },
+      simple: true,
+      sources: ['$request.header.Authorization', '$context.routeKey'],
+      ttl: 30,
+    },
+    {
+      name: 'cacheByRoute adds the route key in IAM mode',
+      props: { cacheByRoute: true, resultsCacheTtl: Duration.minutes(5) },
+      simple: false,
+      sources: ['$request.header.Authorization', '$context.routeKey'],
+      ttl: 300,
+    },
+    {
+      name: 'a custom header name is the identity source',
+      props: { advancedConfig: { headerName: 'X-Api-Token' } },
+      simple: false,
+      sources: ['$request.header.X-Api-Token'],
+      ttl: 30,
+    },
   ])('$name', ({ props, simple, sources, ttl }) => {
     // Prepare, Act
     const { stack } = apiStack(props, false);
@@ -154,7 +213,9 @@ describe('TollboothAuthorizer without revocation, or with an imported table', ()
     expect(authorizer.table).toBeUndefined();
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
     expect(JSON.stringify(template.toJSON())).not.toContain('dynamodb:');
-    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ TOLLBOOTH_REVOCATION_TABLE: '' }) } });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ TOLLBOOTH_REVOCATION_TABLE: '' }) },
+    });
   });
 
   it('grants read access on exactly the imported table', () => {
@@ -164,13 +225,26 @@ describe('TollboothAuthorizer without revocation, or with an imported table', ()
     const template = templateOf(stack);
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
     template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'], Resource: 'arn:aws:dynamodb:eu-west-1:123456789012:table/shared-revocations' }]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Effect: 'Allow',
+            Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'],
+            Resource: 'arn:aws:dynamodb:eu-west-1:123456789012:table/shared-revocations',
+          },
+        ]),
+      },
     });
   });
 
   it('gives the function the logical id it is asked for', () => {
     const stack = testStack();
-    new TollboothAuthorizer(stack, 'Tollbooth', { issuers: [ISSUER], scopeRoutes: ROUTES, revocation: false, functionLogicalId: 'MyAuthorizerFunction' });
+    new TollboothAuthorizer(stack, 'Tollbooth', {
+      issuers: [ISSUER],
+      scopeRoutes: ROUTES,
+      revocation: false,
+      functionLogicalId: 'MyAuthorizerFunction',
+    });
     expect(Object.keys(resourcesOf(templateOf(stack), 'AWS::Lambda::Function'))).toEqual(['MyAuthorizerFunction']);
   });
 });
@@ -181,15 +255,25 @@ describe('TollboothAuthorizer monitoring', () => {
     const template = templateOf(stack);
     template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
-    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ POWERTOOLS_METRICS_NAMESPACE: 'Tollbooth', POWERTOOLS_SERVICE_NAME: 'tollbooth-authorizer' }) } });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Metrics: Match.arrayWith([Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'Tollbooth' }) }) })]) });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ POWERTOOLS_METRICS_NAMESPACE: 'Tollbooth', POWERTOOLS_SERVICE_NAME: 'tollbooth-authorizer' }),
+      },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: Match.arrayWith([
+        Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'Tollbooth' }) }) }),
+      ]),
+    });
   });
 
   it('gives the function and the alarms the same custom namespace', () => {
     const { stack } = apiStack({ monitoring: { metricsNamespace: 'Acme/Auth', dashboard: false } }, false);
     const template = templateOf(stack);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
-    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ POWERTOOLS_METRICS_NAMESPACE: 'Acme/Auth' }) } });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_METRICS_NAMESPACE: 'Acme/Auth' }) },
+    });
     const namespaces = JSON.stringify(resourcesOf(template, 'AWS::CloudWatch::Alarm')).match(/"Namespace":"[^"]+"/g) ?? [];
     expect(new Set(namespaces.filter((n) => !n.includes('AWS/Lambda')))).toEqual(new Set(['"Namespace":"Acme/Auth"']));
   });
@@ -211,18 +295,41 @@ describe('TollboothAuthorizer.addRevocationEndpoint', () => {
     const authorizer = new TollboothAuthorizer(stack, 'Tollbooth', { issuers: [ISSUER], scopeRoutes: adminRoutes });
     const revoke = authorizer.addRevocationEndpoint();
     expect(authorizer.addRevocationEndpoint()).toBe(revoke);
-    expect(() => authorizer.addRevocationEndpoint({ adminScope: 'orders:read' })).toThrow('already exists with adminScope "tollbooth:admin"');
+    expect(() => authorizer.addRevocationEndpoint({ adminScope: 'orders:read' })).toThrow(
+      'already exists with adminScope "tollbooth:admin"',
+    );
     const template = templateOf(stack);
     template.resourceCountIs('AWS::Lambda::Function', 2);
-    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', Environment: { Variables: Match.objectLike({ TOLLBOOTH_ADMIN_SCOPE: 'tollbooth:admin' }) } });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      Environment: { Variables: Match.objectLike({ TOLLBOOTH_ADMIN_SCOPE: 'tollbooth:admin' }) },
+    });
     template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TollboothRevocationsTable'), 'Arn'] } }]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Effect: 'Allow',
+            Action: 'dynamodb:PutItem',
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TollboothRevocationsTable'), 'Arn'] },
+          },
+        ]),
+      },
     });
   });
 
   it.each([
-    { name: 'revocation is off', props: { revocation: false, scopeRoutes: adminRoutes }, adminScope: undefined, problem: 'revocation is off' },
-    { name: 'no scope route is granted to the admin scope', props: { scopeRoutes: ROUTES }, adminScope: 'admins', problem: 'adminScope "admins" is not a key of scopeRoutes' },
+    {
+      name: 'revocation is off',
+      props: { revocation: false, scopeRoutes: adminRoutes },
+      adminScope: undefined,
+      problem: 'revocation is off',
+    },
+    {
+      name: 'no scope route is granted to the admin scope',
+      props: { scopeRoutes: ROUTES },
+      adminScope: 'admins',
+      problem: 'adminScope "admins" is not a key of scopeRoutes',
+    },
   ])('refuses when $name', ({ props, adminScope, problem }) => {
     const authorizer = new TollboothAuthorizer(testStack(), 'Tollbooth', { issuers: [ISSUER], ...props });
     expect(() => authorizer.addRevocationEndpoint(adminScope === undefined ? {} : { adminScope })).toThrow(problem);
@@ -230,18 +337,47 @@ describe('TollboothAuthorizer.addRevocationEndpoint', () => {
 });
 
 describe('TollboothAuthorizer validation', () => {
-  const build = (props: Partial<TollboothAuthorizerProps>) => () => new TollboothAuthorizer(testStack(), 'Tollbooth', { issuers: [ISSUER], scopeRoutes: ROUTES, ...props });
+  const build = (props: Partial<TollboothAuthorizerProps>) => () =>
+    new TollboothAuthorizer(testStack(), 'Tollbooth', { issuers: [ISSUER], scopeRoutes: ROUTES, ...props });
 
   it.each([
-    { name: 'a result cache TTL over one hour', props: { resultsCacheTtl: Duration.seconds(3601) }, message: 'resultsCacheTtl: must not be greater than 3600 seconds' },
-    { name: 'a fractional result cache TTL', props: { resultsCacheTtl: Duration.millis(1500) }, message: 'resultsCacheTtl: must be a whole number of seconds' },
-    { name: 'simple responses cached across routes', props: { httpApiResponseMode: 'simple' as const, resultsCacheTtl: Duration.seconds(30), cacheByRoute: false }, message: 'would open every route' },
-    { name: 'a runtime older than Node.js 22', props: { runtime: lambda.Runtime.NODEJS_20_X }, message: 'runtime: must be Node.js 22 or later' },
+    {
+      name: 'a result cache TTL over one hour',
+      props: { resultsCacheTtl: Duration.seconds(3601) },
+      message: 'resultsCacheTtl: must not be greater than 3600 seconds',
+    },
+    {
+      name: 'a fractional result cache TTL',
+      props: { resultsCacheTtl: Duration.millis(1500) },
+      message: 'resultsCacheTtl: must be a whole number of seconds',
+    },
+    {
+      name: 'simple responses cached across routes',
+      props: { httpApiResponseMode: 'simple' as const, resultsCacheTtl: Duration.seconds(30), cacheByRoute: false },
+      message: 'would open every route',
+    },
+    {
+      name: 'a runtime older than Node.js 22',
+      props: { runtime: lambda.Runtime.NODEJS_20_X },
+      message: 'runtime: must be Node.js 22 or later',
+    },
     { name: 'a Python runtime', props: { runtime: lambda.Runtime.PYTHON_3_13 }, message: 'runtime: must be Node.js 22 or later' },
     { name: 'an out-of-range memory size', props: { memorySize: 64 }, message: 'memorySize: must be an integer from 128 to 10240' },
-    { name: 'a revocation window over an hour', props: { notRevokedCacheDuration: Duration.hours(2) }, message: 'revocation.notRevokedCacheSeconds: must be an integer from 0 to 3600' },
-    { name: 'a table while revocation is off', props: { revocation: false, revocationTableProps: {} }, message: 'given while revocation is false' },
-    { name: 'a typed setting repeated in advancedConfig', props: { advancedConfig: { routes: {} } }, message: 'advancedConfig.routes: set it with the "scopeRoutes" property' },
+    {
+      name: 'a revocation window over an hour',
+      props: { notRevokedCacheDuration: Duration.hours(2) },
+      message: 'revocation.notRevokedCacheSeconds: must be an integer from 0 to 3600',
+    },
+    {
+      name: 'a table while revocation is off',
+      props: { revocation: false, revocationTableProps: {} },
+      message: 'given while revocation is false',
+    },
+    {
+      name: 'a typed setting repeated in advancedConfig',
+      props: { advancedConfig: { routes: {} } },
+      message: 'advancedConfig.routes: set it with the "scopeRoutes" property',
+    },
     { name: 'an unknown advanced setting', props: { advancedConfig: { clockSkew: 5 } }, message: 'clockSkew: unknown setting' },
   ])('fails synth on $name', ({ props, message }) => {
     expect(build(props)).toThrow(message);

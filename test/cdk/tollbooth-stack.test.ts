@@ -10,7 +10,7 @@ import { REVOKE_ENVIRONMENT } from '../../lib/revoke-function';
 import { SAMPLE_PUBLIC_ROUTES, SAMPLE_SCOPE_ROUTES } from '../../lib/sample-config';
 import { AUTHORIZER_FUNCTION_LOGICAL_ID, TollboothStack } from '../../lib/tollbooth-stack';
 import { TrustedIssuer } from '../../lib/trusted-issuer';
-import { resourcesOf, templateOf, testApp } from '../helpers/cdk';
+import { defined, resourcesOf, templateOf, testApp } from '../helpers/cdk';
 
 describe('TollboothStack with its own Cognito user pool', () => {
   let template: Template;
@@ -18,12 +18,21 @@ describe('TollboothStack with its own Cognito user pool', () => {
     template = templateOf(new TollboothStack(testApp(), 'Tollbooth'));
   });
 
-  it.each(['GET /orders', 'GET /orders/{id}', 'POST /orders', 'POST /revocations'])('protects %s with the Tollbooth authorizer', (routeKey) => {
-    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: routeKey, AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: Match.stringLikeRegexp('TollboothAuthorizer') } });
-  });
+  it.each(['GET /orders', 'GET /orders/{id}', 'POST /orders', 'POST /revocations'])(
+    'protects %s with the Tollbooth authorizer',
+    (routeKey) => {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: routeKey,
+        AuthorizationType: 'CUSTOM',
+        AuthorizerId: { Ref: Match.stringLikeRegexp('TollboothAuthorizer') },
+      });
+    },
+  );
 
   it.each(SAMPLE_PUBLIC_ROUTES)('leaves %s public', (routeKey) => {
-    const route = Object.values(resourcesOf(template, 'AWS::ApiGatewayV2::Route')).find((candidate) => candidate.Properties['RouteKey'] === routeKey);
+    const route = Object.values(resourcesOf(template, 'AWS::ApiGatewayV2::Route')).find(
+      (candidate) => candidate.Properties['RouteKey'] === routeKey,
+    );
     expect(route?.Properties['AuthorizationType'] ?? 'NONE').toBe('NONE');
     expect(route?.Properties['AuthorizerId']).toBeUndefined();
   });
@@ -35,29 +44,44 @@ describe('TollboothStack with its own Cognito user pool', () => {
 
   it('lets only the revocation function write the table, with exactly PutItem', () => {
     const functions = resourcesOf(template, 'AWS::Lambda::Function');
-    const [revokeId, revoke] = Object.entries(functions).find(([, fn]) => fn.Properties['Description'] === 'Tollbooth revocation endpoint (POST /revocations)') ?? [];
+    const [revokeId, revoke] =
+      Object.entries(functions).find(([, fn]) => fn.Properties['Description'] === 'Tollbooth revocation endpoint (POST /revocations)') ??
+      [];
     expect(revokeId).toBeDefined();
-    const variables = (revoke?.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
+    const variables = (defined(revoke).Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
     expect(Object.keys(variables).sort()).toEqual([...REVOKE_ENVIRONMENT].sort());
     expect(variables['TOLLBOOTH_ADMIN_SCOPE']).toBe('tollbooth/tollbooth:admin');
-    const writers = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((policy) => JSON.stringify(policy.Properties['PolicyDocument']).includes('dynamodb:PutItem'));
+    const writers = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify(policy.Properties['PolicyDocument']).includes('dynamodb:PutItem'),
+    );
     expect(writers).toHaveLength(1);
-    const statements = (writers[0]?.Properties['PolicyDocument'] as { Statement: Array<{ Action: unknown; Resource: unknown }> }).Statement.filter((statement) => JSON.stringify(statement.Action).includes('dynamodb'));
-    expect(statements).toEqual([expect.objectContaining({ Action: 'dynamodb:PutItem', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^AuthorizerRevocationsTable/), 'Arn'] } })]);
-    const revokeRole = (revoke?.Properties['Role'] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-    expect(JSON.stringify(writers[0]?.Properties['Roles'])).toContain(revokeRole);
+    const statements = (
+      defined(writers[0]).Properties['PolicyDocument'] as { Statement: Array<{ Action: unknown; Resource: unknown }> }
+    ).Statement.filter((statement) => JSON.stringify(statement.Action).includes('dynamodb'));
+    expect(statements).toEqual([
+      expect.objectContaining({
+        Action: 'dynamodb:PutItem',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^AuthorizerRevocationsTable/), 'Arn'] },
+      }),
+    ]);
+    const revokeRole = (defined(revoke).Properties['Role'] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    expect(JSON.stringify(defined(writers[0]).Properties['Roles'])).toContain(revokeRole);
   });
 
-  it('gives the authorizer function a stable logical id, SAM\'s asset metadata, and every environment variable', () => {
+  it("gives the authorizer function a stable logical id, SAM's asset metadata, and every environment variable", () => {
     const fn = resourcesOf(template, 'AWS::Lambda::Function')[AUTHORIZER_FUNCTION_LOGICAL_ID];
     // Without bundling the path is the source folder; bundle.test.ts checks the bundled asset.
     expect(fn?.Metadata).toMatchObject({ 'aws:asset:path': expect.any(String), 'aws:asset:property': 'Code' });
-    const variables = (fn?.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
+    const variables = (defined(fn).Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
     expect(Object.keys(variables).sort()).toEqual([...AUTHORIZER_ENVIRONMENT].sort());
   });
 
   it('trusts the user pool and its client through TOLLBOOTH_CONFIG, resolved at deploy time', () => {
-    const variables = (resourcesOf(template, 'AWS::Lambda::Function')[AUTHORIZER_FUNCTION_LOGICAL_ID]?.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
+    const variables = (
+      defined(resourcesOf(template, 'AWS::Lambda::Function')[AUTHORIZER_FUNCTION_LOGICAL_ID]).Properties['Environment'] as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
     const rendered = JSON.stringify(variables['TOLLBOOTH_CONFIG']);
     expect(rendered).toContain('\\"type\\":\\"cognito\\"');
     expect(rendered).toMatch(/"Ref":"SampleUserPool[0-9A-F]+"/);
@@ -70,28 +94,50 @@ describe('TollboothStack with its own Cognito user pool', () => {
       Scopes: Object.keys(SAMPLE_SCOPE_ROUTES).map((name) => ({ ScopeName: name, ScopeDescription: Match.anyValue() })),
     });
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', { AllowedOAuthFlows: ['client_credentials'], GenerateSecret: true });
-    const scopes = JSON.stringify(Object.values(resourcesOf(template, 'AWS::Cognito::UserPoolClient'))[0]?.Properties['AllowedOAuthScopes']);
+    const scopes = JSON.stringify(
+      Object.values(resourcesOf(template, 'AWS::Cognito::UserPoolClient'))[0]?.Properties['AllowedOAuthScopes'],
+    );
     expect(scopes).toContain('/orders:read');
     expect(scopes).toContain('/orders:write');
     expect(scopes).not.toContain('tollbooth:admin');
-    const adminScopes = JSON.stringify(Object.values(resourcesOf(template, 'AWS::Cognito::UserPoolClient'))[1]?.Properties['AllowedOAuthScopes']);
+    const adminScopes = JSON.stringify(
+      Object.values(resourcesOf(template, 'AWS::Cognito::UserPoolClient'))[1]?.Properties['AllowedOAuthScopes'],
+    );
     expect(adminScopes).toContain('/tollbooth:admin');
     expect(adminScopes).not.toContain('orders');
   });
 
   it('echoes the authorizer context from a backend behind every route', () => {
-    template.hasResourceProperties('AWS::Lambda::Function', { Code: { ZipFile: Match.stringLikeRegexp('authorizer') }, Runtime: 'nodejs22.x', Architectures: ['arm64'] });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Code: { ZipFile: Match.stringLikeRegexp('authorizer') },
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+    });
   });
 
   it('logs API access and outputs the API URL, table, function and token endpoint', () => {
-    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: '$default', AutoDeploy: true, AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }) });
-    expect(Object.keys(template.toJSON()['Outputs']).sort()).toEqual(['AdminClientId', 'ApiUrl', 'AuthorizerFunctionName', 'ClientId', 'RevocationTableName', 'TokenEndpoint', 'UserPoolId']);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+    });
+    expect(Object.keys(template.toJSON()['Outputs']).sort()).toEqual([
+      'AdminClientId',
+      'ApiUrl',
+      'AuthorizerFunctionName',
+      'ClientId',
+      'RevocationTableName',
+      'TokenEndpoint',
+      'UserPoolId',
+    ]);
   });
 });
 
 describe('TollboothStack with an OIDC issuer', () => {
   it('creates no user pool and writes the issuer into the bundled file instead of the environment', () => {
-    const stack = new TollboothStack(testApp(), 'Tollbooth', { issuers: [TrustedIssuer.oidc({ issuer: 'https://idp.example.com', audiences: ['orders-api'] })] });
+    const stack = new TollboothStack(testApp(), 'Tollbooth', {
+      issuers: [TrustedIssuer.oidc({ issuer: 'https://idp.example.com', audiences: ['orders-api'] })],
+    });
     const template = templateOf(stack);
     template.resourceCountIs('AWS::Cognito::UserPool', 0);
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ TOLLBOOTH_CONFIG: '' }) } });

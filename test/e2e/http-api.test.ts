@@ -86,7 +86,12 @@ describe('local HTTP API: API Gateway status codes', () => {
     // Prepare
     const token = local.mint({ scope: 'orders:read' });
     // Act
-    const response = await fetch(`${local.stack.apiUrl}/orders`, { headers: [['authorization', `Bearer ${token}`], ['authorization', `Bearer ${token}`]] });
+    const response = await fetch(`${local.stack.apiUrl}/orders`, {
+      headers: [
+        ['authorization', `Bearer ${token}`],
+        ['authorization', `Bearer ${token}`],
+      ],
+    });
     // Assert
     expect(response.status).toBe(403);
   });

@@ -54,7 +54,8 @@ afterAll(async () => {
   vi.unstubAllEnvs();
 });
 
-const mint = (subject: string, scope: string): Promise<string> => mintToken({ key, issuer: idp.origin, audience: AUDIENCE, subject, scope });
+const mint = (subject: string, scope: string): Promise<string> =>
+  mintToken({ key, issuer: idp.origin, audience: AUDIENCE, subject, scope });
 
 describe('local stack on a configured IdP and table', () => {
   it('starts no dev issuer and no dynalite, and uses the configuration as is', () => {
@@ -75,7 +76,9 @@ describe('local stack on a configured IdP and table', () => {
     // Assert
     expect(revoked.status).toBe(200);
     const client = table.client();
-    const row = await client.send(new GetItemCommand({ TableName: table.tableName, Key: { pk: { S: revocationKey('jti', idp.origin, jtiOf(token)) } } }));
+    const row = await client.send(
+      new GetItemCommand({ TableName: table.tableName, Key: { pk: { S: revocationKey('jti', idp.origin, jtiOf(token)) } } }),
+    );
     client.destroy();
     expect(row.Item?.['reason']).toEqual({ S: 'POST /revocations (by ops)' });
     expect((await call(stack, 'GET', '/orders', { token })).status).toBe(403);
@@ -83,7 +86,14 @@ describe('local stack on a configured IdP and table', () => {
 
   it('lets `revoke --table` write that table with ordinary AWS settings, and the stack honours it', async () => {
     // Prepare: the tool runs on real time, so the token predates its cut-off second
-    const token = await mintToken({ key, issuer: idp.origin, audience: AUDIENCE, subject: 'bob', scope: 'orders:read', claims: { iat: Math.floor(Date.now() / 1000) - 3 } });
+    const token = await mintToken({
+      key,
+      issuer: idp.origin,
+      audience: AUDIENCE,
+      subject: 'bob',
+      scope: 'orders:read',
+      claims: { iat: Math.floor(Date.now() / 1000) - 3 },
+    });
     // Act
     const result = await runTool('revoke', ['--sub', 'bob', '--iss', idp.origin, '--table', table.tableName], {
       AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,

@@ -71,7 +71,12 @@ describe('subject-wide revocation', () => {
     const afterwards = local.mint({ sub: 'bob', scope: 'orders:read' });
     // Assert
     expect(revoked).toMatchObject({ status: 200, body: { revoked: [{ type: 'subject', sub: 'bob' }] } });
-    expect([await ordersStatus(first), await ordersStatus(second), await ordersStatus(someoneElse), await ordersStatus(afterwards)]).toEqual([403, 403, 200, 200]);
+    expect([
+      await ordersStatus(first),
+      await ordersStatus(second),
+      await ordersStatus(someoneElse),
+      await ordersStatus(afterwards),
+    ]).toEqual([403, 403, 200, 200]);
   });
 });
 
@@ -108,8 +113,18 @@ describe('the admin endpoint', () => {
 
   it.each([
     { name: 'a JSON body with a typo', request: { json: { jtl: 'x' } }, status: 400, error: 'invalid_request' },
-    { name: 'a refresh token', request: { form: { token: 'a.b.c', token_type_hint: 'refresh_token' } }, status: 400, error: 'unsupported_token_type' },
-    { name: 'an untrusted issuer', request: { json: { sub: 'bob', iss: 'https://elsewhere.test' } }, status: 400, error: 'invalid_request' },
+    {
+      name: 'a refresh token',
+      request: { form: { token: 'a.b.c', token_type_hint: 'refresh_token' } },
+      status: 400,
+      error: 'unsupported_token_type',
+    },
+    {
+      name: 'an untrusted issuer',
+      request: { json: { sub: 'bob', iss: 'https://elsewhere.test' } },
+      status: 400,
+      error: 'invalid_request',
+    },
   ])('answers $status $error to $name', async ({ request, status, error }) => {
     // Act
     const response = await call(local.stack, 'POST', '/revocations', { token: admin, ...request });

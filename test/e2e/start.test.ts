@@ -29,10 +29,22 @@ interface Exit {
   readonly signal: NodeJS.Signals | null;
 }
 
-function npmStart(args: readonly string[]): { child: ChildProcessWithoutNullStreams; output: () => { stdout: string; stderr: string }; exited: Promise<Exit> } {
+function npmStart(args: readonly string[]): {
+  child: ChildProcessWithoutNullStreams;
+  output: () => { stdout: string; stderr: string };
+  exited: Promise<Exit>;
+} {
   // The embedded stack, whatever this shell points TOLLBOOTH_* at.
   const environment: NodeJS.ProcessEnv = { ...process.env, [STATE_DIR_ENV]: stateDir };
-  for (const name of ['TOLLBOOTH_CONFIG', 'TOLLBOOTH_CONFIG_FILE', 'TOLLBOOTH_REVOCATION_TABLE', 'TOLLBOOTH_PORT', 'TOLLBOOTH_ISSUER_PORT', 'TOLLBOOTH_DYNAMODB_PORT']) delete environment[name];
+  for (const name of [
+    'TOLLBOOTH_CONFIG',
+    'TOLLBOOTH_CONFIG_FILE',
+    'TOLLBOOTH_REVOCATION_TABLE',
+    'TOLLBOOTH_PORT',
+    'TOLLBOOTH_ISSUER_PORT',
+    'TOLLBOOTH_DYNAMODB_PORT',
+  ])
+    delete environment[name];
   const child = spawn('npm', ['start', '--', ...args], {
     cwd: PROJECT_ROOT,
     detached: true,
@@ -90,6 +102,8 @@ describe('npm start', () => {
     // Assert
     expect(exit.code).toBe(1);
     const { stderr } = started.output();
-    expect(stderr.trim().split('\n')).toEqual([`npm start: the HTTP API cannot start: port ${busyPort} on 127.0.0.1 is already in use (choose another port with --port or TOLLBOOTH_PORT)`]);
+    expect(stderr.trim().split('\n')).toEqual([
+      `npm start: the HTTP API cannot start: port ${busyPort} on 127.0.0.1 is already in use (choose another port with --port or TOLLBOOTH_PORT)`,
+    ]);
   });
 });

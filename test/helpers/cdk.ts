@@ -35,6 +35,15 @@ export function templateOf(stack: Stack): Template {
 }
 
 /** Resources of one type, by logical id. */
-export function resourcesOf(template: Template, type: string): Record<string, { Properties: Record<string, unknown>; Metadata?: Record<string, unknown> }> {
+export function resourcesOf(
+  template: Template,
+  type: string,
+): Record<string, { Properties: Record<string, unknown>; Metadata?: Record<string, unknown> }> {
   return template.findResources(type) as Record<string, { Properties: Record<string, unknown>; Metadata?: Record<string, unknown> }>;
+}
+
+/** The value, or a failed assertion naming what was missing. */
+export function defined<T>(value: T | undefined, what = 'value'): T {
+  if (value === undefined) throw new Error(`expected ${what} to be defined`);
+  return value;
 }

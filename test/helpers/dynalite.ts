@@ -3,7 +3,7 @@
  * created exactly as the schema module defines it.
  */
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { createDynamoDbClient } from '../../lambdas/core/dynamodb-client';
 import { revocationTableDefinition } from '../../lambdas/core/revocation-table';

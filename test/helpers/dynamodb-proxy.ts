@@ -35,13 +35,22 @@ export interface DynamoDbProxy {
 const THROTTLE_BODIES = {
   ProvisionedThroughputExceededException: {
     __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
-    message: 'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
+    message:
+      'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
   },
-  ThrottlingException: { __type: 'com.amazon.coral.availability#ThrottlingException', message: 'Rate of requests exceeds the allowed throughput.' },
+  ThrottlingException: {
+    __type: 'com.amazon.coral.availability#ThrottlingException',
+    message: 'Rate of requests exceeds the allowed throughput.',
+  },
 } as const;
 
 export async function startDynamoDbProxy(target: { port: number }): Promise<DynamoDbProxy> {
-  const state = { mode: 'pass' as DynamoDbFault, delayMs: 0, throttleType: 'ProvisionedThroughputExceededException' as DynamoDbProxy['throttleType'], requests: 0 };
+  const state = {
+    mode: 'pass' as DynamoDbFault,
+    delayMs: 0,
+    throttleType: 'ProvisionedThroughputExceededException' as DynamoDbProxy['throttleType'],
+    requests: 0,
+  };
 
   const server: Server = createServer((request, response) => {
     state.requests++;
@@ -74,10 +83,13 @@ export async function startDynamoDbProxy(target: { port: number }): Promise<Dyna
 
   function forward(request: IncomingMessage, body: Buffer, response: ServerResponse): void {
     if (response.destroyed) return;
-    const upstream = httpRequest({ host: '127.0.0.1', port: target.port, method: request.method, path: request.url, headers: request.headers }, (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(response);
-    });
+    const upstream = httpRequest(
+      { host: '127.0.0.1', port: target.port, method: request.method, path: request.url, headers: request.headers },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      },
+    );
     upstream.on('error', () => response.destroy());
     upstream.end(body);
   }
@@ -126,7 +138,11 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
 
 function json(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': `fault-${Date.now()}` });
+  response.writeHead(status, {
+    'content-type': 'application/x-amz-json-1.0',
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': `fault-${Date.now()}`,
+  });
   response.end(text);
 }
 

@@ -25,7 +25,12 @@ export function executeApiArn(method: string, path: string, options: { apiId?: s
 export function httpApiV2Event(options: EventOptions = {}): APIGatewayRequestAuthorizerEventV2 {
   const method = options.method ?? 'GET';
   const path = options.path ?? '/orders';
-  const headers: Record<string, string> = { accept: '*/*', host: `${options.apiId ?? TEST_API.apiId}.execute-api.${TEST_API.region}.amazonaws.com`, 'user-agent': 'curl/8.5.0', ...lowerCaseKeys(options.headers ?? {}) };
+  const headers: Record<string, string> = {
+    accept: '*/*',
+    host: `${options.apiId ?? TEST_API.apiId}.execute-api.${TEST_API.region}.amazonaws.com`,
+    'user-agent': 'curl/8.5.0',
+    ...lowerCaseKeys(options.headers ?? {}),
+  };
   if (options.authorization !== undefined) headers[(options.headerName ?? 'authorization').toLowerCase()] = options.authorization;
   const query = options.query;
   return {
@@ -55,10 +60,17 @@ export function httpApiV2Event(options: EventOptions = {}): APIGatewayRequestAut
 }
 
 /** REST REQUEST authorizer event; with `version: '1.0'` it is an HTTP API payload 1.0 event. */
-export function restRequestEvent(options: EventOptions & { httpApiV1?: boolean } = {}): APIGatewayRequestAuthorizerEvent & { version?: string } {
+export function restRequestEvent(
+  options: EventOptions & { httpApiV1?: boolean } = {},
+): APIGatewayRequestAuthorizerEvent & { version?: string } {
   const method = options.method ?? 'GET';
   const path = options.path ?? '/orders';
-  const headers: Record<string, string> = { Accept: '*/*', Host: 'a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com', 'User-Agent': 'curl/8.5.0', ...(options.headers ?? {}) };
+  const headers: Record<string, string> = {
+    Accept: '*/*',
+    Host: 'a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com',
+    'User-Agent': 'curl/8.5.0',
+    ...(options.headers ?? {}),
+  };
   if (options.authorization !== undefined) headers[options.headerName ?? 'Authorization'] = options.authorization;
   const multiValueHeaders = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]]));
   const query = options.query ?? null;
@@ -82,10 +94,21 @@ export function restRequestEvent(options: EventOptions & { httpApiV1?: boolean }
       protocol: 'HTTP/1.1',
       httpMethod: method,
       identity: {
-        accessKey: null, accountId: null, apiKey: null, apiKeyId: null, caller: null, clientCert: null,
-        cognitoAuthenticationProvider: null, cognitoAuthenticationType: null, cognitoIdentityId: null,
-        cognitoIdentityPoolId: null, principalOrgId: null, sourceIp: '203.0.113.10', user: null,
-        userAgent: 'curl/8.5.0', userArn: null,
+        accessKey: null,
+        accountId: null,
+        apiKey: null,
+        apiKeyId: null,
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: '203.0.113.10',
+        user: null,
+        userAgent: 'curl/8.5.0',
+        userArn: null,
       },
       path: `/${options.stage ?? TEST_API.stage}${path}`,
       stage: options.stage ?? TEST_API.stage,

@@ -11,7 +11,7 @@ import { generateTestKey, type TestKey } from './keys';
 export const SAMPLE_ROUTES = {
   'orders:read': ['GET /orders', 'GET /orders/*'],
   'orders:write': ['POST /orders', 'PUT /orders/{id}', 'DELETE /orders/{id}'],
-  'admin': ['ANY /admin/{proxy+}'],
+  admin: ['ANY /admin/{proxy+}'],
 };
 
 export const AUDIENCE = 'https://api.tollbooth.test';

@@ -53,7 +53,9 @@ export async function startJwksServer(keys: JWK[] = [], path = '/.well-known/jwk
           response.writeHead(200, { 'content-type': 'application/json' }).end('{"keys": [ not json');
           return;
         case 'huge':
-          response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: state.keys, padding: 'x'.repeat(2 * 1024 * 1024) }));
+          response
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ keys: state.keys, padding: 'x'.repeat(2 * 1024 * 1024) }));
           return;
         default:
           response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: state.keys }));

@@ -15,8 +15,15 @@ export interface TestKey {
 
 let counter = 0;
 
-export async function generateTestKey(alg: TestAlgorithm = 'RS256', options: { kid?: string; modulusLength?: number } = {}): Promise<TestKey> {
-  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true, modulusLength: options.modulusLength, crv: alg === 'EdDSA' ? 'Ed25519' : undefined });
+export async function generateTestKey(
+  alg: TestAlgorithm = 'RS256',
+  options: { kid?: string; modulusLength?: number } = {},
+): Promise<TestKey> {
+  const { privateKey, publicKey } = await generateKeyPair(alg, {
+    extractable: true,
+    modulusLength: options.modulusLength,
+    crv: alg === 'EdDSA' ? 'Ed25519' : undefined,
+  });
   const kid = options.kid ?? `test-${alg.toLowerCase()}-${++counter}`;
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
   return { kid, alg, privateKey, publicJwk };

@@ -79,7 +79,12 @@ export interface ProcessResult {
 }
 
 /** Runs a file of the project with Node (a `bin/*.mjs` launcher, or `npm`'s CLI), capturing its output. */
-export function run(command: string, args: readonly string[], env: Readonly<Record<string, string>> = {}, stdin?: string): Promise<ProcessResult> {
+export function run(
+  command: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+  stdin?: string,
+): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, [...args], {
       cwd: PROJECT_ROOT,
@@ -97,7 +102,12 @@ export function run(command: string, args: readonly string[], env: Readonly<Reco
 }
 
 /** Runs one of the package's command-line tools through its `bin` launcher, as `npx tollbooth-<name>` does. */
-export function runTool(name: 'token' | 'revoke' | 'decode', args: readonly string[], env: Readonly<Record<string, string>> = {}, stdin?: string): Promise<ProcessResult> {
+export function runTool(
+  name: 'token' | 'revoke' | 'decode',
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+  stdin?: string,
+): Promise<ProcessResult> {
   return run(process.execPath, [join(PROJECT_ROOT, 'bin', `${name}.mjs`), ...args], env, stdin);
 }
 

@@ -32,7 +32,7 @@ function cognitoHandler(issuerOverrides: Record<string, unknown> = {}, extra: Re
   return createHandler(
     fixture.config({
       issuers: [{ type: 'cognito', userPoolId: POOL_ID, clientId: [CLIENT_ID], jwksUri: fixture.jwks.url, ...issuerOverrides }],
-      routes: { ...SAMPLE_ROUTES, 'admins': ['ANY /admin/{proxy+}'] },
+      routes: { ...SAMPLE_ROUTES, admins: ['ANY /admin/{proxy+}'] },
       ...extra,
     }),
     { logger: logs, dynamoDbClient: fixture.dynalite.client() },
@@ -40,12 +40,19 @@ function cognitoHandler(issuerOverrides: Record<string, unknown> = {}, extra: Re
 }
 
 const accessToken = (claims: Record<string, unknown> = {}): Promise<string> =>
-  mintToken({ key: fixture.keys.rsa, issuer: POOL_ISSUER, claims: { token_use: 'access', client_id: CLIENT_ID, scope: 'orders:read', origin_jti: randomUUID(), ...claims } });
+  mintToken({
+    key: fixture.keys.rsa,
+    issuer: POOL_ISSUER,
+    claims: { token_use: 'access', client_id: CLIENT_ID, scope: 'orders:read', origin_jti: randomUUID(), ...claims },
+  });
 
 async function decide(handler: AuthorizerHandler, token: string, path = '/orders'): Promise<{ allowed: boolean; reason: unknown }> {
   const response = (await handler(httpApiV2Event({ authorization: `Bearer ${token}`, path }))) as APIGatewayAuthorizerResult;
   // Allowed means no Deny at all: auth failures deny every route, a missing scope denies the invoked one.
-  return { allowed: response.policyDocument.Statement.every((statement) => statement.Effect === 'Allow'), reason: logs.lastDecision?.['reason'] };
+  return {
+    allowed: response.policyDocument.Statement.every((statement) => statement.Effect === 'Allow'),
+    reason: logs.lastDecision?.['reason'],
+  };
 }
 
 describe('Cognito user pool issuer', () => {
@@ -55,17 +62,30 @@ describe('Cognito user pool issuer', () => {
   });
 
   it('denies an ID token by default with reason wrong_token_use', async () => {
-    const idToken = await mintToken({ key: fixture.keys.rsa, issuer: POOL_ISSUER, audience: CLIENT_ID, claims: { token_use: 'id', scope: 'orders:read' } });
+    const idToken = await mintToken({
+      key: fixture.keys.rsa,
+      issuer: POOL_ISSUER,
+      audience: CLIENT_ID,
+      claims: { token_use: 'id', scope: 'orders:read' },
+    });
     expect(await decide(cognitoHandler(), idToken)).toEqual({ allowed: false, reason: 'wrong_token_use' });
   });
 
   it('accepts ID tokens only when configured to, checking aud as the client id', async () => {
-    const idToken = await mintToken({ key: fixture.keys.rsa, issuer: POOL_ISSUER, audience: CLIENT_ID, claims: { token_use: 'id', 'cognito:groups': ['admins'] } });
+    const idToken = await mintToken({
+      key: fixture.keys.rsa,
+      issuer: POOL_ISSUER,
+      audience: CLIENT_ID,
+      claims: { token_use: 'id', 'cognito:groups': ['admins'] },
+    });
     expect((await decide(cognitoHandler({ tokenUse: 'id', groupsAsScopes: true }), idToken, '/admin/x')).reason).toBe('allowed');
   });
 
   it('denies a token of another app client with reason wrong_audience', async () => {
-    expect(await decide(cognitoHandler(), await accessToken({ client_id: 'someone-else' }))).toEqual({ allowed: false, reason: 'wrong_audience' });
+    expect(await decide(cognitoHandler(), await accessToken({ client_id: 'someone-else' }))).toEqual({
+      allowed: false,
+      reason: 'wrong_audience',
+    });
   });
 
   it('denies a token outside the required groups with reason missing_group', async () => {
@@ -76,7 +96,9 @@ describe('Cognito user pool issuer', () => {
 
   it('grants routes from groups when groups are used as scopes', async () => {
     const handler = cognitoHandler({ groupsAsScopes: true });
-    expect((await decide(handler, await accessToken({ scope: 'openid', 'cognito:groups': ['admins'] }), '/admin/users')).reason).toBe('allowed');
+    expect((await decide(handler, await accessToken({ scope: 'openid', 'cognito:groups': ['admins'] }), '/admin/users')).reason).toBe(
+      'allowed',
+    );
   });
 
   it('denies every token of a revoked sign-in session (same origin_jti) with reason revoked', async () => {

@@ -28,7 +28,8 @@ afterAll(async () => {
   await fixture.close();
 });
 
-const readerToken = (): Promise<string> => mintToken({ key: fixture.keys.rsa, issuer: fixture.issuer, audience: AUDIENCE, scope: 'orders:read', subject: 'alice' });
+const readerToken = (): Promise<string> =>
+  mintToken({ key: fixture.keys.rsa, issuer: fixture.issuer, audience: AUDIENCE, scope: 'orders:read', subject: 'alice' });
 
 type PolicyKind = 'http-v1' | 'http-v2-iam' | 'rest-request' | 'rest-token';
 const buildEvent: Record<PolicyKind, (options: EventOptions) => unknown> = {
@@ -39,34 +40,51 @@ const buildEvent: Record<PolicyKind, (options: EventOptions) => unknown> = {
 };
 
 describe('policy-shaped responses (REST TOKEN, REST REQUEST, HTTP API 1.0, HTTP API 2.0 in IAM mode)', () => {
-  it.each(Object.keys(buildEvent) as PolicyKind[])('%s: allows a granted route with a policy covering every granted route', async (kind) => {
-    // Prepare
-    const token = await readerToken();
-    // Act
-    const response = (await iamHandler(buildEvent[kind]({ authorization: `Bearer ${token}`, method: 'GET', path: '/orders/42' }))) as APIGatewayAuthorizerResult;
-    // Assert
-    expect(response.principalId).toBe('alice');
-    expect(response.policyDocument.Statement).toEqual([
-      { Effect: 'Allow', Action: 'execute-api:Invoke', Resource: [executeApiArn('GET', '/orders'), executeApiArn('GET', '/orders/*')] },
-    ]);
-    expect(response.context).toMatchObject({ sub: 'alice', scope: 'orders:read', iss: fixture.issuer });
-    expect(Object.values(response.context ?? {}).every((value) => typeof value === 'string')).toBe(true);
-    expect(logs.lastDecision).toMatchObject({ decision: 'allow', reason: 'allowed', sub: 'alice', route: 'GET /orders/42' });
-  });
+  it.each(Object.keys(buildEvent) as PolicyKind[])(
+    '%s: allows a granted route with a policy covering every granted route',
+    async (kind) => {
+      // Prepare
+      const token = await readerToken();
+      // Act
+      const response = (await iamHandler(
+        buildEvent[kind]({ authorization: `Bearer ${token}`, method: 'GET', path: '/orders/42' }),
+      )) as APIGatewayAuthorizerResult;
+      // Assert
+      expect(response.principalId).toBe('alice');
+      expect(response.policyDocument.Statement).toEqual([
+        { Effect: 'Allow', Action: 'execute-api:Invoke', Resource: [executeApiArn('GET', '/orders'), executeApiArn('GET', '/orders/*')] },
+      ]);
+      expect(response.context).toMatchObject({ sub: 'alice', scope: 'orders:read', iss: fixture.issuer });
+      expect(Object.values(response.context ?? {}).every((value) => typeof value === 'string')).toBe(true);
+      expect(logs.lastDecision).toMatchObject({ decision: 'allow', reason: 'allowed', sub: 'alice', route: 'GET /orders/42' });
+    },
+  );
 
-  it.each(Object.keys(buildEvent) as PolicyKind[])('%s: answers insufficient scope with an explicit deny for the invoked route (403)', async (kind) => {
-    const token = await readerToken();
-    const response = (await iamHandler(buildEvent[kind]({ authorization: `Bearer ${token}`, method: 'POST', path: '/orders' }))) as APIGatewayAuthorizerResult;
-    expect(response.policyDocument.Statement).toContainEqual({ Effect: 'Deny', Action: 'execute-api:Invoke', Resource: [executeApiArn('POST', '/orders')] });
-    expect(logs.lastDecision).toMatchObject({ decision: 'deny', reason: 'insufficient_scope' });
-  });
+  it.each(Object.keys(buildEvent) as PolicyKind[])(
+    '%s: answers insufficient scope with an explicit deny for the invoked route (403)',
+    async (kind) => {
+      const token = await readerToken();
+      const response = (await iamHandler(
+        buildEvent[kind]({ authorization: `Bearer ${token}`, method: 'POST', path: '/orders' }),
+      )) as APIGatewayAuthorizerResult;
+      expect(response.policyDocument.Statement).toContainEqual({
+        Effect: 'Deny',
+        Action: 'execute-api:Invoke',
+        Resource: [executeApiArn('POST', '/orders')],
+      });
+      expect(logs.lastDecision).toMatchObject({ decision: 'deny', reason: 'insufficient_scope' });
+    },
+  );
 
-  it.each(['rest-request', 'rest-token'] as const)('%s: fails with exactly "Unauthorized" (401) when the token is missing or invalid', async (kind) => {
-    await expect(iamHandler(buildEvent[kind]({ authorization: 'Bearer not.a.jwt' }))).rejects.toThrow(/^Unauthorized$/);
-    expect(logs.lastDecision).toMatchObject({ decision: 'deny', reason: 'malformed' });
-    await expect(iamHandler(buildEvent[kind]({}))).rejects.toThrow(/^Unauthorized$/);
-    expect(logs.lastDecision).toMatchObject({ decision: 'deny', reason: 'missing_token' });
-  });
+  it.each(['rest-request', 'rest-token'] as const)(
+    '%s: fails with exactly "Unauthorized" (401) when the token is missing or invalid',
+    async (kind) => {
+      await expect(iamHandler(buildEvent[kind]({ authorization: 'Bearer not.a.jwt' }))).rejects.toThrow(/^Unauthorized$/);
+      expect(logs.lastDecision).toMatchObject({ decision: 'deny', reason: 'malformed' });
+      await expect(iamHandler(buildEvent[kind]({}))).rejects.toThrow(/^Unauthorized$/);
+      expect(logs.lastDecision).toMatchObject({ decision: 'deny', reason: 'missing_token' });
+    },
+  );
 
   it.each(['http-v1', 'http-v2-iam'] as const)('%s: denies every route (403) when the token is missing or invalid', async (kind) => {
     const response = (await iamHandler(buildEvent[kind]({ authorization: 'Basic dXNlcjpwYXNz' }))) as APIGatewayAuthorizerResult;
@@ -99,17 +117,24 @@ describe('HTTP API 2.0 simple responses', () => {
 describe('tokens signed with each key type', () => {
   it.each(['rsa', 'ec', 'ed'] as const)('allows a %s-signed token', async (keyName) => {
     const token = await mintToken({ key: fixture.keys[keyName], issuer: fixture.issuer, audience: AUDIENCE, scope: 'admin' });
-    const response = (await iamHandler(httpApiV2Event({ authorization: `Bearer ${token}`, method: 'PATCH', path: '/admin/users/7' }))) as APIGatewayAuthorizerResult;
+    const response = (await iamHandler(
+      httpApiV2Event({ authorization: `Bearer ${token}`, method: 'PATCH', path: '/admin/users/7' }),
+    )) as APIGatewayAuthorizerResult;
     // ANY expands to each method: a `*` method would also match `/` and leak into other paths.
     const methods = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
-    expect(response.policyDocument.Statement[0]).toMatchObject({ Effect: 'Allow', Resource: methods.map((method) => executeApiArn(method, '/admin/*')) });
+    expect(response.policyDocument.Statement[0]).toMatchObject({
+      Effect: 'Allow',
+      Resource: methods.map((method) => executeApiArn(method, '/admin/*')),
+    });
   });
 });
 
 describe('header handling', () => {
   it('reads a REST header whatever its case, and never logs the token', async () => {
     const token = await readerToken();
-    const response = (await iamHandler(restRequestEvent({ authorization: `bEaReR ${token}`, headerName: 'AUTHORIZATION' }))) as APIGatewayAuthorizerResult;
+    const response = (await iamHandler(
+      restRequestEvent({ authorization: `bEaReR ${token}`, headerName: 'AUTHORIZATION' }),
+    )) as APIGatewayAuthorizerResult;
     expect(response.principalId).toBe('alice');
     expect(logs.text).not.toContain(token);
     expect(logs.text).not.toContain(token.split('.')[2]);
@@ -117,14 +142,19 @@ describe('header handling', () => {
 
   it('refuses a token in the query string even when the header is valid', async () => {
     const token = await readerToken();
-    await expect(iamHandler(restRequestEvent({ authorization: `Bearer ${token}`, query: { access_token: token } }))).rejects.toThrow('Unauthorized');
+    await expect(iamHandler(restRequestEvent({ authorization: `Bearer ${token}`, query: { access_token: token } }))).rejects.toThrow(
+      'Unauthorized',
+    );
     expect(logs.lastDecision).toMatchObject({ reason: 'token_in_query' });
   });
 });
 
 describe('unknown events', () => {
-  it.each([null, 'x', 42, [], {}, { type: 'TOKEN' }, { type: 'REQUEST', version: '2.0' }])('fails with "Unauthorized" on %j', async (event) => {
-    await expect(iamHandler(event)).rejects.toThrow(/^Unauthorized$/);
-    expect(logs.lastDecision).toMatchObject({ decision: 'deny', reason: 'unsupported_event' });
-  });
+  it.each([null, 'x', 42, [], {}, { type: 'TOKEN' }, { type: 'REQUEST', version: '2.0' }])(
+    'fails with "Unauthorized" on %j',
+    async (event) => {
+      await expect(iamHandler(event)).rejects.toThrow(/^Unauthorized$/);
+      expect(logs.lastDecision).toMatchObject({ decision: 'deny', reason: 'unsupported_event' });
+    },
+  );
 });

@@ -175,7 +175,10 @@ describe('jwks-fetcher', () => {
       handle = () => undefined;
       const fetcher = new JwksFetcher(OPTIONS);
       const fetching = fetcher.fetch(url);
-      const outcome = fetching.then(() => 'answered', (error: unknown) => error);
+      const outcome = fetching.then(
+        () => 'answered',
+        (error: unknown) => error,
+      );
       await requestArrived;
       // Act
       vi.advanceTimersByTime(OPTIONS.timeoutMs);
@@ -194,7 +197,10 @@ describe('jwks-fetcher', () => {
         response.write('{"keys": [');
       };
       const fetcher = new JwksFetcher(OPTIONS);
-      const outcome = fetcher.fetch(url).then(() => 'answered', (error: unknown) => error);
+      const outcome = fetcher.fetch(url).then(
+        () => 'answered',
+        (error: unknown) => error,
+      );
       await requestArrived;
       // Act
       vi.advanceTimersByTime(OPTIONS.timeoutMs);

@@ -36,7 +36,10 @@ beforeEach(() => {
   clock = new TestClock();
   logs = new LogCapture();
   authorizer = createAuthorizer(
-    fixture.config({ revocation: { enabled: false }, jwks: { allowInsecureLoopbackHttp: true, maxAgeSeconds: 600, minRefetchIntervalSeconds: 10, timeoutMs: 300 } }),
+    fixture.config({
+      revocation: { enabled: false },
+      jwks: { allowInsecureLoopbackHttp: true, maxAgeSeconds: 600, minRefetchIntervalSeconds: 10, timeoutMs: 300 },
+    }),
     { logger: logs, now: clock.now },
   );
 });
@@ -50,7 +53,8 @@ async function decide(token: string): Promise<{ allowed: boolean; reason: unknow
   return { allowed: response.policyDocument.Statement.some((s) => s.Effect === 'Allow'), reason: logs.lastDecision?.['reason'] };
 }
 
-const mintWith = (key = fixture.keys.rsa): Promise<string> => mintToken({ key, issuer: fixture.issuer, audience: AUDIENCE, scope: 'orders:read' });
+const mintWith = (key = fixture.keys.rsa): Promise<string> =>
+  mintToken({ key, issuer: fixture.issuer, audience: AUDIENCE, scope: 'orders:read' });
 
 describe('key rotation', () => {
   it('trusts a key that appears in the JWKS after start, with one refetch', async () => {
@@ -85,7 +89,7 @@ describe('key rotation', () => {
     expect(await decide(await mintWith())).toEqual({ allowed: false, reason: 'jwks_unavailable' });
   });
 
-  it('stops accepting a token remembered from late in a key set\'s life once that set reaches its maximum age', async () => {
+  it("stops accepting a token remembered from late in a key set's life once that set reaches its maximum age", async () => {
     expect((await decide(await mintWith())).allowed).toBe(true); // the set is fetched at t = 0
     fixture.jwks.mode = 'error-500';
     clock.advanceSeconds(400);
@@ -100,7 +104,9 @@ describe('key rotation', () => {
     expect((await decide(await mintWith())).allowed).toBe(true);
     fixture.jwks.mode = 'error-500';
     const unknown = await generateTestKey('RS256');
-    const results = await Promise.all(Array.from({ length: 50 }, async (_, i) => decide(await mintWith(i % 2 === 0 ? fixture.keys.rsa : unknown))));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, async (_, i) => decide(await mintWith(i % 2 === 0 ? fixture.keys.rsa : unknown))),
+    );
     expect(results.filter((r) => r.allowed)).toHaveLength(25);
     expect(results.filter((r) => !r.allowed).every((r) => r.reason === 'jwks_unavailable' || r.reason === 'unknown_key')).toBe(true);
     expect(fixture.jwks.hits).toBeLessThanOrEqual(2); // the first fetch plus at most one refetch attempt
@@ -127,7 +133,11 @@ describe('key policy', () => {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
     fixture.jwks.keys = [{ ...publicKey.export({ format: 'jwk' }), kid: 'weak', alg: 'RS256', use: 'sig' }];
     const now = Math.floor(Date.now() / 1000);
-    const token = signRaw({ alg: 'RS256', kid: 'weak' }, { iss: fixture.issuer, aud: AUDIENCE, sub: 'x', scope: 'orders:read', exp: now + 60, iat: now, jti: 'j' }, privateKey);
+    const token = signRaw(
+      { alg: 'RS256', kid: 'weak' },
+      { iss: fixture.issuer, aud: AUDIENCE, sub: 'x', scope: 'orders:read', exp: now + 60, iat: now, jti: 'j' },
+      privateKey,
+    );
     expect(await decide(token)).toEqual({ allowed: false, reason: 'unknown_key' });
     expect(logs.lines.some((line) => line.message.includes('rejected by key policy'))).toBe(true);
   });
@@ -139,16 +149,22 @@ describe('key policy', () => {
     fixture.jwks.keys = [{ ...jwk, e: 'AQ', kid: 'e-equals-one', alg: 'RS256', use: 'sig' }];
     const header = Buffer.from(JSON.stringify({ alg: 'RS256', kid: 'e-equals-one' })).toString('base64url');
     const now = Math.floor(Date.now() / 1000);
-    const payload = Buffer.from(JSON.stringify({ iss: fixture.issuer, aud: AUDIENCE, sub: 'mallory', scope: 'orders:read', exp: now + 600, iat: now, jti: 'x' })).toString('base64url');
+    const payload = Buffer.from(
+      JSON.stringify({ iss: fixture.issuer, aud: AUDIENCE, sub: 'mallory', scope: 'orders:read', exp: now + 600, iat: now, jti: 'x' }),
+    ).toString('base64url');
     const forged = `${header}.${payload}.${pkcs1v15Sha256Encoding(`${header}.${payload}`, 256).toString('base64url')}`;
     // Proof the forgery is real: aws-jwt-verify on its own accepts it (the dependency bug we work around).
-    expect(verifyJwtSync(forged, { keys: fixture.jwks.keys } as Jwks, { issuer: fixture.issuer, audience: AUDIENCE })).toMatchObject({ sub: 'mallory' });
+    expect(verifyJwtSync(forged, { keys: fixture.jwks.keys } as Jwks, { issuer: fixture.issuer, audience: AUDIENCE })).toMatchObject({
+      sub: 'mallory',
+    });
     expect(await decide(forged)).toEqual({ allowed: false, reason: 'unknown_key' });
   });
 
   it('refuses an EdDSA token when only RS256 is allowed, before fetching anything', async () => {
     const rsOnly = createAuthorizer(fixture.config({ revocation: { enabled: false }, algorithms: ['RS256'] }), { logger: logs });
-    const response = (await rsOnly.handler(httpApiV2Event({ authorization: `Bearer ${await mintWith(fixture.keys.ed)}` }))) as APIGatewayAuthorizerResult;
+    const response = (await rsOnly.handler(
+      httpApiV2Event({ authorization: `Bearer ${await mintWith(fixture.keys.ed)}` }),
+    )) as APIGatewayAuthorizerResult;
     expect(response.policyDocument.Statement[0]?.Effect).toBe('Deny');
     expect(logs.lastDecision?.['reason']).toBe('bad_algorithm');
     expect(fixture.jwks.hits).toBe(0);

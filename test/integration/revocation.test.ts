@@ -39,14 +39,17 @@ beforeEach(() => {
   clock = new TestClock();
   logs = new LogCapture();
   storeReads = 0;
-  handler = createHandler(fixture.config({ revocation: { tableName: fixture.dynalite.tableName, notRevokedCacheSeconds: WINDOW_SECONDS } }), {
-    logger: logs,
-    dynamoDbClient: client,
-    now: clock.now,
-    onDecision: (_decision, observation) => {
-      storeReads += observation.revocationStoreReads;
+  handler = createHandler(
+    fixture.config({ revocation: { tableName: fixture.dynalite.tableName, notRevokedCacheSeconds: WINDOW_SECONDS } }),
+    {
+      logger: logs,
+      dynamoDbClient: client,
+      now: clock.now,
+      onDecision: (_decision, observation) => {
+        storeReads += observation.revocationStoreReads;
+      },
     },
-  });
+  );
 });
 
 const mint = (claims: Record<string, unknown> = {}, subject = 'bob'): Promise<string> =>
@@ -98,7 +101,15 @@ describe('revocation by jti', () => {
 describe('revocation writes', () => {
   it.each([
     { kind: 'token', revoke: (until: number) => writer.revokeToken({ issuer: fixture.issuer, jti: 'jti-kept-longest', exp: until }) },
-    { kind: 'session', revoke: (until: number) => writer.revokeSession({ issuer: fixture.issuer, originJti: 'session-kept-longest', maxTokenLifetimeSeconds: until - Math.floor(Date.now() / 1000) }) },
+    {
+      kind: 'session',
+      revoke: (until: number) =>
+        writer.revokeSession({
+          issuer: fixture.issuer,
+          originJti: 'session-kept-longest',
+          maxTokenLifetimeSeconds: until - Math.floor(Date.now() / 1000),
+        }),
+    },
   ])('never shortens a $kind revocation when it is revoked again with an earlier expiry', async ({ revoke }) => {
     const now = Math.floor(Date.now() / 1000);
     const first = await revoke(now + 7 * 86_400);
@@ -135,7 +146,14 @@ describe('revocation of a subject (global sign-out)', () => {
 
   it('treats a token without iat as issued before any subject cut-off', async () => {
     const subject = `dave-${randomUUID()}`;
-    const token = await mintToken({ key: fixture.keys.rsa, issuer: fixture.issuer, audience: AUDIENCE, scope: 'orders:read', subject, omit: ['iat'] });
+    const token = await mintToken({
+      key: fixture.keys.rsa,
+      issuer: fixture.issuer,
+      audience: AUDIENCE,
+      scope: 'orders:read',
+      subject,
+      omit: ['iat'],
+    });
     await writer.revokeSubject({ issuer: fixture.issuer, sub: subject });
     expect(await isAllowed(token)).toBe(false);
   });
@@ -155,10 +173,13 @@ describe('revocation store unavailable', () => {
     const token = await mint();
     await fixture.dynalite.stop();
     try {
-      const unreachable = createHandler(fixture.config({ revocation: { tableName: fixture.dynalite.tableName, notRevokedCacheSeconds: 0 } }), {
-        logger: logs,
-        dynamoDbClient: fixture.dynalite.client({ requestTimeoutMs: 200, maxAttempts: 2 }),
-      });
+      const unreachable = createHandler(
+        fixture.config({ revocation: { tableName: fixture.dynalite.tableName, notRevokedCacheSeconds: 0 } }),
+        {
+          logger: logs,
+          dynamoDbClient: fixture.dynalite.client({ requestTimeoutMs: 200, maxAttempts: 2 }),
+        },
+      );
       const started = Date.now();
       await expect(unreachable(restTokenEvent({ authorization: `Bearer ${token}` }))).rejects.toThrow(/^Unauthorized$/);
       expect(Date.now() - started).toBeLessThan(5000); // the bound is ~650 ms; generous for a loaded CI machine

@@ -19,7 +19,16 @@ import { AUDIENCE } from '../helpers/fixture';
 import { LogCapture } from '../helpers/log-capture';
 import { buildEvent, EVENT_KINDS, expectedDenyShape, observe, REQUEST_KINDS, type EventKindName } from './harness';
 import { REPORT_MODE, saveSection, staleness, type SectionResult } from './report';
-import { base64UrlJson, POOL_CLIENT_ID, POOL_ISSUER, segment, signSegments, startSecurityFixture, type SecurityFixture, type SigningKey } from './security-fixture';
+import {
+  base64UrlJson,
+  POOL_CLIENT_ID,
+  POOL_ISSUER,
+  segment,
+  signSegments,
+  startSecurityFixture,
+  type SecurityFixture,
+  type SigningKey,
+} from './security-fixture';
 
 /** What a case sends: the Authorization header value, event options, and changes API Gateway would never make. */
 interface AttackRequest {
@@ -44,10 +53,17 @@ const parts = (token: string): [string, string, string] => token.split('.') as [
 const P256_ORDER = Buffer.from('ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551', 'hex');
 
 /** Every upper/lower-case spelling of "none" (16). */
-const NONE_SPELLINGS = Array.from({ length: 16 }, (_, mask) => [...'none'].map((char, i) => (mask & (1 << i) ? char.toUpperCase() : char)).join(''));
+const NONE_SPELLINGS = Array.from({ length: 16 }, (_, mask) =>
+  [...'none'].map((char, i) => (mask & (1 << i) ? char.toUpperCase() : char)).join(''),
+);
 
 /** A token whose payload is hand-written JSON, signed by `key` (duplicate members, escapes, bad UTF-8). */
-function signedRawPayload(world: SecurityFixture, payloadJson: string | Buffer, key: SigningKey = world.trusted.rsa, headerJson?: string): string {
+function signedRawPayload(
+  world: SecurityFixture,
+  payloadJson: string | Buffer,
+  key: SigningKey = world.trusted.rsa,
+  headerJson?: string,
+): string {
   const header = headerJson ?? JSON.stringify({ alg: key.alg, kid: key.kid, typ: 'JWT' });
   return signSegments(segment(header), segment(payloadJson), key);
 }
@@ -56,23 +72,30 @@ function signedRawPayload(world: SecurityFixture, payloadJson: string | Buffer, 
 function respelt(segmentText: string): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
   const spelt = `${segmentText.slice(0, -1)}${alphabet[alphabet.indexOf(segmentText.at(-1) ?? 'A') | 1]}`;
-  if (spelt === segmentText || !Buffer.from(spelt, 'base64url').equals(Buffer.from(segmentText, 'base64url'))) throw new Error(`no twin spelling for ${segmentText.length} characters`);
+  if (spelt === segmentText || !Buffer.from(spelt, 'base64url').equals(Buffer.from(segmentText, 'base64url')))
+    throw new Error(`no twin spelling for ${segmentText.length} characters`);
   return spelt;
 }
 
 const ATTACKS: readonly AttackCase[] = [
   // Algorithm
-  ...NONE_SPELLINGS.map((alg): AttackCase => ({
-    name: `alg "${alg}" with a signature segment`,
-    reason: 'bad_algorithm',
-    request: (w) => {
-      const [, payload, signature] = parts(w.mint());
-      return bearer(`${base64UrlJson({ alg, kid: w.trusted.rsa.kid, typ: 'JWT' })}.${payload}.${signature}`);
-    },
-  })),
-  { name: 'alg "none" with an empty signature (unsecured JWT)', reason: 'malformed', request: (w) => bearer(`${base64UrlJson({ alg: 'none', typ: 'JWT' })}.${base64UrlJson(w.validClaims())}.`) },
+  ...NONE_SPELLINGS.map(
+    (alg): AttackCase => ({
+      name: `alg "${alg}" with a signature segment`,
+      reason: 'bad_algorithm',
+      request: (w) => {
+        const [, payload, signature] = parts(w.mint());
+        return bearer(`${base64UrlJson({ alg, kid: w.trusted.rsa.kid, typ: 'JWT' })}.${payload}.${signature}`);
+      },
+    }),
+  ),
   {
-    name: 'HS256 signed with the issuer\'s RSA public key (PEM) as HMAC secret (key confusion)',
+    name: 'alg "none" with an empty signature (unsecured JWT)',
+    reason: 'malformed',
+    request: (w) => bearer(`${base64UrlJson({ alg: 'none', typ: 'JWT' })}.${base64UrlJson(w.validClaims())}.`),
+  },
+  {
+    name: "HS256 signed with the issuer's RSA public key (PEM) as HMAC secret (key confusion)",
     reason: 'bad_algorithm',
     request: (w) => {
       const input = `${base64UrlJson({ alg: 'HS256', kid: w.trusted.rsa.kid, typ: 'JWT' })}.${base64UrlJson(w.validClaims())}`;
@@ -81,7 +104,7 @@ const ATTACKS: readonly AttackCase[] = [
     },
   },
   {
-    name: 'HS512 signed with the issuer\'s public JWK as HMAC secret (key confusion)',
+    name: "HS512 signed with the issuer's public JWK as HMAC secret (key confusion)",
     reason: 'bad_algorithm',
     request: (w) => {
       const input = `${base64UrlJson({ alg: 'HS512', kid: w.trusted.rsa.kid })}.${base64UrlJson(w.validClaims())}`;
@@ -90,84 +113,325 @@ const ATTACKS: readonly AttackCase[] = [
   },
   { name: 'no alg header', reason: 'bad_algorithm', request: (w) => bearer(w.mint({ header: { alg: undefined } })) },
   { name: 'alg as a number', reason: 'malformed', request: (w) => bearer(w.mint({ header: { alg: 256 } })) },
-  { name: 'RS512 (supported by the library, not in the allow-list), signed by the trusted key', reason: 'bad_algorithm', request: (w) => bearer(w.mint({ key: { ...w.trusted.rsa, alg: 'RS512' } })) },
+  {
+    name: 'RS512 (supported by the library, not in the allow-list), signed by the trusted key',
+    reason: 'bad_algorithm',
+    request: (w) => bearer(w.mint({ key: { ...w.trusted.rsa, alg: 'RS512' } })),
+  },
   { name: 'PS256 (RSA-PSS, not supported)', reason: 'bad_algorithm', request: (w) => bearer(w.mint({ header: { alg: 'PS256' } })) },
-  { name: 'RS256 header naming the trusted EC key', reason: 'bad_algorithm', request: (w) => bearer(w.mint({ header: { kid: w.trusted.ec.kid } })) },
-  { name: 'ES256 header naming the trusted RSA key, signed by the EC key', reason: 'bad_algorithm', request: (w) => bearer(w.mint({ key: w.trusted.ec, header: { kid: w.trusted.rsa.kid } })) },
-  { name: 'EdDSA header naming the trusted EC key, signed by the Ed25519 key', reason: 'bad_algorithm', request: (w) => bearer(w.mint({ key: w.trusted.ed, header: { kid: w.trusted.ec.kid } })) },
+  {
+    name: 'RS256 header naming the trusted EC key',
+    reason: 'bad_algorithm',
+    request: (w) => bearer(w.mint({ header: { kid: w.trusted.ec.kid } })),
+  },
+  {
+    name: 'ES256 header naming the trusted RSA key, signed by the EC key',
+    reason: 'bad_algorithm',
+    request: (w) => bearer(w.mint({ key: w.trusted.ec, header: { kid: w.trusted.rsa.kid } })),
+  },
+  {
+    name: 'EdDSA header naming the trusted EC key, signed by the Ed25519 key',
+    reason: 'bad_algorithm',
+    request: (w) => bearer(w.mint({ key: w.trusted.ed, header: { kid: w.trusted.ec.kid } })),
+  },
 
   // Keys published without "alg": the header's alg must still fit the key's type and curve.
-  { name: 'ES256 signature labelled RS256, under an EC key published without alg (allow-list bypass)', reason: 'bad_algorithm', request: (w) => bearer(w.mint({ key: w.trustedWithoutAlg.ec, header: { alg: 'RS256' } })) },
-  { name: 'RS256 signature labelled EdDSA, under an RSA key published without alg (allow-list bypass)', reason: 'bad_algorithm', request: (w) => bearer(w.mint({ key: w.trustedWithoutAlg.rsa, header: { alg: 'EdDSA' } })) },
-  { name: 'RS256 header naming an Ed25519 key published without alg (no private key needed)', reason: 'bad_algorithm', request: (w) => bearer(w.mint({ key: w.attacker.rsa, header: { kid: w.trustedWithoutAlg.ed.kid } })) },
-  { name: 'RS256 header naming an EC key published without alg, RSA-sized signature', reason: 'bad_algorithm', request: (w) => bearer(w.mint({ key: w.attacker.rsa, header: { kid: w.trustedWithoutAlg.ec.kid } })) },
-  { name: 'ES256 header naming an Ed25519 key published without alg', reason: 'bad_algorithm', request: (w) => bearer(w.mint({ key: w.attacker.ec, header: { kid: w.trustedWithoutAlg.ed.kid } })) },
+  {
+    name: 'ES256 signature labelled RS256, under an EC key published without alg (allow-list bypass)',
+    reason: 'bad_algorithm',
+    request: (w) => bearer(w.mint({ key: w.trustedWithoutAlg.ec, header: { alg: 'RS256' } })),
+  },
+  {
+    name: 'RS256 signature labelled EdDSA, under an RSA key published without alg (allow-list bypass)',
+    reason: 'bad_algorithm',
+    request: (w) => bearer(w.mint({ key: w.trustedWithoutAlg.rsa, header: { alg: 'EdDSA' } })),
+  },
+  {
+    name: 'RS256 header naming an Ed25519 key published without alg (no private key needed)',
+    reason: 'bad_algorithm',
+    request: (w) => bearer(w.mint({ key: w.attacker.rsa, header: { kid: w.trustedWithoutAlg.ed.kid } })),
+  },
+  {
+    name: 'RS256 header naming an EC key published without alg, RSA-sized signature',
+    reason: 'bad_algorithm',
+    request: (w) => bearer(w.mint({ key: w.attacker.rsa, header: { kid: w.trustedWithoutAlg.ec.kid } })),
+  },
+  {
+    name: 'ES256 header naming an Ed25519 key published without alg',
+    reason: 'bad_algorithm',
+    request: (w) => bearer(w.mint({ key: w.attacker.ec, header: { kid: w.trustedWithoutAlg.ed.kid } })),
+  },
 
   // Signature
-  { name: 'signature stripped (empty third segment)', reason: 'malformed', request: (w) => bearer(`${parts(w.mint()).slice(0, 2).join('.')}.`) },
+  {
+    name: 'signature stripped (empty third segment)',
+    reason: 'malformed',
+    request: (w) => bearer(`${parts(w.mint()).slice(0, 2).join('.')}.`),
+  },
   { name: 'signature stripped (two segments)', reason: 'malformed', request: (w) => bearer(parts(w.mint()).slice(0, 2).join('.')) },
-  { name: 'RS256 signature truncated to half its bytes', reason: 'bad_signature', request: (w) => { const [h, p, s] = parts(w.mint()); return bearer(`${h}.${p}.${Buffer.from(s, 'base64url').subarray(0, 128).toString('base64url')}`); } },
-  { name: 'RS256 signature with one bit flipped', reason: 'bad_signature', request: (w) => { const [h, p, s] = parts(w.mint()); const bytes = Buffer.from(s, 'base64url'); bytes[10] = (bytes[10] ?? 0) ^ 1; return bearer(`${h}.${p}.${bytes.toString('base64url')}`); } },
-  { name: 'signature by another key under the trusted kid', reason: 'bad_signature', request: (w) => bearer(w.mint({ key: { ...w.attacker.rsa, kid: w.trusted.rsa.kid } })) },
-  { name: 'signature of another token (swapped in)', reason: 'bad_signature', request: (w) => { const [h, p] = parts(w.mint()); return bearer(`${h}.${p}.${parts(w.mint({ claims: { sub: 'mallory' } }))[2]}`); } },
-  { name: 'ES256 signature truncated to 40 bytes', reason: 'bad_signature', request: (w) => { const [h, p, s] = parts(w.mint({ key: w.trusted.ec })); return bearer(`${h}.${p}.${Buffer.from(s, 'base64url').subarray(0, 40).toString('base64url')}`); } },
-  { name: 'ES256 signature DER-encoded instead of r || s', reason: 'bad_signature', request: (w) => { const [h, p] = parts(w.mint({ key: w.trusted.ec })); return bearer(`${h}.${p}.${sign('sha256', Buffer.from(`${h}.${p}`), w.trusted.ec.privateKey).toString('base64url')}`); } },
-  { name: 'ECDSA signature r = s = 0 (psychic signature, CVE-2022-21449)', reason: 'bad_signature', request: (w) => { const [h, p] = parts(w.mint({ key: w.trusted.ec })); return bearer(`${h}.${p}.${Buffer.alloc(64).toString('base64url')}`); } },
-  { name: 'ECDSA signature r = s = n (the curve order)', reason: 'bad_signature', request: (w) => { const [h, p] = parts(w.mint({ key: w.trusted.ec })); return bearer(`${h}.${p}.${Buffer.concat([P256_ORDER, P256_ORDER]).toString('base64url')}`); } },
-  { name: 'Ed25519 signature of all zeros', reason: 'bad_signature', request: (w) => { const [h, p] = parts(w.mint({ key: w.trusted.ed })); return bearer(`${h}.${p}.${Buffer.alloc(64).toString('base64url')}`); } },
+  {
+    name: 'RS256 signature truncated to half its bytes',
+    reason: 'bad_signature',
+    request: (w) => {
+      const [h, p, s] = parts(w.mint());
+      return bearer(`${h}.${p}.${Buffer.from(s, 'base64url').subarray(0, 128).toString('base64url')}`);
+    },
+  },
+  {
+    name: 'RS256 signature with one bit flipped',
+    reason: 'bad_signature',
+    request: (w) => {
+      const [h, p, s] = parts(w.mint());
+      const bytes = Buffer.from(s, 'base64url');
+      bytes[10] = (bytes[10] ?? 0) ^ 1;
+      return bearer(`${h}.${p}.${bytes.toString('base64url')}`);
+    },
+  },
+  {
+    name: 'signature by another key under the trusted kid',
+    reason: 'bad_signature',
+    request: (w) => bearer(w.mint({ key: { ...w.attacker.rsa, kid: w.trusted.rsa.kid } })),
+  },
+  {
+    name: 'signature of another token (swapped in)',
+    reason: 'bad_signature',
+    request: (w) => {
+      const [h, p] = parts(w.mint());
+      return bearer(`${h}.${p}.${parts(w.mint({ claims: { sub: 'mallory' } }))[2]}`);
+    },
+  },
+  {
+    name: 'ES256 signature truncated to 40 bytes',
+    reason: 'bad_signature',
+    request: (w) => {
+      const [h, p, s] = parts(w.mint({ key: w.trusted.ec }));
+      return bearer(`${h}.${p}.${Buffer.from(s, 'base64url').subarray(0, 40).toString('base64url')}`);
+    },
+  },
+  {
+    name: 'ES256 signature DER-encoded instead of r || s',
+    reason: 'bad_signature',
+    request: (w) => {
+      const [h, p] = parts(w.mint({ key: w.trusted.ec }));
+      return bearer(`${h}.${p}.${sign('sha256', Buffer.from(`${h}.${p}`), w.trusted.ec.privateKey).toString('base64url')}`);
+    },
+  },
+  {
+    name: 'ECDSA signature r = s = 0 (psychic signature, CVE-2022-21449)',
+    reason: 'bad_signature',
+    request: (w) => {
+      const [h, p] = parts(w.mint({ key: w.trusted.ec }));
+      return bearer(`${h}.${p}.${Buffer.alloc(64).toString('base64url')}`);
+    },
+  },
+  {
+    name: 'ECDSA signature r = s = n (the curve order)',
+    reason: 'bad_signature',
+    request: (w) => {
+      const [h, p] = parts(w.mint({ key: w.trusted.ec }));
+      return bearer(`${h}.${p}.${Buffer.concat([P256_ORDER, P256_ORDER]).toString('base64url')}`);
+    },
+  },
+  {
+    name: 'Ed25519 signature of all zeros',
+    reason: 'bad_signature',
+    request: (w) => {
+      const [h, p] = parts(w.mint({ key: w.trusted.ed }));
+      return bearer(`${h}.${p}.${Buffer.alloc(64).toString('base64url')}`);
+    },
+  },
   // RS256 signatures are 342 characters and ES256/Ed25519 ones 86: all end in unused bits.
-  { name: 'RS256 signature re-spelt with unused bits set (same bytes, different token)', reason: 'malformed', request: (w) => { const [h, p, s] = parts(w.mint()); return bearer(`${h}.${p}.${respelt(s)}`); } },
-  { name: 'ES256 signature re-spelt with unused bits set (same bytes, different token)', reason: 'malformed', request: (w) => { const [h, p, s] = parts(w.mint({ key: w.trusted.ec })); return bearer(`${h}.${p}.${respelt(s)}`); } },
-  { name: 'Ed25519 signature re-spelt with unused bits set (same bytes, different token)', reason: 'malformed', request: (w) => { const [h, p, s] = parts(w.mint({ key: w.trusted.ed })); return bearer(`${h}.${p}.${respelt(s)}`); } },
+  {
+    name: 'RS256 signature re-spelt with unused bits set (same bytes, different token)',
+    reason: 'malformed',
+    request: (w) => {
+      const [h, p, s] = parts(w.mint());
+      return bearer(`${h}.${p}.${respelt(s)}`);
+    },
+  },
+  {
+    name: 'ES256 signature re-spelt with unused bits set (same bytes, different token)',
+    reason: 'malformed',
+    request: (w) => {
+      const [h, p, s] = parts(w.mint({ key: w.trusted.ec }));
+      return bearer(`${h}.${p}.${respelt(s)}`);
+    },
+  },
+  {
+    name: 'Ed25519 signature re-spelt with unused bits set (same bytes, different token)',
+    reason: 'malformed',
+    request: (w) => {
+      const [h, p, s] = parts(w.mint({ key: w.trusted.ed }));
+      return bearer(`${h}.${p}.${respelt(s)}`);
+    },
+  },
 
   // Payload and header integrity
-  { name: 'payload altered after signing (scope raised to admin)', reason: 'bad_signature', request: (w) => { const [h, p, s] = parts(w.mint()); const claims = JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>; return bearer(`${h}.${base64UrlJson({ ...claims, scope: 'orders:read admin' })}.${s}`); } },
-  { name: 'payload altered after signing (sub changed)', reason: 'bad_signature', request: (w) => { const [h, p, s] = parts(w.mint()); const claims = JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>; return bearer(`${h}.${base64UrlJson({ ...claims, sub: 'root' })}.${s}`); } },
-  { name: 'header altered after signing (typ changed)', reason: 'bad_signature', request: (w) => { const [, p, s] = parts(w.mint()); return bearer(`${base64UrlJson({ alg: 'RS256', kid: w.trusted.rsa.kid, typ: 'at+jwt' })}.${p}.${s}`); } },
-  { name: 'header and payload segments swapped', reason: 'bad_algorithm', request: (w) => { const [h, p, s] = parts(w.mint()); return bearer(`${p}.${h}.${s}`); } },
+  {
+    name: 'payload altered after signing (scope raised to admin)',
+    reason: 'bad_signature',
+    request: (w) => {
+      const [h, p, s] = parts(w.mint());
+      const claims = JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>;
+      return bearer(`${h}.${base64UrlJson({ ...claims, scope: 'orders:read admin' })}.${s}`);
+    },
+  },
+  {
+    name: 'payload altered after signing (sub changed)',
+    reason: 'bad_signature',
+    request: (w) => {
+      const [h, p, s] = parts(w.mint());
+      const claims = JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>;
+      return bearer(`${h}.${base64UrlJson({ ...claims, sub: 'root' })}.${s}`);
+    },
+  },
+  {
+    name: 'header altered after signing (typ changed)',
+    reason: 'bad_signature',
+    request: (w) => {
+      const [, p, s] = parts(w.mint());
+      return bearer(`${base64UrlJson({ alg: 'RS256', kid: w.trusted.rsa.kid, typ: 'at+jwt' })}.${p}.${s}`);
+    },
+  },
+  {
+    name: 'header and payload segments swapped',
+    reason: 'bad_algorithm',
+    request: (w) => {
+      const [h, p, s] = parts(w.mint());
+      return bearer(`${p}.${h}.${s}`);
+    },
+  },
 
   // Keys
   { name: 'kid naming no published key', reason: 'unknown_key', request: (w) => bearer(w.mint({ header: { kid: 'no-such-key' } })) },
   { name: 'no kid header', reason: 'unknown_key', request: (w) => bearer(w.mint({ header: { kid: undefined } })) },
   { name: 'empty kid', reason: 'unknown_key', request: (w) => bearer(w.mint({ header: { kid: '' } })) },
   { name: 'kid as a number', reason: 'malformed', request: (w) => bearer(w.mint({ header: { kid: 1 } })) },
-  { name: 'kid with path traversal (../../../../etc/passwd)', reason: 'unknown_key', request: (w) => bearer(w.mint({ header: { kid: '../../../../etc/passwd' } })) },
-  { name: 'kid with SQL (\' OR \'1\'=\'1\' --)', reason: 'unknown_key', request: (w) => bearer(w.mint({ header: { kid: "' OR '1'='1' --" } })) },
-  { name: 'kid that is a URL of the attacker\'s JWKS', reason: 'unknown_key', request: (w) => bearer(w.mint({ header: { kid: w.attackerJwks.url } })) },
-  { name: 'jku pointing at the attacker\'s JWKS, signed by the attacker\'s key', reason: 'unknown_key', request: (w) => bearer(w.mint({ key: w.attacker.rsa, header: { jku: w.attackerJwks.url } })) },
-  { name: 'x5u pointing at the attacker\'s server, signed by the attacker\'s key', reason: 'unknown_key', request: (w) => bearer(w.mint({ key: w.attacker.rsa, header: { x5u: `${w.attackerJwks.origin}/cert.pem` } })) },
-  { name: 'jwk header embedding the attacker\'s public key, signed by it', reason: 'unknown_key', request: (w) => bearer(w.mint({ key: w.attacker.rsa, header: { jwk: w.attacker.rsa.publicJwk } })) },
-  { name: 'x5c header embedding the attacker\'s key, signed by it', reason: 'unknown_key', request: (w) => bearer(w.mint({ key: w.attacker.rsa, header: { x5c: [w.attacker.rsa.publicKey.export({ type: 'spki', format: 'der' }).toString('base64')] } })) },
-  { name: 'jku to the attacker\'s JWKS under the trusted kid, signed by the attacker\'s key', reason: 'bad_signature', request: (w) => bearer(w.mint({ key: { ...w.attacker.rsa, kid: w.trusted.rsa.kid }, header: { jku: w.attackerJwks.url } })) },
-  { name: 'jwk header with the attacker\'s key under the trusted kid, signed by it', reason: 'bad_signature', request: (w) => bearer(w.mint({ key: { ...w.attacker.rsa, kid: w.trusted.rsa.kid }, header: { jwk: { ...w.attacker.rsa.publicJwk, kid: w.trusted.rsa.kid } } })) },
+  {
+    name: 'kid with path traversal (../../../../etc/passwd)',
+    reason: 'unknown_key',
+    request: (w) => bearer(w.mint({ header: { kid: '../../../../etc/passwd' } })),
+  },
+  { name: "kid with SQL (' OR '1'='1' --)", reason: 'unknown_key', request: (w) => bearer(w.mint({ header: { kid: "' OR '1'='1' --" } })) },
+  {
+    name: "kid that is a URL of the attacker's JWKS",
+    reason: 'unknown_key',
+    request: (w) => bearer(w.mint({ header: { kid: w.attackerJwks.url } })),
+  },
+  {
+    name: "jku pointing at the attacker's JWKS, signed by the attacker's key",
+    reason: 'unknown_key',
+    request: (w) => bearer(w.mint({ key: w.attacker.rsa, header: { jku: w.attackerJwks.url } })),
+  },
+  {
+    name: "x5u pointing at the attacker's server, signed by the attacker's key",
+    reason: 'unknown_key',
+    request: (w) => bearer(w.mint({ key: w.attacker.rsa, header: { x5u: `${w.attackerJwks.origin}/cert.pem` } })),
+  },
+  {
+    name: "jwk header embedding the attacker's public key, signed by it",
+    reason: 'unknown_key',
+    request: (w) => bearer(w.mint({ key: w.attacker.rsa, header: { jwk: w.attacker.rsa.publicJwk } })),
+  },
+  {
+    name: "x5c header embedding the attacker's key, signed by it",
+    reason: 'unknown_key',
+    request: (w) =>
+      bearer(
+        w.mint({
+          key: w.attacker.rsa,
+          header: { x5c: [w.attacker.rsa.publicKey.export({ type: 'spki', format: 'der' }).toString('base64')] },
+        }),
+      ),
+  },
+  {
+    name: "jku to the attacker's JWKS under the trusted kid, signed by the attacker's key",
+    reason: 'bad_signature',
+    request: (w) => bearer(w.mint({ key: { ...w.attacker.rsa, kid: w.trusted.rsa.kid }, header: { jku: w.attackerJwks.url } })),
+  },
+  {
+    name: "jwk header with the attacker's key under the trusted kid, signed by it",
+    reason: 'bad_signature',
+    request: (w) =>
+      bearer(
+        w.mint({
+          key: { ...w.attacker.rsa, kid: w.trusted.rsa.kid },
+          header: { jwk: { ...w.attacker.rsa.publicJwk, kid: w.trusted.rsa.kid } },
+        }),
+      ),
+  },
   { name: 'crit header naming an extension', reason: 'malformed', request: (w) => bearer(w.mint({ header: { crit: ['exp'], exp: 1 } })) },
 
   // Time
-  { name: 'expired an hour ago', reason: 'expired', request: (w) => bearer(w.mint({ claims: { exp: nowSeconds() - 3600, iat: nowSeconds() - 7200 } })) },
-  { name: 'expired just beyond the 30 s clock skew', reason: 'expired', request: (w) => bearer(w.mint({ claims: { exp: nowSeconds() - 35 } })) },
+  {
+    name: 'expired an hour ago',
+    reason: 'expired',
+    request: (w) => bearer(w.mint({ claims: { exp: nowSeconds() - 3600, iat: nowSeconds() - 7200 } })),
+  },
+  {
+    name: 'expired just beyond the 30 s clock skew',
+    reason: 'expired',
+    request: (w) => bearer(w.mint({ claims: { exp: nowSeconds() - 35 } })),
+  },
   { name: 'nbf in the future', reason: 'not_yet_valid', request: (w) => bearer(w.mint({ claims: { nbf: nowSeconds() + 600 } })) },
-  { name: 'iat far in the future', reason: 'not_yet_valid', request: (w) => bearer(w.mint({ claims: { iat: nowSeconds() + 86_400 * 365 } })) },
+  {
+    name: 'iat far in the future',
+    reason: 'not_yet_valid',
+    request: (w) => bearer(w.mint({ claims: { iat: nowSeconds() + 86_400 * 365 } })),
+  },
   { name: 'no exp', reason: 'missing_claim', request: (w) => bearer(w.mint({ claims: { exp: undefined } })) },
 
   // Issuer, audience, token kind
-  { name: 'iss of an untrusted issuer', reason: 'wrong_issuer', request: (w) => bearer(w.mint({ claims: { iss: 'https://evil.example.com' } })) },
+  {
+    name: 'iss of an untrusted issuer',
+    reason: 'wrong_issuer',
+    request: (w) => bearer(w.mint({ claims: { iss: 'https://evil.example.com' } })),
+  },
   { name: 'no iss', reason: 'wrong_issuer', request: (w) => bearer(w.mint({ claims: { iss: undefined } })) },
   { name: 'iss with a trailing slash', reason: 'wrong_issuer', request: (w) => bearer(w.mint({ claims: { iss: `${w.issuer}/` } })) },
   { name: 'iss in different case', reason: 'wrong_issuer', request: (w) => bearer(w.mint({ claims: { iss: w.issuer.toUpperCase() } })) },
-  { name: 'iss of another Cognito user pool', reason: 'wrong_issuer', request: (w) => bearer(w.mint({ claims: { iss: POOL_ISSUER.replace('SecPool01', 'OtherPool') } })) },
-  { name: 'aud of another API (a token for another API id)', reason: 'wrong_audience', request: (w) => bearer(w.mint({ claims: { aud: 'https://other-api.tollbooth.test' } })) },
+  {
+    name: 'iss of another Cognito user pool',
+    reason: 'wrong_issuer',
+    request: (w) => bearer(w.mint({ claims: { iss: POOL_ISSUER.replace('SecPool01', 'OtherPool') } })),
+  },
+  {
+    name: 'aud of another API (a token for another API id)',
+    reason: 'wrong_audience',
+    request: (w) => bearer(w.mint({ claims: { aud: 'https://other-api.tollbooth.test' } })),
+  },
   { name: 'no aud', reason: 'wrong_audience', request: (w) => bearer(w.mint({ claims: { aud: undefined } })) },
-  { name: 'aud list without the accepted audience', reason: 'wrong_audience', request: (w) => bearer(w.mint({ claims: { aud: ['https://a.example', `${AUDIENCE}/`] } })) },
-  { name: 'Cognito ID token where an access token is required', reason: 'wrong_token_use', request: (w) => bearer(w.mint({ claims: { iss: POOL_ISSUER, aud: POOL_CLIENT_ID, token_use: 'id' } })) },
-  { name: 'Cognito token without token_use', reason: 'wrong_token_use', request: (w) => bearer(w.mint({ claims: { iss: POOL_ISSUER, aud: undefined, client_id: POOL_CLIENT_ID } })) },
-  { name: 'Cognito access token of another app client', reason: 'wrong_audience', request: (w) => bearer(w.mint({ claims: { iss: POOL_ISSUER, aud: undefined, client_id: 'someone-else', token_use: 'access' } })) },
+  {
+    name: 'aud list without the accepted audience',
+    reason: 'wrong_audience',
+    request: (w) => bearer(w.mint({ claims: { aud: ['https://a.example', `${AUDIENCE}/`] } })),
+  },
+  {
+    name: 'Cognito ID token where an access token is required',
+    reason: 'wrong_token_use',
+    request: (w) => bearer(w.mint({ claims: { iss: POOL_ISSUER, aud: POOL_CLIENT_ID, token_use: 'id' } })),
+  },
+  {
+    name: 'Cognito token without token_use',
+    reason: 'wrong_token_use',
+    request: (w) => bearer(w.mint({ claims: { iss: POOL_ISSUER, aud: undefined, client_id: POOL_CLIENT_ID } })),
+  },
+  {
+    name: 'Cognito access token of another app client',
+    reason: 'wrong_audience',
+    request: (w) => bearer(w.mint({ claims: { iss: POOL_ISSUER, aud: undefined, client_id: 'someone-else', token_use: 'access' } })),
+  },
 
   // Claims Tollbooth itself needs
   { name: 'no sub', reason: 'missing_claim', request: (w) => bearer(w.mint({ claims: { sub: undefined } })) },
   { name: 'empty sub', reason: 'missing_claim', request: (w) => bearer(w.mint({ claims: { sub: '' } })) },
   { name: 'no jti while revocation is on', reason: 'missing_claim', request: (w) => bearer(w.mint({ claims: { jti: undefined } })) },
   { name: 'exp as a string', reason: 'invalid_claim', request: (w) => bearer(w.mint({ claims: { exp: String(nowSeconds() + 600) } })) },
-  { name: 'exp of 1e400 (Infinity once parsed)', reason: 'invalid_claim', request: (w) => bearer(signedRawPayload(w, `${JSON.stringify(w.validClaims({ exp: undefined })).slice(0, -1)},"exp":1e400}`)) },
+  {
+    name: 'exp of 1e400 (Infinity once parsed)',
+    reason: 'invalid_claim',
+    request: (w) => bearer(signedRawPayload(w, `${JSON.stringify(w.validClaims({ exp: undefined })).slice(0, -1)},"exp":1e400}`)),
+  },
   { name: 'nbf as a string', reason: 'invalid_claim', request: (w) => bearer(w.mint({ claims: { nbf: 'yesterday' } })) },
   { name: 'iat as a boolean', reason: 'invalid_claim', request: (w) => bearer(w.mint({ claims: { iat: true } })) },
   { name: 'scope as a number', reason: 'invalid_claim', request: (w) => bearer(w.mint({ claims: { scope: 42 } })) },
@@ -180,36 +444,163 @@ const ATTACKS: readonly AttackCase[] = [
   { name: 'client_id as a number', reason: 'invalid_claim', request: (w) => bearer(w.mint({ claims: { client_id: 42 } })) },
 
   // Compact serialisation
-  { name: 'standard-base64 characters (+ /) in a segment', reason: 'malformed', request: (w) => { const [h, p, s] = parts(w.mint()); return bearer(`${h}.${p}.+/${s.slice(2)}`); } },
-  { name: 'base64 padding (=) on a segment', reason: 'malformed', request: (w) => { const [h, p, s] = parts(w.mint()); return bearer(`${h}=.${p}.${s}`); } },
+  {
+    name: 'standard-base64 characters (+ /) in a segment',
+    reason: 'malformed',
+    request: (w) => {
+      const [h, p, s] = parts(w.mint());
+      return bearer(`${h}.${p}.+/${s.slice(2)}`);
+    },
+  },
+  {
+    name: 'base64 padding (=) on a segment',
+    reason: 'malformed',
+    request: (w) => {
+      const [h, p, s] = parts(w.mint());
+      return bearer(`${h}=.${p}.${s}`);
+    },
+  },
   { name: 'an extra fourth segment', reason: 'malformed', request: (w) => bearer(`${w.mint()}.${parts(w.mint())[2]}`) },
   {
     name: 'JWE compact serialisation (five segments)',
     reason: 'malformed',
-    request: () => bearer([base64UrlJson({ alg: 'RSA-OAEP-256', enc: 'A256GCM' }), segment(Buffer.alloc(256, 7)), segment(Buffer.alloc(12, 1)), segment('ciphertext'), segment(Buffer.alloc(16, 2))].join('.')),
+    request: () =>
+      bearer(
+        [
+          base64UrlJson({ alg: 'RSA-OAEP-256', enc: 'A256GCM' }),
+          segment(Buffer.alloc(256, 7)),
+          segment(Buffer.alloc(12, 1)),
+          segment('ciphertext'),
+          segment(Buffer.alloc(16, 2)),
+        ].join('.'),
+      ),
   },
-  { name: 'empty header segment', reason: 'malformed', request: (w) => { const [, p, s] = parts(w.mint()); return bearer(`.${p}.${s}`); } },
-  { name: 'empty payload segment', reason: 'malformed', request: (w) => { const [h, , s] = parts(w.mint()); return bearer(`${h}..${s}`); } },
+  {
+    name: 'empty header segment',
+    reason: 'malformed',
+    request: (w) => {
+      const [, p, s] = parts(w.mint());
+      return bearer(`.${p}.${s}`);
+    },
+  },
+  {
+    name: 'empty payload segment',
+    reason: 'malformed',
+    request: (w) => {
+      const [h, , s] = parts(w.mint());
+      return bearer(`${h}..${s}`);
+    },
+  },
   { name: 'only the dots', reason: 'malformed', request: () => bearer('..') },
-  { name: 'header that is not JSON', reason: 'malformed', request: (w) => { const [, p, s] = parts(w.mint()); return bearer(`${segment('{alg:RS256}')}.${p}.${s}`); } },
-  { name: 'header that is a JSON array', reason: 'malformed', request: (w) => { const [, p, s] = parts(w.mint()); return bearer(`${segment('["RS256"]')}.${p}.${s}`); } },
-  { name: 'duplicate scope (the last one grants admin), signed by the trusted key', reason: 'malformed', request: (w) => bearer(signedRawPayload(w, `${JSON.stringify(w.validClaims()).slice(0, -1)},"scope":"admin"}`)) },
-  { name: 'duplicate iss (untrusted first, trusted last), signed by the trusted key', reason: 'malformed', request: (w) => bearer(signedRawPayload(w, `{"iss":"https://evil.example.com",${JSON.stringify(w.validClaims()).slice(1)}`)) },
-  { name: 'duplicate exp (expired first, valid last), signed by the trusted key', reason: 'malformed', request: (w) => bearer(signedRawPayload(w, `{"exp":1,${JSON.stringify(w.validClaims()).slice(1)}`)) },
-  { name: 'duplicate sub spelt with a JSON escape (s\\u0075b), signed by the trusted key', reason: 'malformed', request: (w) => bearer(signedRawPayload(w, `${JSON.stringify(w.validClaims()).slice(0, -1)},"s\\u0075b":"root"}`)) },
-  { name: 'duplicate member inside a nested claim, signed by the trusted key', reason: 'malformed', request: (w) => bearer(signedRawPayload(w, `${JSON.stringify(w.validClaims()).slice(0, -1)},"realm_access":{"roles":[],"roles":["admin"]}}`)) },
-  { name: 'duplicate alg in the header ("none" first, RS256 last), signed by the trusted key', reason: 'malformed', request: (w) => bearer(signedRawPayload(w, JSON.stringify(w.validClaims()), w.trusted.rsa, `{"alg":"none","kid":"${w.trusted.rsa.kid}","alg":"RS256"}`)) },
-  { name: 'payload that is not valid UTF-8, signed by the trusted key', reason: 'malformed', request: (w) => bearer(signedRawPayload(w, Buffer.concat([Buffer.from(JSON.stringify(w.validClaims()).slice(0, -1)), Buffer.from(',"name":"\xff\xfe"}', 'latin1')]))) },
-  { name: 'payload that is JSON null, signed by the trusted key', reason: 'malformed', request: (w) => bearer(signedRawPayload(w, 'null')) },
-  { name: 'payload with a byte-order mark, signed by the trusted key', reason: 'malformed', request: (w) => bearer(signedRawPayload(w, `\uFEFF${JSON.stringify(w.validClaims())}`)) },
-  { name: 'a space inside the token', reason: 'invalid_authorization_header', request: (w) => { const t = w.mint(); return { authorization: `Bearer ${t.slice(0, 30)} ${t.slice(30)}` }; } },
-  { name: 'a line break inside the token', reason: 'invalid_authorization_header', request: (w) => { const t = w.mint(); return { authorization: `Bearer ${t.slice(0, 30)}\n${t.slice(30)}` }; } },
-  { name: 'a tab between Bearer and the token', reason: 'invalid_authorization_header', request: (w) => ({ authorization: `Bearer\t${w.mint()}` }) },
+  {
+    name: 'header that is not JSON',
+    reason: 'malformed',
+    request: (w) => {
+      const [, p, s] = parts(w.mint());
+      return bearer(`${segment('{alg:RS256}')}.${p}.${s}`);
+    },
+  },
+  {
+    name: 'header that is a JSON array',
+    reason: 'malformed',
+    request: (w) => {
+      const [, p, s] = parts(w.mint());
+      return bearer(`${segment('["RS256"]')}.${p}.${s}`);
+    },
+  },
+  {
+    name: 'duplicate scope (the last one grants admin), signed by the trusted key',
+    reason: 'malformed',
+    request: (w) => bearer(signedRawPayload(w, `${JSON.stringify(w.validClaims()).slice(0, -1)},"scope":"admin"}`)),
+  },
+  {
+    name: 'duplicate iss (untrusted first, trusted last), signed by the trusted key',
+    reason: 'malformed',
+    request: (w) => bearer(signedRawPayload(w, `{"iss":"https://evil.example.com",${JSON.stringify(w.validClaims()).slice(1)}`)),
+  },
+  {
+    name: 'duplicate exp (expired first, valid last), signed by the trusted key',
+    reason: 'malformed',
+    request: (w) => bearer(signedRawPayload(w, `{"exp":1,${JSON.stringify(w.validClaims()).slice(1)}`)),
+  },
+  {
+    name: 'duplicate sub spelt with a JSON escape (s\\u0075b), signed by the trusted key',
+    reason: 'malformed',
+    request: (w) => bearer(signedRawPayload(w, `${JSON.stringify(w.validClaims()).slice(0, -1)},"s\\u0075b":"root"}`)),
+  },
+  {
+    name: 'duplicate member inside a nested claim, signed by the trusted key',
+    reason: 'malformed',
+    request: (w) =>
+      bearer(signedRawPayload(w, `${JSON.stringify(w.validClaims()).slice(0, -1)},"realm_access":{"roles":[],"roles":["admin"]}}`)),
+  },
+  {
+    name: 'duplicate alg in the header ("none" first, RS256 last), signed by the trusted key',
+    reason: 'malformed',
+    request: (w) =>
+      bearer(
+        signedRawPayload(w, JSON.stringify(w.validClaims()), w.trusted.rsa, `{"alg":"none","kid":"${w.trusted.rsa.kid}","alg":"RS256"}`),
+      ),
+  },
+  {
+    name: 'payload that is not valid UTF-8, signed by the trusted key',
+    reason: 'malformed',
+    request: (w) =>
+      bearer(
+        signedRawPayload(
+          w,
+          Buffer.concat([Buffer.from(JSON.stringify(w.validClaims()).slice(0, -1)), Buffer.from(',"name":"\xff\xfe"}', 'latin1')]),
+        ),
+      ),
+  },
+  {
+    name: 'payload that is JSON null, signed by the trusted key',
+    reason: 'malformed',
+    request: (w) => bearer(signedRawPayload(w, 'null')),
+  },
+  {
+    name: 'payload with a byte-order mark, signed by the trusted key',
+    reason: 'malformed',
+    request: (w) => bearer(signedRawPayload(w, `\uFEFF${JSON.stringify(w.validClaims())}`)),
+  },
+  {
+    name: 'a space inside the token',
+    reason: 'invalid_authorization_header',
+    request: (w) => {
+      const t = w.mint();
+      return { authorization: `Bearer ${t.slice(0, 30)} ${t.slice(30)}` };
+    },
+  },
+  {
+    name: 'a line break inside the token',
+    reason: 'invalid_authorization_header',
+    request: (w) => {
+      const t = w.mint();
+      return { authorization: `Bearer ${t.slice(0, 30)}\n${t.slice(30)}` };
+    },
+  },
+  {
+    name: 'a tab between Bearer and the token',
+    reason: 'invalid_authorization_header',
+    request: (w) => ({ authorization: `Bearer\t${w.mint()}` }),
+  },
 
   // Size
-  { name: 'Authorization header one character over the 8 KiB limit', reason: 'token_too_large', request: () => ({ authorization: `Bearer ${'a'.repeat(8192 - 'Bearer '.length + 1)}` }) },
-  { name: 'Authorization header of 1 MiB', reason: 'token_too_large', request: () => ({ authorization: `Bearer ${'a.'.repeat(512 * 1024)}` }) },
-  { name: 'JWT header padded to 9 KiB, signed by the trusted key', reason: 'token_too_large', request: (w) => bearer(w.mint({ header: { pad: 'x'.repeat(9 * 1024) } })) },
+  {
+    name: 'Authorization header one character over the 8 KiB limit',
+    reason: 'token_too_large',
+    request: () => ({ authorization: `Bearer ${'a'.repeat(8192 - 'Bearer '.length + 1)}` }),
+  },
+  {
+    name: 'Authorization header of 1 MiB',
+    reason: 'token_too_large',
+    request: () => ({ authorization: `Bearer ${'a.'.repeat(512 * 1024)}` }),
+  },
+  {
+    name: 'JWT header padded to 9 KiB, signed by the trusted key',
+    reason: 'token_too_large',
+    request: (w) => bearer(w.mint({ header: { pad: 'x'.repeat(9 * 1024) } })),
+  },
 
   // Authorization header and scheme
   { name: 'no Authorization header', reason: 'missing_token', request: () => ({}) },
@@ -217,10 +608,26 @@ const ATTACKS: readonly AttackCase[] = [
   { name: 'token without the Bearer scheme', reason: 'invalid_authorization_header', request: (w) => ({ authorization: w.mint() }) },
   { name: 'Bearer without a token', reason: 'invalid_authorization_header', request: () => ({ authorization: 'Bearer' }) },
   { name: 'Bearer doubled', reason: 'invalid_authorization_header', request: (w) => ({ authorization: `Bearer Bearer ${w.mint()}` }) },
-  { name: 'Basic scheme', reason: 'invalid_authorization_header', request: () => ({ authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` }) },
-  { name: 'Token scheme carrying a valid token', reason: 'invalid_authorization_header', request: (w) => ({ authorization: `Token ${w.mint()}` }) },
-  { name: 'Bearer spelt with a Cyrillic е', reason: 'invalid_authorization_header', request: (w) => ({ authorization: `B\u0435arer ${w.mint()}` }) },
-  { name: 'two credentials joined by a comma (how HTTP APIs pass a repeated header)', reason: 'invalid_authorization_header', request: (w) => ({ authorization: `Bearer ${w.mint()},Bearer ${w.mint({ claims: { sub: 'mallory' } })}` }) },
+  {
+    name: 'Basic scheme',
+    reason: 'invalid_authorization_header',
+    request: () => ({ authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` }),
+  },
+  {
+    name: 'Token scheme carrying a valid token',
+    reason: 'invalid_authorization_header',
+    request: (w) => ({ authorization: `Token ${w.mint()}` }),
+  },
+  {
+    name: 'Bearer spelt with a Cyrillic е',
+    reason: 'invalid_authorization_header',
+    request: (w) => ({ authorization: `B\u0435arer ${w.mint()}` }),
+  },
+  {
+    name: 'two credentials joined by a comma (how HTTP APIs pass a repeated header)',
+    reason: 'invalid_authorization_header',
+    request: (w) => ({ authorization: `Bearer ${w.mint()},Bearer ${w.mint({ claims: { sub: 'mallory' } })}` }),
+  },
   {
     name: 'Authorization header sent twice',
     reason: 'invalid_authorization_header',
@@ -228,7 +635,10 @@ const ATTACKS: readonly AttackCase[] = [
     request: (w) => ({
       authorization: `Bearer ${w.mint()}`,
       alter: (event) => {
-        (event['multiValueHeaders'] as Record<string, string[]>)['Authorization'] = [`Bearer ${w.mint()}`, `Bearer ${w.mint({ claims: { sub: 'mallory' } })}`];
+        (event['multiValueHeaders'] as Record<string, string[]>)['Authorization'] = [
+          `Bearer ${w.mint()}`,
+          `Bearer ${w.mint({ claims: { sub: 'mallory' } })}`,
+        ];
       },
     }),
   },
@@ -245,8 +655,18 @@ const ATTACKS: readonly AttackCase[] = [
       },
     }),
   },
-  { name: 'valid token in the query string only', reason: 'token_in_query', kinds: REQUEST_KINDS, request: (w) => ({ options: { query: { access_token: w.mint() } } }) },
-  { name: 'valid token in the query string and in the header', reason: 'token_in_query', kinds: REQUEST_KINDS, request: (w) => ({ ...bearer(w.mint()), options: { query: { access_token: w.mint() } } }) },
+  {
+    name: 'valid token in the query string only',
+    reason: 'token_in_query',
+    kinds: REQUEST_KINDS,
+    request: (w) => ({ options: { query: { access_token: w.mint() } } }),
+  },
+  {
+    name: 'valid token in the query string and in the header',
+    reason: 'token_in_query',
+    kinds: REQUEST_KINDS,
+    request: (w) => ({ ...bearer(w.mint()), options: { query: { access_token: w.mint() } } }),
+  },
 
   // Revocation
   {
@@ -276,15 +696,50 @@ const ATTACKS: readonly AttackCase[] = [
   },
 
   // Scope and API scoping
-  { name: 'valid token calling a route its scopes do not grant', reason: 'insufficient_scope', request: (w) => ({ ...bearer(w.mint()), options: { method: 'DELETE', path: '/orders/1' } }) },
-  { name: 'valid token calling POST /* (an IAM wildcard in the path) it is not granted, without its Deny covering granted routes', reason: 'insufficient_scope', request: (w) => ({ ...bearer(w.mint({ claims: { scope: 'orders:write' } })), options: { method: 'POST', path: '/*' } }) },
-  { name: 'valid token whose scopes are unknown to the configuration', reason: 'insufficient_scope', request: (w) => bearer(w.mint({ claims: { scope: 'superuser root *' } })) },
-  { name: 'event whose ARN names every stage (*): an Allow would cover them all', reason: 'unsupported_event', request: (w) => ({ ...bearer(w.mint()), alter: (event) => void (event[event['routeArn'] ? 'routeArn' : 'methodArn'] = String(event['routeArn'] ?? event['methodArn']).replace('/prod/', '/*/')) }) },
-  { name: 'event whose ARN stage carries an IAM ? wildcard', reason: 'unsupported_event', request: (w) => ({ ...bearer(w.mint()), alter: (event) => void (event[event['routeArn'] ? 'routeArn' : 'methodArn'] = String(event['routeArn'] ?? event['methodArn']).replace('/prod/', '/pro?/')) }) },
+  {
+    name: 'valid token calling a route its scopes do not grant',
+    reason: 'insufficient_scope',
+    request: (w) => ({ ...bearer(w.mint()), options: { method: 'DELETE', path: '/orders/1' } }),
+  },
+  {
+    name: 'valid token calling POST /* (an IAM wildcard in the path) it is not granted, without its Deny covering granted routes',
+    reason: 'insufficient_scope',
+    request: (w) => ({ ...bearer(w.mint({ claims: { scope: 'orders:write' } })), options: { method: 'POST', path: '/*' } }),
+  },
+  {
+    name: 'valid token whose scopes are unknown to the configuration',
+    reason: 'insufficient_scope',
+    request: (w) => bearer(w.mint({ claims: { scope: 'superuser root *' } })),
+  },
+  {
+    name: 'event whose ARN names every stage (*): an Allow would cover them all',
+    reason: 'unsupported_event',
+    request: (w) => ({
+      ...bearer(w.mint()),
+      alter: (event) => {
+        event[event['routeArn'] ? 'routeArn' : 'methodArn'] = String(event['routeArn'] ?? event['methodArn']).replace('/prod/', '/*/');
+      },
+    }),
+  },
+  {
+    name: 'event whose ARN stage carries an IAM ? wildcard',
+    reason: 'unsupported_event',
+    request: (w) => ({
+      ...bearer(w.mint()),
+      alter: (event) => {
+        event[event['routeArn'] ? 'routeArn' : 'methodArn'] = String(event['routeArn'] ?? event['methodArn']).replace('/prod/', '/pro?/');
+      },
+    }),
+  },
   {
     name: 'event whose ARN is not an execute-api ARN',
     reason: 'unsupported_event',
-    request: (w) => ({ ...bearer(w.mint()), alter: (event) => void (event[event['routeArn'] ? 'routeArn' : 'methodArn'] = 'arn:aws:lambda:eu-west-1:123456789012:function:x') }),
+    request: (w) => ({
+      ...bearer(w.mint()),
+      alter: (event) => {
+        event[event['routeArn'] ? 'routeArn' : 'methodArn'] = 'arn:aws:lambda:eu-west-1:123456789012:function:x';
+      },
+    }),
   },
 ];
 
@@ -318,7 +773,10 @@ describe('attack catalogue', () => {
       // Act
       const observation = await observe(authorizer.handler, kind, event);
       // Assert
-      expect(observation, `${kind}: ${JSON.stringify(observation)}`).toMatchObject({ outcome: 'deny', shape: expectedDenyShape(kind, reason, request.options?.path) });
+      expect(observation, `${kind}: ${JSON.stringify(observation)}`).toMatchObject({
+        outcome: 'deny',
+        shape: expectedDenyShape(kind, reason, request.options?.path),
+      });
       expect(logs.decisions, kind).toHaveLength(1);
       expect(logs.lastDecision, kind).toMatchObject({ decision: 'deny', reason });
       const credential = request.authorization?.split(/\s+/).at(-1) ?? '';
@@ -332,13 +790,20 @@ describe('attack catalogue', () => {
     expect(world.attackerJwks.hits).toBe(0);
   });
 
-  it('scopes a valid token\'s policy to the invoked API id and stage only', async () => {
+  it("scopes a valid token's policy to the invoked API id and stage only", async () => {
     // A token is not bound to an API unless its aud says so: the same token on another API id or
     // stage behind the same authorizer is valid, and its policy must name only that API and stage.
     const token = world.mint();
-    for (const target of [{ apiId: 'zzzz9999yy', stage: 'prod' }, { apiId: 'a1b2c3d4e5', stage: 'dev' }]) {
+    for (const target of [
+      { apiId: 'zzzz9999yy', stage: 'prod' },
+      { apiId: 'a1b2c3d4e5', stage: 'dev' },
+    ]) {
       for (const kind of ['rest-token', 'rest-request', 'http-v1', 'http-v2-iam'] as const) {
-        const observation = await observe(authorizers.iam.authorizer.handler, kind, buildEvent(kind, { authorization: `Bearer ${token}`, ...target }));
+        const observation = await observe(
+          authorizers.iam.authorizer.handler,
+          kind,
+          buildEvent(kind, { authorization: `Bearer ${token}`, ...target }),
+        );
         expect(observation.outcome).toBe('allow');
         const resources = JSON.stringify((observation as { response: { policyDocument: unknown } }).response.policyDocument);
         const stageArns = [...resources.matchAll(/arn:aws:execute-api:[^/"]+\/[^/"]+/g)].map((match) => match[0]);
@@ -347,29 +812,46 @@ describe('attack catalogue', () => {
     }
   });
 
-  it.skipIf(REPORT_MODE)('SECURITY.md shows this run\'s catalogue results', () => {
+  it.skipIf(REPORT_MODE)("SECURITY.md shows this run's catalogue results", () => {
     expect(staleness(catalogueSection())).toBeUndefined();
   });
 
-  it.runIf(REPORT_MODE)('saves this run\'s catalogue results for SECURITY.md', () => {
+  it.runIf(REPORT_MODE)("saves this run's catalogue results for SECURITY.md", () => {
     saveSection(catalogueSection());
   });
 });
 
-const KIND_LABELS: Record<EventKindName, string> = { 'rest-token': 'RT', 'rest-request': 'RR', 'http-v1': 'H1', 'http-v2-iam': 'H2', 'http-v2-simple': 'H2s' };
+const KIND_LABELS: Record<EventKindName, string> = {
+  'rest-token': 'RT',
+  'rest-request': 'RR',
+  'http-v1': 'H1',
+  'http-v2-iam': 'H2',
+  'http-v2-simple': 'H2s',
+};
 
 function catalogueSection(): SectionResult {
   const rows = ATTACKS.map((attack, index) => {
     const result = results.get(attack.name);
     const kinds = attack.kinds ?? EVENT_KINDS;
-    const outcome = result && result.denied === kinds.length ? `denied ${result.denied}/${kinds.length}` : `FAILED (${result?.denied ?? 0}/${kinds.length} denied as expected)`;
-    return [String(index + 1), attack.name, kinds.length === EVENT_KINDS.length ? 'all' : kinds.map((kind) => KIND_LABELS[kind]).join(' '), `\`${attack.reason}\``, outcome];
+    const outcome =
+      result && result.denied === kinds.length
+        ? `denied ${result.denied}/${kinds.length}`
+        : `FAILED (${result?.denied ?? 0}/${kinds.length} denied as expected)`;
+    return [
+      String(index + 1),
+      attack.name,
+      kinds.length === EVENT_KINDS.length ? 'all' : kinds.map((kind) => KIND_LABELS[kind]).join(' '),
+      `\`${attack.reason}\``,
+      outcome,
+    ];
   });
   const invocations = ATTACKS.reduce((sum, attack) => sum + (attack.kinds ?? EVENT_KINDS).length, 0);
   return {
     id: 'catalogue',
     columns: ['#', 'Attack', 'Event kinds', 'Expected reason', 'Result'],
     rows,
-    measured: [`${ATTACKS.length} cases, ${invocations} invocations of the real handler; attacker's JWKS server hits: ${world.attackerJwks.hits}`],
+    measured: [
+      `${ATTACKS.length} cases, ${invocations} invocations of the real handler; attacker's JWKS server hits: ${world.attackerJwks.hits}`,
+    ],
   };
 }

@@ -65,11 +65,15 @@ function makeRequest(i: number, now: number, previous: Request | undefined): Req
   const route = ROUTES[(i * 3) % ROUTES.length] ?? ROUTES[0];
   const kind = EVENT_KINDS[i % EVENT_KINDS.length] ?? 'http-v2-iam';
   // Every fifth request reuses the previous request's token (the same token twice at once).
-  if (i % 5 === 1 && previous) return { ...previous, kind, route, expected: expectation(previous.scope, previous.sub, previous.tampered, route) };
+  if (i % 5 === 1 && previous)
+    return { ...previous, kind, route, expected: expectation(previous.scope, previous.sub, previous.tampered, route) };
   const sub = `user-${i % 40}`; // 40 subjects, each with several tokens of different scopes
   const scope = SCOPE_SETS[(i * 7) % SCOPE_SETS.length] ?? '';
   const jti = `jti-${i}`;
-  let token = world.mint({ key: [world.trusted.rsa, world.trusted.ec, world.trusted.ed][i % 3], claims: { sub, scope, jti, iat: now - 1 } });
+  let token = world.mint({
+    key: [world.trusted.rsa, world.trusted.ec, world.trusted.ed][i % 3],
+    claims: { sub, scope, jti, iat: now - 1 },
+  });
   const tampered = i % 11 === 0;
   if (tampered) token = `${token.slice(0, token.lastIndexOf('.') + 1)}${Buffer.alloc(64, i).toString('base64url')}`;
   return { kind, sub, scope, jti, token, tampered, route, expected: expectation(scope, sub, tampered, route) };
@@ -87,7 +91,11 @@ describe('concurrency on one warm instance', () => {
       // Act: all at once; the second round meets warm caches.
       const observations = await Promise.all(
         requests.map((request) =>
-          observe(handlers[request.kind === 'http-v2-simple' ? 'simple' : 'iam'], request.kind, buildEvent(request.kind, { authorization: `Bearer ${request.token}`, method: request.route.method, path: request.route.path })),
+          observe(
+            handlers[request.kind === 'http-v2-simple' ? 'simple' : 'iam'],
+            request.kind,
+            buildEvent(request.kind, { authorization: `Bearer ${request.token}`, method: request.route.method, path: request.route.path }),
+          ),
         ),
       );
 
@@ -123,17 +131,18 @@ describe('concurrency on one warm instance', () => {
     expect(checked.denied).toBeGreaterThan(50);
   });
 
-  it.skipIf(REPORT_MODE)('SECURITY.md shows this run\'s concurrency results', () => {
+  it.skipIf(REPORT_MODE)("SECURITY.md shows this run's concurrency results", () => {
     expect(staleness(section())).toBeUndefined();
   });
 
-  it.runIf(REPORT_MODE)('saves this run\'s concurrency results for SECURITY.md', () => {
+  it.runIf(REPORT_MODE)("saves this run's concurrency results for SECURITY.md", () => {
     saveSection(section());
   });
 });
 
 function allowedResources(response: unknown): string[] {
-  const statements = (response as { policyDocument: { Statement: Array<{ Effect: string; Resource: string[] }> } }).policyDocument.Statement;
+  const statements = (response as { policyDocument: { Statement: Array<{ Effect: string; Resource: string[] }> } }).policyDocument
+    .Statement;
   const prefix = executeApiArn('GET', '/').replace(/GET\/$/, '');
   return statements
     .filter((statement) => statement.Effect === 'Allow')
@@ -143,7 +152,14 @@ function allowedResources(response: unknown): string[] {
 }
 
 function expectedResources(scope: string): string[] {
-  return [...new Set(scope.split(' ').filter(Boolean).flatMap((name) => SAMPLE_SCOPE_RESOURCES[name] ?? []))].sort();
+  return [
+    ...new Set(
+      scope
+        .split(' ')
+        .filter(Boolean)
+        .flatMap((name) => SAMPLE_SCOPE_RESOURCES[name] ?? []),
+    ),
+  ].sort();
 }
 
 function section(): SectionResult {
@@ -155,7 +171,7 @@ function section(): SectionResult {
     rows: [
       [
         `${REQUESTS_PER_ROUND} concurrent requests × ${ROUNDS} rounds on one warm instance: 40 subjects with several tokens of different scopes each, 4 subjects revoked, every 11th signature tampered, every 5th token sent twice at once, all 5 event kinds`,
-        'each answer carries its own token\'s principal, context (sub, scope, jti) and granted routes; revoked and tampered tokens denied',
+        "each answer carries its own token's principal, context (sub, scope, jti) and granted routes; revoked and tampered tokens denied",
         passed ? `passed: ${total} answers checked` : 'FAILED',
       ],
     ],

@@ -40,9 +40,28 @@ const FAULTS: readonly Fault[] = [
   { name: 'server stopped (connection refused)', mode: 'refuse' },
   { name: 'connection reset without an answer', mode: 'reset' },
   { name: 'request accepted, never answered', mode: 'stall', everyAttemptMade: true },
-  { name: 'answers after 2 s, beyond the 400 ms client timeout', mode: 'delay', setup: (proxy) => void (proxy.delayMs = 2000), everyAttemptMade: true },
-  { name: 'throttled: HTTP 400 ProvisionedThroughputExceededException', mode: 'throttle', setup: (proxy) => void (proxy.throttleType = 'ProvisionedThroughputExceededException') },
-  { name: 'throttled: HTTP 400 ThrottlingException (on-demand table)', mode: 'throttle', setup: (proxy) => void (proxy.throttleType = 'ThrottlingException') },
+  {
+    name: 'answers after 2 s, beyond the 400 ms client timeout',
+    mode: 'delay',
+    setup: (proxy) => {
+      proxy.delayMs = 2000;
+    },
+    everyAttemptMade: true,
+  },
+  {
+    name: 'throttled: HTTP 400 ProvisionedThroughputExceededException',
+    mode: 'throttle',
+    setup: (proxy) => {
+      proxy.throttleType = 'ProvisionedThroughputExceededException';
+    },
+  },
+  {
+    name: 'throttled: HTTP 400 ThrottlingException (on-demand table)',
+    mode: 'throttle',
+    setup: (proxy) => {
+      proxy.throttleType = 'ThrottlingException';
+    },
+  },
   { name: 'BatchGetItem answers with every key in UnprocessedKeys', mode: 'unprocessed' },
   { name: 'HTTP 500 InternalServerError', mode: 'error-500' },
 ];
@@ -67,9 +86,20 @@ beforeAll(async () => {
   handler = world.authorizer({
     overrides: {
       // No "not revoked" caching: every request must reach DynamoDB, so every request meets the fault.
-      revocation: { tableName: world.base.dynalite.tableName, notRevokedCacheSeconds: 0, requestTimeoutMs: REQUEST_TIMEOUT_MS, maxAttempts: MAX_ATTEMPTS },
+      revocation: {
+        tableName: world.base.dynalite.tableName,
+        notRevokedCacheSeconds: 0,
+        requestTimeoutMs: REQUEST_TIMEOUT_MS,
+        maxAttempts: MAX_ATTEMPTS,
+      },
     },
-    deps: { dynamoDbClient: client, logger: logs, onDecision: (decision) => void (decision.effect === 'deny' && causes.push(causeOf(decision.error))) },
+    deps: {
+      dynamoDbClient: client,
+      logger: logs,
+      onDecision: (decision) => {
+        decision.effect === 'deny' && causes.push(causeOf(decision.error));
+      },
+    },
   }).handler;
 });
 
@@ -84,49 +114,59 @@ beforeEach(async () => {
 });
 
 describe('DynamoDB faults', () => {
-  it.each(FAULTS)('denies with revocation_unavailable within the bound when DynamoDB $name, then recovers by itself', async ({ name, mode, setup, everyAttemptMade }) => {
-    // Prepare: one token per kind, so each invocation makes its own lookup.
-    const tokens = KINDS.map((kind) => world.mint({ claims: { sub: `fault-${kind}` } }));
-    setup?.(proxy);
-    await proxy.setMode(mode);
-    proxy.requests = 0;
+  it.each(FAULTS)(
+    'denies with revocation_unavailable within the bound when DynamoDB $name, then recovers by itself',
+    async ({ name, mode, setup, everyAttemptMade }) => {
+      // Prepare: one token per kind, so each invocation makes its own lookup.
+      const tokens = KINDS.map((kind) => world.mint({ claims: { sub: `fault-${kind}` } }));
+      setup?.(proxy);
+      await proxy.setMode(mode);
+      proxy.requests = 0;
 
-    // Act
-    const attempts = await Promise.all(
-      KINDS.map(async (kind, index) => {
-        const started = performance.now();
-        const observation = await observe(handler, kind, buildEvent(kind, { authorization: `Bearer ${tokens[index]}` }));
-        return { kind, observation, elapsedMs: performance.now() - started };
-      }),
-    );
+      // Act
+      const attempts = await Promise.all(
+        KINDS.map(async (kind, index) => {
+          const started = performance.now();
+          const observation = await observe(handler, kind, buildEvent(kind, { authorization: `Bearer ${tokens[index]}` }));
+          return { kind, observation, elapsedMs: performance.now() - started };
+        }),
+      );
 
-    // Assert
-    for (const { kind, observation, elapsedMs } of attempts) {
-      expect(observation, kind).toMatchObject({ outcome: 'deny', shape: expectedDenyShape(kind, 'revocation_unavailable') });
-      expect(elapsedMs, `${kind} took ${Math.round(elapsedMs)} ms; the bound is ${BOUND_MS} ms`).toBeLessThan(GENEROUS_LIMIT_MS);
-    }
-    expect(logs.decisions.slice(-KINDS.length).map((line) => line['reason'])).toEqual(KINDS.map(() => 'revocation_unavailable'));
-    // No retry storm: at most maxAttempts requests per lookup.
-    expect(proxy.requests).toBeLessThanOrEqual(KINDS.length * MAX_ATTEMPTS);
-    if (everyAttemptMade) {
-      // Each lookup ended because its attempts ran out — each timed out, so the next could start
-      // — not because the overall deadline aborted a single stalled attempt.
-      expect(causes.slice(-KINDS.length)).toEqual(KINDS.map(() => ({ name: 'TimeoutError', attempts: MAX_ATTEMPTS })));
-    }
-    const requests = proxy.requests;
+      // Assert
+      for (const { kind, observation, elapsedMs } of attempts) {
+        expect(observation, kind).toMatchObject({ outcome: 'deny', shape: expectedDenyShape(kind, 'revocation_unavailable') });
+        expect(elapsedMs, `${kind} took ${Math.round(elapsedMs)} ms; the bound is ${BOUND_MS} ms`).toBeLessThan(GENEROUS_LIMIT_MS);
+      }
+      expect(logs.decisions.slice(-KINDS.length).map((line) => line['reason'])).toEqual(KINDS.map(() => 'revocation_unavailable'));
+      // No retry storm: at most maxAttempts requests per lookup.
+      expect(proxy.requests).toBeLessThanOrEqual(KINDS.length * MAX_ATTEMPTS);
+      if (everyAttemptMade) {
+        // Each lookup ended because its attempts ran out — each timed out, so the next could start
+        // — not because the overall deadline aborted a single stalled attempt.
+        expect(causes.slice(-KINDS.length)).toEqual(KINDS.map(() => ({ name: 'TimeoutError', attempts: MAX_ATTEMPTS })));
+      }
+      const requests = proxy.requests;
 
-    // Recovery: DynamoDB answers again, and the same tokens get in without any restart.
-    await proxy.setMode('pass');
-    const recovered = await Promise.all(KINDS.map((kind, index) => observe(handler, kind, buildEvent(kind, { authorization: `Bearer ${tokens[index]}` }))));
-    expect(recovered.map((observation) => observation.outcome)).toEqual(KINDS.map(() => 'allow'));
-    results.set(name, { denied: attempts.length, recovered: true, worstMs: Math.max(...attempts.map((attempt) => attempt.elapsedMs)), requests });
-  });
+      // Recovery: DynamoDB answers again, and the same tokens get in without any restart.
+      await proxy.setMode('pass');
+      const recovered = await Promise.all(
+        KINDS.map((kind, index) => observe(handler, kind, buildEvent(kind, { authorization: `Bearer ${tokens[index]}` }))),
+      );
+      expect(recovered.map((observation) => observation.outcome)).toEqual(KINDS.map(() => 'allow'));
+      results.set(name, {
+        denied: attempts.length,
+        recovered: true,
+        worstMs: Math.max(...attempts.map((attempt) => attempt.elapsedMs)),
+        requests,
+      });
+    },
+  );
 
-  it.skipIf(REPORT_MODE)('SECURITY.md shows this run\'s DynamoDB fault results', () => {
+  it.skipIf(REPORT_MODE)("SECURITY.md shows this run's DynamoDB fault results", () => {
     expect(staleness(section())).toBeUndefined();
   });
 
-  it.runIf(REPORT_MODE)('saves this run\'s DynamoDB fault results for SECURITY.md', () => {
+  it.runIf(REPORT_MODE)("saves this run's DynamoDB fault results for SECURITY.md", () => {
     saveSection(section());
   });
 });
@@ -149,7 +189,9 @@ function section(): SectionResult {
       `client: ${REQUEST_TIMEOUT_MS} ms per attempt, ${MAX_ATTEMPTS} attempts; promised bound ${BOUND_MS} ms`,
       ...FAULTS.map(({ name }) => {
         const result = results.get(name);
-        return result ? `${name}: slowest deny ${ms(result.worstMs)}, ${result.requests} requests reached the proxy for ${KINDS.length} lookups` : `${name}: no result`;
+        return result
+          ? `${name}: slowest deny ${ms(result.worstMs)}, ${result.requests} requests reached the proxy for ${KINDS.length} lookups`
+          : `${name}: no result`;
       }),
     ],
   };

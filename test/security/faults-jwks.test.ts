@@ -36,13 +36,55 @@ const FAILED_FETCH: readonly DenyReason[] = ['jwks_unavailable', 'unknown_key'];
 
 const FAULTS: readonly Fault[] = [
   { name: 'server stopped (connection refused)', apply: (w) => w.base.jwks.stop(), unknownKidReasons: FAILED_FETCH },
-  { name: 'connection reset without an answer', apply: (w) => void (w.base.jwks.mode = 'reset'), unknownKidReasons: FAILED_FETCH },
-  { name: 'never answers (beyond the 800 ms fetch timeout)', apply: (w) => void (w.base.jwks.mode = 'hang'), unknownKidReasons: FAILED_FETCH },
-  { name: 'answers after 1.5 s (beyond the fetch timeout)', apply: (w) => void (w.base.jwks.delayMs = 1500), unknownKidReasons: FAILED_FETCH },
-  { name: 'answers after 50 ms (slow, within the timeout)', apply: (w) => void (w.base.jwks.delayMs = 50), unknownKidReasons: ['unknown_key'] },
-  { name: 'HTTP 500', apply: (w) => void (w.base.jwks.mode = 'error-500'), unknownKidReasons: FAILED_FETCH },
-  { name: 'garbage instead of JSON', apply: (w) => void (w.base.jwks.mode = 'garbage'), unknownKidReasons: FAILED_FETCH },
-  { name: 'a 2 MiB document (over the 256 KiB cap)', apply: (w) => void (w.base.jwks.mode = 'huge'), unknownKidReasons: FAILED_FETCH },
+  {
+    name: 'connection reset without an answer',
+    apply: (w) => {
+      w.base.jwks.mode = 'reset';
+    },
+    unknownKidReasons: FAILED_FETCH,
+  },
+  {
+    name: 'never answers (beyond the 800 ms fetch timeout)',
+    apply: (w) => {
+      w.base.jwks.mode = 'hang';
+    },
+    unknownKidReasons: FAILED_FETCH,
+  },
+  {
+    name: 'answers after 1.5 s (beyond the fetch timeout)',
+    apply: (w) => {
+      w.base.jwks.delayMs = 1500;
+    },
+    unknownKidReasons: FAILED_FETCH,
+  },
+  {
+    name: 'answers after 50 ms (slow, within the timeout)',
+    apply: (w) => {
+      w.base.jwks.delayMs = 50;
+    },
+    unknownKidReasons: ['unknown_key'],
+  },
+  {
+    name: 'HTTP 500',
+    apply: (w) => {
+      w.base.jwks.mode = 'error-500';
+    },
+    unknownKidReasons: FAILED_FETCH,
+  },
+  {
+    name: 'garbage instead of JSON',
+    apply: (w) => {
+      w.base.jwks.mode = 'garbage';
+    },
+    unknownKidReasons: FAILED_FETCH,
+  },
+  {
+    name: 'a 2 MiB document (over the 256 KiB cap)',
+    apply: (w) => {
+      w.base.jwks.mode = 'huge';
+    },
+    unknownKidReasons: FAILED_FETCH,
+  },
 ];
 
 let world: SecurityFixture;
@@ -69,7 +111,10 @@ async function resetJwksServer(): Promise<void> {
 async function warmAuthorizer(clock: TestClock): Promise<{ authorizer: Authorizer; logs: LogCapture }> {
   const logs = new LogCapture();
   const authorizer = world.authorizer({
-    overrides: { revocation: { enabled: false }, jwks: { allowInsecureLoopbackHttp: true, timeoutMs: TIMEOUT_MS, minRefetchIntervalSeconds: REFETCH_INTERVAL_S, maxAgeSeconds: 3600 } },
+    overrides: {
+      revocation: { enabled: false },
+      jwks: { allowInsecureLoopbackHttp: true, timeoutMs: TIMEOUT_MS, minRefetchIntervalSeconds: REFETCH_INTERVAL_S, maxAgeSeconds: 3600 },
+    },
     deps: { logger: logs, now: clock.now },
   });
   const warm = await observe(authorizer.handler, 'http-v2-iam', buildEvent('http-v2-iam', { authorization: `Bearer ${world.mint()}` }));
@@ -84,7 +129,10 @@ interface Shot {
 }
 
 /** Fires a burst concurrently (a fresh token per shot); returns each shot with its observation and latency. */
-async function burst(authorizer: Authorizer, shots: readonly Shot[]): Promise<Array<Shot & { observation: Observation; elapsedMs: number }>> {
+async function burst(
+  authorizer: Authorizer,
+  shots: readonly Shot[],
+): Promise<Array<Shot & { observation: Observation; elapsedMs: number }>> {
   return Promise.all(
     shots.map(async (shot) => {
       const token = world.mint({ key: shot.key });
@@ -106,40 +154,46 @@ function mixedShots(count: number, known: readonly SigningKey[], unknown: readon
 const unknownKeys = (): SigningKey[] => Array.from({ length: 5 }, (_, i) => ({ ...world.attacker.rsa, kid: `unpublished-${i}` }));
 
 describe('JWKS faults with keys cached', () => {
-  it.each(FAULTS)('keeps known keys working, denies unknown kids and fetches at most once per interval when the JWKS endpoint $name', async ({ name, apply, unknownKidReasons }) => {
-    // Prepare
-    await resetJwksServer();
-    const clock = new TestClock();
-    const { authorizer, logs } = await warmAuthorizer(clock);
-    expect(world.base.jwks.hits).toBe(1);
-    await apply(world);
-    const known = [world.trusted.rsa, world.trusted.ec, world.trusted.ed];
+  it.each(FAULTS)(
+    'keeps known keys working, denies unknown kids and fetches at most once per interval when the JWKS endpoint $name',
+    async ({ name, apply, unknownKidReasons }) => {
+      // Prepare
+      await resetJwksServer();
+      const clock = new TestClock();
+      const { authorizer, logs } = await warmAuthorizer(clock);
+      expect(world.base.jwks.hits).toBe(1);
+      await apply(world);
+      const known = [world.trusted.rsa, world.trusted.ec, world.trusted.ed];
 
-    let slowestKnownMs = 0;
-    let knownAllowed = 0;
-    let unknownDenied = 0;
-    for (let interval = 1; interval <= 2; interval++) {
-      clock.advanceSeconds(REFETCH_INTERVAL_S + 1); // an unknown kid may now trigger one refetch
-      // Act
-      const shots = await burst(authorizer, mixedShots(BURST, known, unknownKeys()));
-      // Assert
-      for (const shot of shots) {
-        if (shot.known) {
-          expect(shot.observation.outcome, `${shot.kind} ${shot.key.kid}`).toBe('allow');
-          slowestKnownMs = Math.max(slowestKnownMs, shot.elapsedMs);
-          knownAllowed++;
-        } else {
-          expect(shot.observation.outcome, `${shot.kind} ${shot.key.kid}`).toBe('deny');
-          unknownDenied++;
+      let slowestKnownMs = 0;
+      let knownAllowed = 0;
+      let unknownDenied = 0;
+      for (let interval = 1; interval <= 2; interval++) {
+        clock.advanceSeconds(REFETCH_INTERVAL_S + 1); // an unknown kid may now trigger one refetch
+        // Act
+        const shots = await burst(authorizer, mixedShots(BURST, known, unknownKeys()));
+        // Assert
+        for (const shot of shots) {
+          if (shot.known) {
+            expect(shot.observation.outcome, `${shot.kind} ${shot.key.kid}`).toBe('allow');
+            slowestKnownMs = Math.max(slowestKnownMs, shot.elapsedMs);
+            knownAllowed++;
+          } else {
+            expect(shot.observation.outcome, `${shot.kind} ${shot.key.kid}`).toBe('deny');
+            unknownDenied++;
+          }
         }
+        // One fetch to warm up, then at most one attempt per interval however many unknown kids arrive.
+        expect(world.base.jwks.hits).toBeLessThanOrEqual(1 + interval);
       }
-      // One fetch to warm up, then at most one attempt per interval however many unknown kids arrive.
-      expect(world.base.jwks.hits).toBeLessThanOrEqual(1 + interval);
-    }
-    const denyReasons = new Set(logs.decisions.filter((line) => line['decision'] === 'deny').map((line) => line['reason']));
-    expect([...denyReasons].every((reason) => unknownKidReasons.includes(reason as DenyReason)), [...denyReasons].join()).toBe(true);
-    faultResults.set(name, { knownAllowed, unknownDenied, hits: world.base.jwks.hits, slowestKnownMs });
-  });
+      const denyReasons = new Set(logs.decisions.filter((line) => line['decision'] === 'deny').map((line) => line['reason']));
+      expect(
+        [...denyReasons].every((reason) => unknownKidReasons.includes(reason as DenyReason)),
+        [...denyReasons].join(),
+      ).toBe(true);
+      faultResults.set(name, { knownAllowed, unknownDenied, hits: world.base.jwks.hits, slowestKnownMs });
+    },
+  );
 
   it('recovers by itself: once the endpoint answers again, a newly published key is trusted after one fetch', async () => {
     await resetJwksServer();
@@ -149,13 +203,21 @@ describe('JWKS faults with keys cached', () => {
     clock.advanceSeconds(REFETCH_INTERVAL_S + 1);
     const rotated = await generateTestKey('ES256', { kid: 'rotated-in-during-outage' });
     const rotatedKey = signingKey(rotated);
-    const before = await observe(authorizer.handler, 'http-v2-iam', buildEvent('http-v2-iam', { authorization: `Bearer ${world.mint({ key: rotatedKey })}` }));
+    const before = await observe(
+      authorizer.handler,
+      'http-v2-iam',
+      buildEvent('http-v2-iam', { authorization: `Bearer ${world.mint({ key: rotatedKey })}` }),
+    );
     expect(before.outcome).toBe('deny');
 
     world.base.jwks.mode = 'ok';
     world.base.jwks.keys = [...world.base.jwks.keys, rotated.publicJwk];
     clock.advanceSeconds(REFETCH_INTERVAL_S + 1);
-    const after = await observe(authorizer.handler, 'rest-token', buildEvent('rest-token', { authorization: `Bearer ${world.mint({ key: rotatedKey })}` }));
+    const after = await observe(
+      authorizer.handler,
+      'rest-token',
+      buildEvent('rest-token', { authorization: `Bearer ${world.mint({ key: rotatedKey })}` }),
+    );
     expect(after.outcome).toBe('allow');
     expect(world.base.jwks.hits).toBe(3); // warm-up, the failed attempt, the recovery
     rotationResults.push('outage recovery');
@@ -222,7 +284,11 @@ describe('key rotation under concurrent load', () => {
     world.base.jwks.keys = [world.trusted.ec.publicJwk, world.trusted.ed.publicJwk]; // RSA key retired
     clock.advanceSeconds(REFETCH_INTERVAL_S + 1);
     // An unknown kid triggers the refetch that reveals the retirement.
-    const trigger = await observe(authorizer.handler, 'http-v2-iam', buildEvent('http-v2-iam', { authorization: `Bearer ${world.mint({ key: unknownKeys()[0] })}` }));
+    const trigger = await observe(
+      authorizer.handler,
+      'http-v2-iam',
+      buildEvent('http-v2-iam', { authorization: `Bearer ${world.mint({ key: unknownKeys()[0] })}` }),
+    );
     expect(trigger.outcome).toBe('deny');
     const shots = await burst(authorizer, mixedShots(BURST, [world.trusted.ec, world.trusted.ed], [world.trusted.rsa]));
     expect(shots.filter((shot) => shot.known).every((shot) => shot.observation.outcome === 'allow')).toBe(true);
@@ -231,11 +297,11 @@ describe('key rotation under concurrent load', () => {
     rotationResults.push('rotation out');
   });
 
-  it.skipIf(REPORT_MODE)('SECURITY.md shows this run\'s JWKS fault results', () => {
+  it.skipIf(REPORT_MODE)("SECURITY.md shows this run's JWKS fault results", () => {
     expect(staleness(section())).toBeUndefined();
   });
 
-  it.runIf(REPORT_MODE)('saves this run\'s JWKS fault results for SECURITY.md', () => {
+  it.runIf(REPORT_MODE)("saves this run's JWKS fault results for SECURITY.md", () => {
     saveSection(section());
   });
 });
@@ -247,14 +313,36 @@ function section(): SectionResult {
       `endpoint ${name}`,
       'known kids keep working; unknown kids denied; ≤ 1 fetch per interval',
       unknownKidReasons.map((reason) => `\`${reason}\``).join(' or '),
-      result ? `passed: ${result.knownAllowed}/${BURST} known allowed, ${result.unknownDenied}/${BURST} unknown denied, ≤ 1 fetch per interval` : 'FAILED',
+      result
+        ? `passed: ${result.knownAllowed}/${BURST} known allowed, ${result.unknownDenied}/${BURST} unknown denied, ≤ 1 fetch per interval`
+        : 'FAILED',
     ];
   });
   const rotationRows = [
-    ['pooled keep-alive connection closed by the server while the process was frozen, then a key rotation', 'the refetch uses a fresh connection and trusts the new key', '—', rotationResults.includes('stale connection') ? 'passed: allowed after one fetch' : 'FAILED'],
-    ['endpoint down, then back with a new key', 'new key trusted after one fetch, no restart', '—', rotationResults.includes('outage recovery') ? 'passed: 3 fetches (warm-up, failed attempt, recovery)' : 'FAILED'],
-    ['key rotated in mid-run under concurrent load', 'old and new key work, unknown kids denied, one refetch per interval', '`unknown_key`', rotationResults.includes('rotation in') ? 'passed: 3 fetches for 180 requests' : 'FAILED'],
-    ['key rotated out', 'retired key denied after the refetch that sees it gone', '`unknown_key`', rotationResults.includes('rotation out') ? 'passed: 2 fetches' : 'FAILED'],
+    [
+      'pooled keep-alive connection closed by the server while the process was frozen, then a key rotation',
+      'the refetch uses a fresh connection and trusts the new key',
+      '—',
+      rotationResults.includes('stale connection') ? 'passed: allowed after one fetch' : 'FAILED',
+    ],
+    [
+      'endpoint down, then back with a new key',
+      'new key trusted after one fetch, no restart',
+      '—',
+      rotationResults.includes('outage recovery') ? 'passed: 3 fetches (warm-up, failed attempt, recovery)' : 'FAILED',
+    ],
+    [
+      'key rotated in mid-run under concurrent load',
+      'old and new key work, unknown kids denied, one refetch per interval',
+      '`unknown_key`',
+      rotationResults.includes('rotation in') ? 'passed: 3 fetches for 180 requests' : 'FAILED',
+    ],
+    [
+      'key rotated out',
+      'retired key denied after the refetch that sees it gone',
+      '`unknown_key`',
+      rotationResults.includes('rotation out') ? 'passed: 2 fetches' : 'FAILED',
+    ],
   ];
   return {
     id: 'faults-jwks',
@@ -264,7 +352,9 @@ function section(): SectionResult {
       `fetch timeout ${TIMEOUT_MS} ms, refetch interval ${REFETCH_INTERVAL_S} s (test clock); bursts of ${BURST} concurrent requests over 4 event kinds, half under known keys`,
       ...FAULTS.map(({ name }) => {
         const result = faultResults.get(name);
-        return result ? `${name}: ${result.hits} fetches in all (warm-up included), slowest known-key request ${ms(result.slowestKnownMs)}` : `${name}: no result`;
+        return result
+          ? `${name}: ${result.hits} fetches in all (warm-up included), slowest known-key request ${ms(result.slowestKnownMs)}`
+          : `${name}: no result`;
       }),
     ],
   };

@@ -24,13 +24,23 @@ const jwsShapedArb = fc.array(segmentArb, { minLength: 0, maxLength: 6 }).map((s
 export const authorizationArb = fc.oneof(
   fc.string({ maxLength: 200 }),
   fc.string({ unit: 'binary', maxLength: 100 }),
-  fc.tuple(fc.constantFrom('Bearer ', 'bearer ', 'BEARER  ', 'Bearer\t', 'Basic ', 'Token ', 'Bearer Bearer ', ' Bearer ', ''), jwsShapedArb).map(([scheme, token]) => `${scheme}${token}`),
+  fc
+    .tuple(
+      fc.constantFrom('Bearer ', 'bearer ', 'BEARER  ', 'Bearer\t', 'Basic ', 'Token ', 'Bearer Bearer ', ' Bearer ', ''),
+      jwsShapedArb,
+    )
+    .map(([scheme, token]) => `${scheme}${token}`),
   fc.tuple(jwsShapedArb, fc.string({ maxLength: 3 }), jwsShapedArb).map(([a, sep, b]) => `Bearer ${a}${sep}${b}`),
 );
 
 /** JSON objects for headers and claims sets, with registered names mixed in at random. */
 export const joseObjectArb = (registered: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<Record<string, unknown>> =>
-  fc.tuple(fc.record(registered, { requiredKeys: [] }), fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 })).map(([known, extra]) => ({ ...extra, ...known }));
+  fc
+    .tuple(
+      fc.record(registered, { requiredKeys: [] }),
+      fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }),
+    )
+    .map(([known, extra]) => ({ ...extra, ...known }));
 
 /** How a mutation changes a valid token (applied to its compact serialisation). */
 export type Mutation =
@@ -54,7 +64,11 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('truncate' as const), position: fc.nat(1200) }),
   fc.record({ kind: fc.constant('swap-segments' as const), order: fc.shuffledSubarray([0, 1, 2], { minLength: 1, maxLength: 3 }) }),
   fc.record({ kind: fc.constant('repeat-segment' as const), segment: fc.nat(2) }),
-  fc.record({ kind: fc.constant('re-encode' as const), segment: fc.nat(2), as: fc.constantFrom('base64' as const, 'padded' as const, 'twin' as const, 'upper' as const) }),
+  fc.record({
+    kind: fc.constant('re-encode' as const),
+    segment: fc.nat(2),
+    as: fc.constantFrom('base64' as const, 'padded' as const, 'twin' as const, 'upper' as const),
+  }),
   fc.record({ kind: fc.constant('re-serialise' as const), segment: fc.constantFrom(0 as const, 1 as const), spacing: fc.nat(2) }),
 );
 
@@ -93,10 +107,13 @@ export function mutate(token: string, mutation: Mutation): string {
       const original = segments[index] ?? '';
       const bytes = Buffer.from(original, 'base64url');
       segments[index] =
-        mutation.as === 'base64' ? bytes.toString('base64').replace(/=+$/, '')
-        : mutation.as === 'padded' ? bytes.toString('base64url') + '='.repeat((4 - (original.length % 4)) % 4)
-        : mutation.as === 'upper' ? original.toUpperCase()
-        : twin(original);
+        mutation.as === 'base64'
+          ? bytes.toString('base64').replace(/=+$/, '')
+          : mutation.as === 'padded'
+            ? bytes.toString('base64url') + '='.repeat((4 - (original.length % 4)) % 4)
+            : mutation.as === 'upper'
+              ? original.toUpperCase()
+              : twin(original);
       return segments.join('.');
     }
     case 're-serialise': {
@@ -155,15 +172,58 @@ export function buildClaims(choice: ClaimChoice, issuer: string, now: number, jt
   const set = (name: string, value: unknown): void => {
     if (value !== undefined) claims[name] = value;
   };
-  set('iss', { trusted: issuer, 'trailing-slash': `${issuer}/`, 'upper-case': issuer.toUpperCase(), untrusted: 'https://evil.example.com', absent: undefined, number: 1 }[choice.iss]);
-  set('aud', { accepted: AUDIENCE, 'accepted-in-list': ['https://x.example', AUDIENCE], other: 'https://other.example', absent: undefined, number: 5, 'list-with-number': [AUDIENCE, 5] }[choice.aud]);
-  set('exp', { future: now + 600, 'within-skew': now - 5, past: now - 120, absent: undefined, string: String(now + 600), huge: 1e300 }[choice.exp]);
+  set(
+    'iss',
+    {
+      trusted: issuer,
+      'trailing-slash': `${issuer}/`,
+      'upper-case': issuer.toUpperCase(),
+      untrusted: 'https://evil.example.com',
+      absent: undefined,
+      number: 1,
+    }[choice.iss],
+  );
+  set(
+    'aud',
+    {
+      accepted: AUDIENCE,
+      'accepted-in-list': ['https://x.example', AUDIENCE],
+      other: 'https://other.example',
+      absent: undefined,
+      number: 5,
+      'list-with-number': [AUDIENCE, 5],
+    }[choice.aud],
+  );
+  set(
+    'exp',
+    { future: now + 600, 'within-skew': now - 5, past: now - 120, absent: undefined, string: String(now + 600), huge: 1e300 }[choice.exp],
+  );
   set('nbf', { absent: undefined, past: now - 60, 'within-skew': now + 5, future: now + 600, string: 'now' }[choice.nbf]);
   set('iat', { now, absent: undefined, 'long-ago': now - 100_000, 'within-skew': now + 5, future: now + 600, string: 'now' }[choice.iat]);
   set('sub', { alice: 'alice', empty: '', absent: undefined, number: 7 }[choice.sub]);
   set('jti', { uuid: jti, absent: undefined, empty: '', number: 9 }[choice.jti]);
-  set('scope', { 'orders:read': 'orders:read', 'orders:read orders:write': 'orders:read orders:write', 'orders:write': 'orders:write', admin: 'admin', absent: undefined, number: 3, empty: '' }[choice.scope]);
-  set('scp', { absent: undefined, 'read-array': ['orders:read'], 'read-string': 'orders:read', object: { 'orders:read': true }, 'array-with-number': ['orders:read', 1] }[choice.scp]);
+  set(
+    'scope',
+    {
+      'orders:read': 'orders:read',
+      'orders:read orders:write': 'orders:read orders:write',
+      'orders:write': 'orders:write',
+      admin: 'admin',
+      absent: undefined,
+      number: 3,
+      empty: '',
+    }[choice.scope],
+  );
+  set(
+    'scp',
+    {
+      absent: undefined,
+      'read-array': ['orders:read'],
+      'read-string': 'orders:read',
+      object: { 'orders:read': true },
+      'array-with-number': ['orders:read', 1],
+    }[choice.scp],
+  );
   set('client_id', { absent: undefined, client: 'client-1', empty: '', number: 4 }[choice.client_id]);
   return claims;
 }
@@ -177,9 +237,18 @@ export function buildClaims(choice: ClaimChoice, issuer: string, now: number, jt
 export function shouldAllow(choice: ClaimChoice): boolean {
   const validIssuer = choice.iss === 'trusted';
   const validAudience = choice.aud === 'accepted' || choice.aud === 'accepted-in-list';
-  const validTimes = (choice.exp === 'future' || choice.exp === 'within-skew' || choice.exp === 'huge') && choice.nbf !== 'future' && choice.nbf !== 'string' && choice.iat !== 'future' && choice.iat !== 'string';
+  const validTimes =
+    (choice.exp === 'future' || choice.exp === 'within-skew' || choice.exp === 'huge') &&
+    choice.nbf !== 'future' &&
+    choice.nbf !== 'string' &&
+    choice.iat !== 'future' &&
+    choice.iat !== 'string';
   const validIdentity = choice.sub === 'alice' && choice.jti === 'uuid' && choice.client_id !== 'empty' && choice.client_id !== 'number';
   const validTypes = choice.scope !== 'number' && choice.scp !== 'object' && choice.scp !== 'array-with-number';
-  const granted = choice.scope === 'orders:read' || choice.scope === 'orders:read orders:write' || choice.scp === 'read-array' || choice.scp === 'read-string';
+  const granted =
+    choice.scope === 'orders:read' ||
+    choice.scope === 'orders:read orders:write' ||
+    choice.scp === 'read-array' ||
+    choice.scp === 'read-string';
   return validIssuer && validAudience && validTimes && validIdentity && validTypes && granted;
 }

@@ -23,8 +23,26 @@ import { DENY_REASONS, type DenyReason } from '../../lambdas/core/reasons';
 import type { PolicyDocument } from 'aws-lambda';
 import { executeApiArn } from '../helpers/events';
 import { LogCapture } from '../helpers/log-capture';
-import { authorizationArb, buildClaims, claimChoiceArb, joseObjectArb, kindArb, mutate, mutationArb, shouldAllow } from './fuzz-arbitraries';
-import { buildEvent, expectedDenyShape, isExactlyUnauthorized, observe, policyAllows, scopesGrant, type EventKindName, type Observation } from './harness';
+import {
+  authorizationArb,
+  buildClaims,
+  claimChoiceArb,
+  joseObjectArb,
+  kindArb,
+  mutate,
+  mutationArb,
+  shouldAllow,
+} from './fuzz-arbitraries';
+import {
+  buildEvent,
+  expectedDenyShape,
+  isExactlyUnauthorized,
+  observe,
+  policyAllows,
+  scopesGrant,
+  type EventKindName,
+  type Observation,
+} from './harness';
 import { REPORT_MODE, saveSection, staleness, type SectionResult } from './report';
 import { base64UrlJson, signSegments, startSecurityFixture, type SecurityFixture, type SigningKey } from './security-fixture';
 
@@ -62,13 +80,26 @@ afterAll(async () => {
 });
 
 /** Runs one property with the budget of this mode, records what happened, fails with fast-check's report. */
-async function runProperty<Ts extends [unknown, ...unknown[]]>(name: string, baseRuns: number, property: fc.IAsyncProperty<Ts>, reasons: Map<string, number>): Promise<void> {
+async function runProperty<Ts extends [unknown, ...unknown[]]>(
+  name: string,
+  baseRuns: number,
+  property: fc.IAsyncProperty<Ts>,
+  reasons: Map<string, number>,
+): Promise<void> {
   const started = performance.now();
   const details = await fc.check(property, {
     numRuns: LONG ? baseRuns * LONG_FACTOR : baseRuns,
     ...(LONG ? { plugins: [fc.interruptAfterTimeLimit(LONG_TIME_LIMIT_MS)] } : {}),
   });
-  records.push({ property: name, runs: details.numRuns, interrupted: details.interrupted, failed: details.failed, seed: details.seed, ms: performance.now() - started, reasons });
+  records.push({
+    property: name,
+    runs: details.numRuns,
+    interrupted: details.interrupted,
+    failed: details.failed,
+    seed: details.seed,
+    ms: performance.now() - started,
+    reasons,
+  });
   if (details.failed) throw new Error(fc.defaultReportMessage(details));
 }
 
@@ -108,67 +139,98 @@ function tally(reasons: Map<string, number>, reason: string): void {
 describe('fuzz', () => {
   it('denies anything in the Authorization header, well-formed, without logging it', async () => {
     const reasons = new Map<string, number>();
-    await runProperty('random Authorization header values (text, binary, JWS-shaped, any scheme)', 1000, fc.asyncProperty(kindArb, authorizationArb, async (kind, authorization) => {
-      const { observation, logs } = await invoke(kind, buildEvent(kind, { authorization }));
-      tally(reasons, expectWellFormedDeny(kind, observation, logs));
-      expectNotLogged(logs, authorization.replace(/^\S+\s+/, ''));
-    }), reasons);
+    await runProperty(
+      'random Authorization header values (text, binary, JWS-shaped, any scheme)',
+      1000,
+      fc.asyncProperty(kindArb, authorizationArb, async (kind, authorization) => {
+        const { observation, logs } = await invoke(kind, buildEvent(kind, { authorization }));
+        tally(reasons, expectWellFormedDeny(kind, observation, logs));
+        expectNotLogged(logs, authorization.replace(/^\S+\s+/, ''));
+      }),
+      reasons,
+    );
   });
 
   it('denies JWS-shaped tokens with random header, claims and signature, without logging them', async () => {
     const reasons = new Map<string, number>();
     const headerArb = joseObjectArb({
       alg: fc.constantFrom('RS256', 'ES256', 'EdDSA', 'none', 'HS256', 'RS512', 'PS256', ''),
-      kid: fc.constantFrom(...[world.trusted, world.trustedWithoutAlg].flatMap((keys) => [keys.rsa.kid, keys.ec.kid, keys.ed.kid]), 'attacker-rsa', ''),
+      kid: fc.constantFrom(
+        ...[world.trusted, world.trustedWithoutAlg].flatMap((keys) => [keys.rsa.kid, keys.ec.kid, keys.ed.kid]),
+        'attacker-rsa',
+        '',
+      ),
       typ: fc.constantFrom('JWT', 'at+jwt'),
       jku: fc.constant(world.attackerJwks.url),
     });
-    const claimsArb = joseObjectArb({ iss: fc.constantFrom(world.issuer, 'https://evil.example.com'), aud: fc.constant('https://api.tollbooth.test'), sub: fc.string(), exp: fc.integer(), scope: fc.constant('orders:read admin'), jti: fc.uuid() });
-    await runProperty('JWS-shaped tokens: random header and claims JSON, random signature bytes', 600, fc.asyncProperty(kindArb, headerArb, claimsArb, fc.uint8Array({ maxLength: 300 }), async (kind, header, claims, signature) => {
-      const token = `${base64UrlJson(header)}.${base64UrlJson(claims)}.${Buffer.from(signature).toString('base64url')}`;
-      const { observation, logs } = await invoke(kind, buildEvent(kind, { authorization: `Bearer ${token}` }));
-      tally(reasons, expectWellFormedDeny(kind, observation, logs));
-      expectNotLogged(logs, token);
-    }), reasons);
+    const claimsArb = joseObjectArb({
+      iss: fc.constantFrom(world.issuer, 'https://evil.example.com'),
+      aud: fc.constant('https://api.tollbooth.test'),
+      sub: fc.string(),
+      exp: fc.integer(),
+      scope: fc.constant('orders:read admin'),
+      jti: fc.uuid(),
+    });
+    await runProperty(
+      'JWS-shaped tokens: random header and claims JSON, random signature bytes',
+      600,
+      fc.asyncProperty(kindArb, headerArb, claimsArb, fc.uint8Array({ maxLength: 300 }), async (kind, header, claims, signature) => {
+        const token = `${base64UrlJson(header)}.${base64UrlJson(claims)}.${Buffer.from(signature).toString('base64url')}`;
+        const { observation, logs } = await invoke(kind, buildEvent(kind, { authorization: `Bearer ${token}` }));
+        tally(reasons, expectWellFormedDeny(kind, observation, logs));
+        expectNotLogged(logs, token);
+      }),
+      reasons,
+    );
   });
 
   it('denies every change to a valid token unless the result is byte-identical', async () => {
     const reasons = new Map<string, number>();
     const tokenArb = fc.constantFrom(...validTokens);
-    await runProperty('mutations of valid RS256/ES256/EdDSA tokens (1–3 of: byte flip, char edit, truncation, segment swap/repeat, re-encoding, JSON re-serialisation)', 1000, fc.asyncProperty(kindArb, tokenArb, fc.array(mutationArb, { minLength: 1, maxLength: 3 }), async (kind, token, mutations) => {
-      const mutated = mutations.reduce(mutate, token);
-      const { observation, logs } = await invoke(kind, buildEvent(kind, { authorization: `Bearer ${mutated}` }));
-      // Extra spaces after the scheme and trailing whitespace only change the header, not the
-      // credential (RFC 6750: "Bearer" 1*SP token): the verifier then sees the original bytes.
-      if (mutated.replace(/^ +/, '').trimEnd() === token) {
-        expect(observation.outcome).toBe('allow');
-        tally(reasons, 'unchanged (allowed)');
-      } else {
-        tally(reasons, expectWellFormedDeny(kind, observation, logs));
-      }
-      expectNotLogged(logs, mutated.split('.')[2] ?? '');
-    }), reasons);
+    await runProperty(
+      'mutations of valid RS256/ES256/EdDSA tokens (1–3 of: byte flip, char edit, truncation, segment swap/repeat, re-encoding, JSON re-serialisation)',
+      1000,
+      fc.asyncProperty(kindArb, tokenArb, fc.array(mutationArb, { minLength: 1, maxLength: 3 }), async (kind, token, mutations) => {
+        const mutated = mutations.reduce(mutate, token);
+        const { observation, logs } = await invoke(kind, buildEvent(kind, { authorization: `Bearer ${mutated}` }));
+        // Extra spaces after the scheme and trailing whitespace only change the header, not the
+        // credential (RFC 6750: "Bearer" 1*SP token): the verifier then sees the original bytes.
+        if (mutated.replace(/^ +/, '').trimEnd() === token) {
+          expect(observation.outcome).toBe('allow');
+          tally(reasons, 'unchanged (allowed)');
+        } else {
+          tally(reasons, expectWellFormedDeny(kind, observation, logs));
+        }
+        expectNotLogged(logs, mutated.split('.')[2] ?? '');
+      }),
+      reasons,
+    );
   });
 
   it('allows a token signed by a trusted key exactly when its claims are valid', async () => {
     const reasons = new Map<string, number>();
     const keyArb = fc.constantFrom<SigningKey>(world.trusted.ed, world.trusted.ec);
-    await runProperty('tokens signed by a trusted key with random valid and invalid claims, against an independent oracle', 400, fc.asyncProperty(kindArb, claimChoiceArb, keyArb, async (kind, choice, key) => {
-      const claims = buildClaims(choice, world.issuer, Math.floor(Date.now() / 1000), randomUUID());
-      const token = signSegments(base64UrlJson({ alg: key.alg, kid: key.kid, typ: 'JWT' }), base64UrlJson(claims), key);
-      const { observation, logs } = await invoke(kind, buildEvent(kind, { authorization: `Bearer ${token}` }));
-      if (shouldAllow(choice)) {
-        expect(observation, JSON.stringify(logs.lastDecision)).toMatchObject({ outcome: 'allow' });
-        if (kind !== 'http-v2-simple') expect(observation).toMatchObject({ principalId: 'alice' });
-        tally(reasons, 'allowed');
-      } else {
-        tally(reasons, expectWellFormedDeny(kind, observation, logs));
-      }
-      expectNotLogged(logs, token.split('.')[2] ?? '');
-    }), reasons);
+    await runProperty(
+      'tokens signed by a trusted key with random valid and invalid claims, against an independent oracle',
+      400,
+      fc.asyncProperty(kindArb, claimChoiceArb, keyArb, async (kind, choice, key) => {
+        const claims = buildClaims(choice, world.issuer, Math.floor(Date.now() / 1000), randomUUID());
+        const token = signSegments(base64UrlJson({ alg: key.alg, kid: key.kid, typ: 'JWT' }), base64UrlJson(claims), key);
+        const { observation, logs } = await invoke(kind, buildEvent(kind, { authorization: `Bearer ${token}` }));
+        if (shouldAllow(choice)) {
+          expect(observation, JSON.stringify(logs.lastDecision)).toMatchObject({ outcome: 'allow' });
+          if (kind !== 'http-v2-simple') expect(observation).toMatchObject({ principalId: 'alice' });
+          tally(reasons, 'allowed');
+        } else {
+          tally(reasons, expectWellFormedDeny(kind, observation, logs));
+        }
+        expectNotLogged(logs, token.split('.')[2] ?? '');
+      }),
+      reasons,
+    );
   });
 
-  it('answers with a policy that grants exactly the token\'s routes, whatever path was invoked', async () => {
+  it("answers with a policy that grants exactly the token's routes, whatever path was invoked", async () => {
     const reasons = new Map<string, number>();
     // API Gateway caches the policy per token and evaluates it for the token's later requests, so
     // it must allow every granted route and nothing else — also when the invoked path itself
@@ -176,39 +238,91 @@ describe('fuzz', () => {
     const scopeSets = ['orders:read', 'orders:write', 'admin', 'orders:read admin', 'nonsense'];
     const tokens = new Map(scopeSets.map((scope) => [scope, world.mint({ claims: { scope } })]));
     const methodArb = fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS');
-    const pathArb = fc.array(fc.constantFrom('orders', 'admin', '1', 'users', '*', '?', 'a*', '*b', '%2A', 'x?y', '', 'ü'), { minLength: 1, maxLength: 4 }).map((segments) => `/${segments.join('/')}`);
-    const probes = ['GET/orders', 'GET/orders/1', 'GET/orders/1/items', 'POST/orders', 'PUT/orders/2', 'DELETE/orders/3', 'PATCH/admin/x', 'GET/admin/y/z', 'GET/', 'POST/other', 'GET/ordersX'];
+    const pathArb = fc
+      .array(fc.constantFrom('orders', 'admin', '1', 'users', '*', '?', 'a*', '*b', '%2A', 'x?y', '', 'ü'), { minLength: 1, maxLength: 4 })
+      .map((segments) => `/${segments.join('/')}`);
+    const probes = [
+      'GET/orders',
+      'GET/orders/1',
+      'GET/orders/1/items',
+      'POST/orders',
+      'PUT/orders/2',
+      'DELETE/orders/3',
+      'PATCH/admin/x',
+      'GET/admin/y/z',
+      'GET/',
+      'POST/other',
+      'GET/ordersX',
+    ];
     const policyKindArb = fc.constantFrom<EventKindName>('rest-token', 'rest-request', 'http-v1', 'http-v2-iam');
-    await runProperty('policies probed as IAM evaluates them: every granted route allowed, nothing else, for invoked paths with wildcard characters too', 500, fc.asyncProperty(policyKindArb, fc.constantFrom(...scopeSets), methodArb, pathArb, async (kind, scope, method, path) => {
-      const event = buildEvent(kind, { authorization: `Bearer ${tokens.get(scope)}`, method, path });
-      const { logs } = handlers.iam;
-      logs.clear();
-      const response = (await handlers.iam.handler(event)) as { policyDocument: PolicyDocument };
-      const stageArn = executeApiArn('GET', '/').replace(/\/GET\/$/, '');
-      for (const probe of [...probes, `${method}${path}`]) {
-        const expected = scopesGrant(scope.split(' '), probe);
-        expect(policyAllows(response.policyDocument, `${stageArn}/${probe}`), `${probe} with [${scope}] after ${method} ${path}: ${JSON.stringify(response.policyDocument)}`).toBe(expected);
-      }
-      tally(reasons, String(logs.lastDecision?.['reason']));
-    }), reasons);
+    await runProperty(
+      'policies probed as IAM evaluates them: every granted route allowed, nothing else, for invoked paths with wildcard characters too',
+      500,
+      fc.asyncProperty(policyKindArb, fc.constantFrom(...scopeSets), methodArb, pathArb, async (kind, scope, method, path) => {
+        const event = buildEvent(kind, { authorization: `Bearer ${tokens.get(scope)}`, method, path });
+        const { logs } = handlers.iam;
+        logs.clear();
+        const response = (await handlers.iam.handler(event)) as { policyDocument: PolicyDocument };
+        const stageArn = executeApiArn('GET', '/').replace(/\/GET\/$/, '');
+        for (const probe of [...probes, `${method}${path}`]) {
+          const expected = scopesGrant(scope.split(' '), probe);
+          expect(
+            policyAllows(response.policyDocument, `${stageArn}/${probe}`),
+            `${probe} with [${scope}] after ${method} ${path}: ${JSON.stringify(response.policyDocument)}`,
+          ).toBe(expected);
+        }
+        tally(reasons, String(logs.lastDecision?.['reason']));
+      }),
+      reasons,
+    );
   });
 
-  const anyValue = fc.anything({ withBoxedValues: true, withMap: true, withSet: true, withNullPrototype: true, withBigInt: true, withDate: true, withTypedArray: true, withSparseArray: true, withObjectString: true, maxDepth: 3 });
+  const anyValue = fc.anything({
+    withBoxedValues: true,
+    withMap: true,
+    withSet: true,
+    withNullPrototype: true,
+    withBigInt: true,
+    withDate: true,
+    withTypedArray: true,
+    withSparseArray: true,
+    withObjectString: true,
+    maxDepth: 3,
+  });
 
   it('never crashes on arbitrary values as the event', async () => {
     const reasons = new Map<string, number>();
-    await runProperty('arbitrary values as the event (any JS value: boxed, Map, Set, null prototype, BigInt, typed arrays)', 500, fc.asyncProperty(anyValue, async (event) => {
-      tally(reasons, await expectNoCrash(event));
-    }), reasons);
+    await runProperty(
+      'arbitrary values as the event (any JS value: boxed, Map, Set, null prototype, BigInt, typed arrays)',
+      500,
+      fc.asyncProperty(anyValue, async (event) => {
+        tally(reasons, await expectNoCrash(event));
+      }),
+      reasons,
+    );
   });
 
   it('never crashes on hostile event shapes', async () => {
     const reasons = new Map<string, number>();
     // Mostly the right shape with one field at a time going wrong, so the handler's inner paths run.
-    const usually = <T>(good: fc.Arbitrary<T>): fc.Arbitrary<unknown> => fc.oneof({ arbitrary: good, weight: 6 }, { arbitrary: anyValue, weight: 1 });
-    const arnArb = usually(fc.constantFrom('arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod/GET/orders', 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/$default/POST/orders/1', 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/*/GET/orders', 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod'));
+    const usually = <T>(good: fc.Arbitrary<T>): fc.Arbitrary<unknown> =>
+      fc.oneof({ arbitrary: good, weight: 6 }, { arbitrary: anyValue, weight: 1 });
+    const arnArb = usually(
+      fc.constantFrom(
+        'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod/GET/orders',
+        'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/$default/POST/orders/1',
+        'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/*/GET/orders',
+        'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod',
+      ),
+    );
     const headerValueArb = usually(fc.oneof(authorizationArb, fc.constantFrom(...validTokens.map((token) => `Bearer ${token}`))));
-    const headersArb = usually(fc.dictionary(fc.constantFrom('authorization', 'Authorization', 'AUTHORIZATION', 'host', '__proto__', 'constructor', 'toString'), headerValueArb, { maxKeys: 4 }));
+    const headersArb = usually(
+      fc.dictionary(
+        fc.constantFrom('authorization', 'Authorization', 'AUTHORIZATION', 'host', '__proto__', 'constructor', 'toString'),
+        headerValueArb,
+        { maxKeys: 4 },
+      ),
+    );
     const eventArb = fc.record(
       {
         type: usually(fc.constantFrom('TOKEN', 'REQUEST')),
@@ -217,23 +331,36 @@ describe('fuzz', () => {
         routeArn: arnArb,
         authorizationToken: headerValueArb,
         headers: headersArb,
-        multiValueHeaders: usually(fc.dictionary(fc.constantFrom('authorization', 'Authorization', 'host'), fc.array(headerValueArb, { maxLength: 3 }), { maxKeys: 3 })),
-        queryStringParameters: usually(fc.option(fc.dictionary(fc.constantFrom('access_token', 'x'), usually(fc.string()), { maxKeys: 2 }))),
-        multiValueQueryStringParameters: usually(fc.option(fc.dictionary(fc.constantFrom('access_token', 'x'), fc.array(usually(fc.string()), { maxLength: 2 }), { maxKeys: 2 }))),
+        multiValueHeaders: usually(
+          fc.dictionary(fc.constantFrom('authorization', 'Authorization', 'host'), fc.array(headerValueArb, { maxLength: 3 }), {
+            maxKeys: 3,
+          }),
+        ),
+        queryStringParameters: usually(
+          fc.option(fc.dictionary(fc.constantFrom('access_token', 'x'), usually(fc.string()), { maxKeys: 2 })),
+        ),
+        multiValueQueryStringParameters: usually(
+          fc.option(fc.dictionary(fc.constantFrom('access_token', 'x'), fc.array(usually(fc.string()), { maxLength: 2 }), { maxKeys: 2 })),
+        ),
         requestContext: anyValue,
       },
       { requiredKeys: ['type'] },
     );
-    await runProperty('hostile event shapes (every event field missing or of any type, repeated and odd header names, valid and junk tokens)', 1000, fc.asyncProperty(eventArb, async (event) => {
-      tally(reasons, await expectNoCrash(event));
-    }), reasons);
+    await runProperty(
+      'hostile event shapes (every event field missing or of any type, repeated and odd header names, valid and junk tokens)',
+      1000,
+      fc.asyncProperty(eventArb, async (event) => {
+        tally(reasons, await expectNoCrash(event));
+      }),
+      reasons,
+    );
   });
 
-  it.skipIf(REPORT_MODE || LONG)('SECURITY.md shows this run\'s fuzz results', () => {
+  it.skipIf(REPORT_MODE || LONG)("SECURITY.md shows this run's fuzz results", () => {
     expect(staleness(fuzzSection())).toBeUndefined();
   });
 
-  it.runIf(REPORT_MODE || LONG)('saves this run\'s fuzz results for SECURITY.md', () => {
+  it.runIf(REPORT_MODE || LONG)("saves this run's fuzz results for SECURITY.md", () => {
     saveSection(fuzzSection(), LONG ? 'fuzz-long' : 'fuzz');
   });
 });
@@ -254,7 +381,10 @@ async function expectNoCrash(event: unknown): Promise<string> {
     expect(isHttpApiEvent(event)).toBe(false);
     return String(logs.lastDecision?.['reason']);
   }
-  const { principalId, policyDocument } = response as { principalId?: unknown; policyDocument?: { Version?: string; Statement?: Array<{ Effect?: string; Resource?: unknown }> } };
+  const { principalId, policyDocument } = response as {
+    principalId?: unknown;
+    policyDocument?: { Version?: string; Statement?: Array<{ Effect?: string; Resource?: unknown }> };
+  };
   expect(typeof principalId).toBe('string');
   expect(policyDocument?.Version).toBe('2012-10-17');
   expect(policyDocument?.Statement?.length).toBeGreaterThan(0);
@@ -270,7 +400,10 @@ function isHttpApiEvent(event: unknown): boolean {
   if (typeof event !== 'object' || event === null) return false;
   const record = event as Record<string, unknown>;
   if (record['type'] !== 'REQUEST') return false;
-  return (record['version'] === '2.0' && typeof record['routeArn'] === 'string') || (record['version'] === '1.0' && typeof record['methodArn'] === 'string');
+  return (
+    (record['version'] === '2.0' && typeof record['routeArn'] === 'string') ||
+    (record['version'] === '1.0' && typeof record['methodArn'] === 'string')
+  );
 }
 
 function fuzzSection(): SectionResult {
@@ -278,10 +411,21 @@ function fuzzSection(): SectionResult {
   return {
     id: 'fuzz',
     columns: ['Property', 'Event kinds', 'Runs', 'Result'],
-    rows: records.map((record) => [record.property, record.property.startsWith('arbitrary') || record.property.startsWith('hostile') ? 'any' : 'all', String(record.runs), record.failed ? 'FAILED' : record.interrupted ? 'passed (stopped at time limit)' : 'passed']),
+    rows: records.map((record) => [
+      record.property,
+      record.property.startsWith('arbitrary') || record.property.startsWith('hostile') ? 'any' : 'all',
+      String(record.runs),
+      record.failed ? 'FAILED' : record.interrupted ? 'passed (stopped at time limit)' : 'passed',
+    ]),
     measured: [
       `${records.length} properties, ${total} runs in ${(records.reduce((sum, record) => sum + record.ms, 0) / 1000).toFixed(1)} s${LONG ? ` (long run: ${LONG_FACTOR}× budget, ${LONG_TIME_LIMIT_MS / 60_000} min limit per property)` : ''}`,
-      ...records.map((record) => `${record.property.split(' (')[0]?.split(':')[0]} — seed ${record.seed}; outcomes: ${[...record.reasons].sort((a, b) => b[1] - a[1]).map(([reason, count]) => `${reason} ${count}`).join(', ')}`),
+      ...records.map(
+        (record) =>
+          `${record.property.split(' (')[0]?.split(':')[0]} — seed ${record.seed}; outcomes: ${[...record.reasons]
+            .sort((a, b) => b[1] - a[1])
+            .map(([reason, count]) => `${reason} ${count}`)
+            .join(', ')}`,
+      ),
     ],
   };
 }

@@ -66,7 +66,12 @@ export function invokedArn(event: Record<string, unknown>): string | undefined {
 
 /** What one invocation did, judged as API Gateway would. */
 export type Observation =
-  | { readonly outcome: 'allow'; readonly principalId: string | undefined; readonly context: Record<string, unknown> | undefined; readonly response: unknown }
+  | {
+      readonly outcome: 'allow';
+      readonly principalId: string | undefined;
+      readonly context: Record<string, unknown> | undefined;
+      readonly response: unknown;
+    }
   | { readonly outcome: 'deny'; readonly shape: DenyShape; readonly response: unknown }
   /** Anything API Gateway would turn into a 500, or a response it could not use. */
   | { readonly outcome: 'crash'; readonly detail: string };
@@ -87,7 +92,8 @@ export async function observe(handler: AuthorizerHandler, kind: EventKindName, e
     response = await handler(event);
   } catch (error) {
     // REST answers 401 only for exactly this error; anything else thrown is a 500.
-    if (isExactlyUnauthorized(error) && (kind === 'rest-token' || kind === 'rest-request')) return { outcome: 'deny', shape: '401', response: undefined };
+    if (isExactlyUnauthorized(error) && (kind === 'rest-token' || kind === 'rest-request'))
+      return { outcome: 'deny', shape: '401', response: undefined };
     return { outcome: 'crash', detail: `threw ${describeThrown(error)}` };
   }
   return judge(kind, event, response);
@@ -96,12 +102,14 @@ export async function observe(handler: AuthorizerHandler, kind: EventKindName, e
 function judge(kind: EventKindName, event: unknown, response: unknown): Observation {
   if (!isRecord(response)) return { outcome: 'crash', detail: `returned ${typeof response}` };
   if (kind === 'http-v2-simple') {
-    if (response['isAuthorized'] === true) return { outcome: 'allow', principalId: undefined, context: asRecord(response['context']), response };
-    if (response['isAuthorized'] === false && Object.keys(response).length === 1) return { outcome: 'deny', shape: 'not-authorized', response };
+    if (response['isAuthorized'] === true)
+      return { outcome: 'allow', principalId: undefined, context: asRecord(response['context']), response };
+    if (response['isAuthorized'] === false && Object.keys(response).length === 1)
+      return { outcome: 'deny', shape: 'not-authorized', response };
     return { outcome: 'crash', detail: `malformed simple response ${JSON.stringify(response)}` };
   }
   const policy = response['policyDocument'] as PolicyDocument | undefined;
-  if (!policy || policy.Version !== '2012-10-17' || !Array.isArray(policy.Statement) || typeof response['principalId'] !== 'string') {
+  if (policy?.Version !== '2012-10-17' || !Array.isArray(policy.Statement) || typeof response['principalId'] !== 'string') {
     return { outcome: 'crash', detail: `malformed policy response ${JSON.stringify(response).slice(0, 200)}` };
   }
   const arn = isRecord(event) ? invokedArn(event) : undefined;
@@ -132,13 +140,21 @@ export function expectedDenyShape(kind: EventKindName, reason: DenyReason, invok
 
 /** IAM-style match of a policy's statements of one effect against an ARN. */
 function statementsMatching(policy: PolicyDocument, effect: 'Allow' | 'Deny', arn: string): Statement[] {
-  return policy.Statement.filter((statement) => statement.Effect === effect && resourcesOf(statement).some((resource) => iamMatches(resource, arn)));
+  return policy.Statement.filter(
+    (statement) => statement.Effect === effect && resourcesOf(statement).some((resource) => iamMatches(resource, arn)),
+  );
 }
 
 /** IAM matches `*` across any characters and `?` as exactly one. */
 function iamMatches(resource: string, arn: string): boolean {
   if (!resource.includes('?')) return globMatches(resource, arn);
-  const pattern = new RegExp(`^${resource.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`, 's');
+  const pattern = new RegExp(
+    `^${resource
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replaceAll('*', '.*')
+      .replaceAll('?', '.')}$`,
+    's',
+  );
   return pattern.test(arn);
 }
 

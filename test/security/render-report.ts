@@ -52,6 +52,9 @@ const commit = (() => {
     return 'unknown';
   }
 })();
-document = document.replace(/<!-- security:run -->.*<!-- \/security:run -->/, `<!-- security:run -->Tables generated ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`npm run security:report\` on a working tree at commit ${commit} (Node ${process.version}).<!-- /security:run -->`);
+document = document.replace(
+  /<!-- security:run -->.*<!-- \/security:run -->/,
+  `<!-- security:run -->Tables generated ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`npm run security:report\` on a working tree at commit ${commit} (Node ${process.version}).<!-- /security:run -->`,
+);
 writeFileSync(SECURITY_MD, document);
 console.log(`SECURITY.md updated: ${sections.join(', ')}.`);

@@ -31,11 +31,11 @@ const MEASURED_MARKER = '<!-- measured: shown, not checked -->';
 
 /** The markdown of a section: the checked table, then the measured facts. */
 export function renderSection(section: SectionResult, withMeasured = true): string {
-  const escape = (cell: string): string => cell.replaceAll('|', '\\|').replaceAll('\n', ' ');
+  const escapeCell = (cell: string): string => cell.replaceAll('|', '\\|').replaceAll('\n', ' ');
   const lines = [
-    `| ${section.columns.map(escape).join(' | ')} |`,
+    `| ${section.columns.map(escapeCell).join(' | ')} |`,
     `|${section.columns.map(() => '---').join('|')}|`,
-    ...section.rows.map((row) => `| ${row.map(escape).join(' | ')} |`),
+    ...section.rows.map((row) => `| ${row.map(escapeCell).join(' | ')} |`),
   ];
   if (withMeasured && section.measured.length > 0) lines.push('', MEASURED_MARKER, ...section.measured.map((fact) => `- ${fact}`));
   return lines.join('\n');
@@ -59,7 +59,11 @@ export function staleness(section: SectionResult, document = readFileSync(SECURI
   const start = document.indexOf(begin);
   const stop = document.indexOf(end);
   if (start < 0 || stop < start) return `SECURITY.md has no ${begin} block; run \`npm run security:report\``;
-  const shown = document.slice(start + begin.length, stop).split(MEASURED_MARKER)[0]?.trim() ?? '';
+  const shown =
+    document
+      .slice(start + begin.length, stop)
+      .split(MEASURED_MARKER)[0]
+      ?.trim() ?? '';
   const expected = renderSection(section, false).trim();
   if (shown === expected) return undefined;
   const shownLines = shown.split('\n');

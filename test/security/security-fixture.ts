@@ -56,7 +56,10 @@ export interface SecurityFixture {
 
 export async function startSecurityFixture(): Promise<SecurityFixture> {
   const base = await startFixture();
-  const [attackerRsa, attackerEc] = await Promise.all([generateTestKey('RS256', { kid: 'attacker-rsa' }), generateTestKey('ES256', { kid: 'attacker-ec' })]);
+  const [attackerRsa, attackerEc] = await Promise.all([
+    generateTestKey('RS256', { kid: 'attacker-rsa' }),
+    generateTestKey('ES256', { kid: 'attacker-ec' }),
+  ]);
   const attackerJwks = await startJwksServer([attackerRsa.publicJwk, attackerEc.publicJwk]);
   const dynamoDbClient = base.dynalite.client({ requestTimeoutMs: 2000, maxAttempts: 2 });
   const trusted = { rsa: signingKey(base.keys.rsa), ec: signingKey(base.keys.ec), ed: signingKey(base.keys.ed) };
@@ -67,7 +70,16 @@ export async function startSecurityFixture(): Promise<SecurityFixture> {
 
   const validClaims = (overrides: Record<string, unknown> = {}): Record<string, unknown> => {
     const now = Math.floor(Date.now() / 1000);
-    return { iss: base.issuer, aud: AUDIENCE, sub: 'alice', scope: 'orders:read', exp: now + 600, iat: now, jti: randomUUID(), ...overrides };
+    return {
+      iss: base.issuer,
+      aud: AUDIENCE,
+      sub: 'alice',
+      scope: 'orders:read',
+      exp: now + 600,
+      iat: now,
+      jti: randomUUID(),
+      ...overrides,
+    };
   };
 
   return {
@@ -82,7 +94,11 @@ export async function startSecurityFixture(): Promise<SecurityFixture> {
     validClaims,
     // Signed with the key's own algorithm whatever the header claims, so headers can lie.
     mint: ({ header = {}, claims = {}, key = trusted.rsa } = {}) =>
-      signSegments(base64UrlJson(withoutUndefined({ alg: key.alg, kid: key.kid, typ: 'JWT', ...header })), base64UrlJson(withoutUndefined(validClaims(claims))), key),
+      signSegments(
+        base64UrlJson(withoutUndefined({ alg: key.alg, kid: key.kid, typ: 'JWT', ...header })),
+        base64UrlJson(withoutUndefined(validClaims(claims))),
+        key,
+      ),
     authorizer: ({ simple = false, overrides = {}, deps = {} } = {}) =>
       createAuthorizer(
         base.config({

@@ -165,7 +165,12 @@ export function parseConfig(raw: unknown): AuthorizerConfig {
   rejectUnknownKeys(raw, TOP_LEVEL_KEYS, '', problems);
 
   const jwksRaw = readObject(raw, 'jwks', '', problems);
-  rejectUnknownKeys(jwksRaw, ['timeoutMs', 'maxResponseBytes', 'maxAgeSeconds', 'minRefetchIntervalSeconds', 'hydrateOnColdStart', 'allowInsecureLoopbackHttp'], 'jwks', problems);
+  rejectUnknownKeys(
+    jwksRaw,
+    ['timeoutMs', 'maxResponseBytes', 'maxAgeSeconds', 'minRefetchIntervalSeconds', 'hydrateOnColdStart', 'allowInsecureLoopbackHttp'],
+    'jwks',
+    problems,
+  );
   const jwks: JwksConfig = {
     timeoutMs: readInteger(jwksRaw, 'timeoutMs', 'jwks', problems, { min: 100, max: 10_000, fallback: 1500 }),
     maxResponseBytes: readInteger(jwksRaw, 'maxResponseBytes', 'jwks', problems, { min: 1024, max: 4 * 1024 * 1024, fallback: 256 * 1024 }),
@@ -181,7 +186,10 @@ export function parseConfig(raw: unknown): AuthorizerConfig {
   const algorithms = readStringList(raw, 'algorithms', '', problems) ?? ['RS256', 'ES256', 'EdDSA'];
   for (const algorithm of algorithms) {
     if (!(SUPPORTED_ALGORITHMS as readonly string[]).includes(algorithm)) {
-      problems.add('algorithms', `"${algorithm}" is not supported (use any of ${SUPPORTED_ALGORITHMS.join(', ')}; symmetric and "none" never are)`);
+      problems.add(
+        'algorithms',
+        `"${algorithm}" is not supported (use any of ${SUPPORTED_ALGORITHMS.join(', ')}; symmetric and "none" never are)`,
+      );
     }
   }
   if (algorithms.length === 0) problems.add('algorithms', 'must list at least one algorithm');
@@ -203,7 +211,8 @@ export function parseConfig(raw: unknown): AuthorizerConfig {
     allowQueryString,
     queryParameter: readString(raw, 'queryStringParameter', '', problems, 'access_token'),
   };
-  if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(token.headerName)) problems.add('headerName', `"${token.headerName}" is not a valid HTTP header name`);
+  if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(token.headerName))
+    problems.add('headerName', `"${token.headerName}" is not a valid HTTP header name`);
 
   const revocation = parseRevocation(raw, problems);
 
@@ -251,19 +260,31 @@ function parseRoutes(raw: RawObject, problems: Problems): Map<string, RoutePatte
 
 function parseRevocation(raw: RawObject, problems: Problems): RevocationConfig {
   const revocationRaw = readObject(raw, 'revocation', '', problems);
-  rejectUnknownKeys(revocationRaw, ['enabled', 'tableName', 'notRevokedCacheSeconds', 'cacheMaxEntries', 'requestTimeoutMs', 'maxAttempts'], 'revocation', problems);
+  rejectUnknownKeys(
+    revocationRaw,
+    ['enabled', 'tableName', 'notRevokedCacheSeconds', 'cacheMaxEntries', 'requestTimeoutMs', 'maxAttempts'],
+    'revocation',
+    problems,
+  );
   const enabled = readBoolean(revocationRaw, 'enabled', 'revocation', problems, true);
   if (!enabled) return { enabled: false };
   const tableName = readString(revocationRaw, 'tableName', 'revocation', problems);
   if (!tableName) {
-    problems.add('revocation.tableName', 'is required while revocation is enabled (or set TOLLBOOTH_REVOCATION_TABLE; set revocation.enabled to false to run without revocation)');
+    problems.add(
+      'revocation.tableName',
+      'is required while revocation is enabled (or set TOLLBOOTH_REVOCATION_TABLE; set revocation.enabled to false to run without revocation)',
+    );
   } else if (!/^[A-Za-z0-9_.-]{3,255}$/.test(tableName)) {
     problems.add('revocation.tableName', `"${tableName}" is not a valid DynamoDB table name`);
   }
   return {
     enabled: true,
     tableName: tableName ?? '',
-    notRevokedCacheSeconds: readInteger(revocationRaw, 'notRevokedCacheSeconds', 'revocation', problems, { min: 0, max: 3600, fallback: 30 }),
+    notRevokedCacheSeconds: readInteger(revocationRaw, 'notRevokedCacheSeconds', 'revocation', problems, {
+      min: 0,
+      max: 3600,
+      fallback: 30,
+    }),
     cacheMaxEntries: readInteger(revocationRaw, 'cacheMaxEntries', 'revocation', problems, { min: 1, max: 1_000_000, fallback: 50_000 }),
     requestTimeoutMs: readInteger(revocationRaw, 'requestTimeoutMs', 'revocation', problems, { min: 50, max: 10_000, fallback: 500 }),
     maxAttempts: readInteger(revocationRaw, 'maxAttempts', 'revocation', problems, { min: 1, max: 5, fallback: 2 }),

@@ -46,7 +46,9 @@ export function loadConfigFromEnvironment(env: Environment = process.env, io: Co
   const inline = env[CONFIG_ENV.inline];
   if (inline) merged = { ...merged, ...parseJsonObject(() => inline, CONFIG_ENV.inline, problems) };
   if (!file && !inline) {
-    problems.push(`no configuration: set ${CONFIG_ENV.inline} to JSON, or ${CONFIG_ENV.file} to a JSON file, or ship ${DEFAULT_CONFIG_FILE_NAME} beside the handler`);
+    problems.push(
+      `no configuration: set ${CONFIG_ENV.inline} to JSON, or ${CONFIG_ENV.file} to a JSON file, or ship ${DEFAULT_CONFIG_FILE_NAME} beside the handler`,
+    );
   }
 
   const table = env[CONFIG_ENV.revocationTable];

@@ -6,7 +6,17 @@
  */
 import { CognitoJwtVerifier } from 'aws-jwt-verify/cognito-verifier';
 import type { CognitoIssuerConfig, IssuerConfig, JwksConfig, OidcIssuerConfig } from './config';
-import { fieldPath, isObject, Problems, readBoolean, readChoice, readString, readStringList, rejectUnknownKeys, type RawObject } from './fields';
+import {
+  fieldPath,
+  isObject,
+  type Problems,
+  readBoolean,
+  readChoice,
+  readString,
+  readStringList,
+  rejectUnknownKeys,
+  type RawObject,
+} from './fields';
 import { isLoopbackHttpUrl } from '../verification/jwks-fetcher';
 
 /** Reads and checks `issuers`; every problem goes to `problems`. */
@@ -47,11 +57,17 @@ function parseOidcIssuer(raw: RawObject, path: string, jwks: JwksConfig, problem
   // The issuer is only compared, never fetched; it follows the JWKS rule anyway, because the default
   // JWKS URI derives from it and an http:// issuer outside local development is a mistake.
   if (!isHttpsOrAllowedLoopbackUrl(issuer, jwks)) {
-    problems.add(fieldPath(path, 'issuer'), `"${issuer}" must be an https:// URL (http:// only on loopback, with jwks.allowInsecureLoopbackHttp)`);
+    problems.add(
+      fieldPath(path, 'issuer'),
+      `"${issuer}" must be an https:// URL (http:// only on loopback, with jwks.allowInsecureLoopbackHttp)`,
+    );
   }
   let audiences: readonly string[] | null = null;
   if (!('audience' in raw)) {
-    problems.add(fieldPath(path, 'audience'), 'is required: list the accepted "aud" values, or set it to null to accept any audience (not recommended)');
+    problems.add(
+      fieldPath(path, 'audience'),
+      'is required: list the accepted "aud" values, or set it to null to accept any audience (not recommended)',
+    );
   } else if (raw['audience'] !== null) {
     audiences = readStringList(raw, 'audience', path, problems) ?? [];
     // An empty list would deny every token: almost certainly a mistake, so say so at cold start.
@@ -86,7 +102,10 @@ function parseCognitoIssuer(raw: RawObject, path: string, problems: Problems): C
   }
   let clientIds: readonly string[] | null = null;
   if (!('clientId' in raw)) {
-    problems.add(fieldPath(path, 'clientId'), 'is required: list the accepted app client ids, or set it to null to accept any client of the pool');
+    problems.add(
+      fieldPath(path, 'clientId'),
+      'is required: list the accepted app client ids, or set it to null to accept any client of the pool',
+    );
   } else if (raw['clientId'] !== null) {
     clientIds = readStringList(raw, 'clientId', path, problems) ?? [];
     if (Array.isArray(raw['clientId']) && raw['clientId'].length === 0) {
@@ -131,9 +150,15 @@ function checkJwksUri(uri: string, path: string, jwks: JwksConfig, problems: Pro
   if (url.protocol === 'https:') return;
   if (isLoopbackHttpUrl(url)) {
     if (!jwks.allowInsecureLoopbackHttp) {
-      problems.add(path, `"${uri}" is plain HTTP: set jwks.allowInsecureLoopbackHttp to true to allow it on loopback (local development only)`);
+      problems.add(
+        path,
+        `"${uri}" is plain HTTP: set jwks.allowInsecureLoopbackHttp to true to allow it on loopback (local development only)`,
+      );
     }
     return;
   }
-  problems.add(path, `"${uri}" must be https:// (plain http:// is only allowed on loopback addresses, with jwks.allowInsecureLoopbackHttp)`);
+  problems.add(
+    path,
+    `"${uri}" must be https:// (plain http:// is only allowed on loopback addresses, with jwks.allowInsecureLoopbackHttp)`,
+  );
 }

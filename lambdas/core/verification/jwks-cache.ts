@@ -25,7 +25,13 @@ import { DenyError } from '../reasons';
 
 /** What happened on one JWKS fetch, for logs and metrics. Never contains key material. */
 export type JwksFetchEvent =
-  | { readonly uri: string; readonly ok: true; readonly durationMs: number; readonly keys: number; readonly rejected: readonly RejectedKey[] }
+  | {
+      readonly uri: string;
+      readonly ok: true;
+      readonly durationMs: number;
+      readonly keys: number;
+      readonly rejected: readonly RejectedKey[];
+    }
   | { readonly uri: string; readonly ok: false; readonly durationMs: number; readonly error: string };
 
 export interface JwksCacheOptions {
@@ -92,7 +98,8 @@ export class TollboothJwksCache implements JwksCache {
     const known = cached && findJwkInJwks(cached.jwks, kid);
     if (known) return fitting(known, decomposedJwt);
     if (!this.mayFetch(jwksUri)) {
-      if (!cached) throw new JwksNotAvailableInCacheError(`JWKS for ${jwksUri} is unavailable; next fetch allowed after the refetch interval`);
+      if (!cached)
+        throw new JwksNotAvailableInCacheError(`JWKS for ${jwksUri} is unavailable; next fetch allowed after the refetch interval`);
       throw new KidNotFoundInJwksError(`no trusted key with this kid in the JWKS of ${jwksUri} (refetch rate-limited)`);
     }
     const fresh = await this.refresh(jwksUri);
@@ -163,7 +170,8 @@ export class TollboothJwksCache implements JwksCache {
 
 /** The key, if the token's `alg` fits its type and curve; a `bad_algorithm` deny otherwise. */
 function fitting(jwk: JwkWithKid, decomposedJwt: DecomposedJwt): JwkWithKid {
-  if (!algorithmFitsKey(decomposedJwt.header.alg, jwk)) throw new DenyError('bad_algorithm', "the token's alg does not fit the key's type or curve");
+  if (!algorithmFitsKey(decomposedJwt.header.alg, jwk))
+    throw new DenyError('bad_algorithm', "the token's alg does not fit the key's type or curve");
   return jwk;
 }
 

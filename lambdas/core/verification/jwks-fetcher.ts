@@ -60,33 +60,37 @@ export class JwksFetcher implements Fetcher {
       // meanwhile (a Lambda frozen between invocations, a busy process), the agent has not yet
       // seen that close and reuses the dead socket: the fetch fails with ECONNRESET and, with no
       // hidden retry, keys stay unavailable for a whole refetch interval.
-      const req = request(url, { method: 'GET', agent: false, headers: { accept: 'application/json, application/jwk-set+json' } }, (response: IncomingMessage) => {
-        if (response.statusCode !== 200) {
-          response.resume();
-          finish(new NonRetryableFetchError(uri, `status code ${response.statusCode}, expected 200`));
-          return;
-        }
-        const declared = Number(response.headers['content-length']);
-        if (declared > maxResponseBytes) {
-          finish(new NonRetryableFetchError(uri, `response of ${declared} bytes exceeds the ${maxResponseBytes}-byte limit`));
-          return;
-        }
-        const chunks: Buffer[] = [];
-        let received = 0;
-        response.on('data', (chunk: Buffer) => {
-          received += chunk.length;
-          if (received > maxResponseBytes) {
-            finish(new NonRetryableFetchError(uri, `response exceeds the ${maxResponseBytes}-byte limit`));
+      const req = request(
+        url,
+        { method: 'GET', agent: false, headers: { accept: 'application/json, application/jwk-set+json' } },
+        (response: IncomingMessage) => {
+          if (response.statusCode !== 200) {
+            response.resume();
+            finish(new NonRetryableFetchError(uri, `status code ${response.statusCode}, expected 200`));
             return;
           }
-          chunks.push(chunk);
-        });
-        response.on('end', () => {
-          const body = Buffer.concat(chunks);
-          finish(undefined, body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer);
-        });
-        response.on('error', (error) => finish(new FetchError(uri, error.message)));
-      });
+          const declared = Number(response.headers['content-length']);
+          if (declared > maxResponseBytes) {
+            finish(new NonRetryableFetchError(uri, `response of ${declared} bytes exceeds the ${maxResponseBytes}-byte limit`));
+            return;
+          }
+          const chunks: Buffer[] = [];
+          let received = 0;
+          response.on('data', (chunk: Buffer) => {
+            received += chunk.length;
+            if (received > maxResponseBytes) {
+              finish(new NonRetryableFetchError(uri, `response exceeds the ${maxResponseBytes}-byte limit`));
+              return;
+            }
+            chunks.push(chunk);
+          });
+          response.on('end', () => {
+            const body = Buffer.concat(chunks);
+            finish(undefined, body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer);
+          });
+          response.on('error', (error) => finish(new FetchError(uri, error.message)));
+        },
+      );
       req.on('error', (error) => finish(new FetchError(uri, error.message)));
       req.end();
     });

@@ -28,7 +28,8 @@ export function readJoseObject(segment: string, part: 'header' | 'payload'): Jos
   } catch {
     throw new DenyError('malformed', `the ${part} is not UTF-8 JSON`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new DenyError('malformed', `the ${part} is not a JSON object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new DenyError('malformed', `the ${part} is not a JSON object`);
   if (duplicateMemberName(text) !== undefined) throw new DenyError('malformed', `the ${part} repeats a member name`);
   return value as JoseObject;
 }
@@ -84,7 +85,8 @@ const STRINGS = ['iss', 'sub', 'jti', 'scope'] as const;
 export function assertRegisteredClaimTypes(payload: JoseObject): void {
   for (const name of NUMERIC_DATES) {
     const value = payload[name];
-    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) throw new DenyError('invalid_claim', `${name} must be a number`);
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value)))
+      throw new DenyError('invalid_claim', `${name} must be a number`);
   }
   for (const name of STRINGS) {
     if (payload[name] !== undefined && typeof payload[name] !== 'string') throw new DenyError('invalid_claim', `${name} must be a string`);

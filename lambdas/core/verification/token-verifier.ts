@@ -62,9 +62,11 @@ export class TokenVerifier {
     const graceSeconds = config.verification.clockSkewSeconds;
     const primaryUris: string[] = [];
     for (const issuer of config.issuers) {
-      const verifier = issuer.kind === 'cognito' ? cognitoVerifier(issuer, jwksCache, graceSeconds) : oidcVerifier(issuer, jwksCache, graceSeconds);
+      const verifier =
+        issuer.kind === 'cognito' ? cognitoVerifier(issuer, jwksCache, graceSeconds) : oidcVerifier(issuer, jwksCache, graceSeconds);
       const uris = libraryJwksUris(issuer);
-      issuerAliases(issuer).forEach((iss, index) => this.byIssuer.set(iss, { verifier, jwksUri: uris[index] ?? issuer.jwksUri }));
+      for (const [index, iss] of issuerAliases(issuer).entries())
+        this.byIssuer.set(iss, { verifier, jwksUri: uris[index] ?? issuer.jwksUri });
       for (const uri of uris) this.byJwksUri.set(uri, [...(this.byJwksUri.get(uri) ?? []), verifier]);
       primaryUris.push(uris[0] ?? issuer.jwksUri);
     }
@@ -93,7 +95,8 @@ export class TokenVerifier {
     assertRegisteredClaimTypes(payload);
     // The checks decomposeUnverifiedJwt made that the lines above do not, so reasons stay as they were.
     for (const member of ['alg', 'kid'] as const) {
-      if (header[member] !== undefined && typeof header[member] !== 'string') throw new DenyError('malformed', `${member} must be a string`);
+      if (header[member] !== undefined && typeof header[member] !== 'string')
+        throw new DenyError('malformed', `${member} must be a string`);
     }
     if (typeof header.alg !== 'string' || !this.allowedAlgorithms.has(header.alg)) {
       throw new DenyError('bad_algorithm', 'algorithm is not in the allow-list');

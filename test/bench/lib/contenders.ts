@@ -33,7 +33,8 @@ const DIGEST: Record<BenchAlgorithm, string | null> = { RS256: 'sha256', ES256: 
 export function limitVerifier(key: BenchKey, issuer: string, audience = BENCH_AUDIENCE): VerifierContender {
   const digest = DIGEST[key.alg];
   // JWS (RFC 7518 §3.4) carries ECDSA signatures as r || s, not DER.
-  const keyInput: KeyObject | VerifyKeyObjectInput = key.alg === 'ES256' ? { key: key.publicKey, dsaEncoding: 'ieee-p1363' } : key.publicKey;
+  const keyInput: KeyObject | VerifyKeyObjectInput =
+    key.alg === 'ES256' ? { key: key.publicKey, dsaEncoding: 'ieee-p1363' } : key.publicKey;
   const verify = (token: string): Record<string, unknown> => {
     const first = token.indexOf('.');
     const second = token.indexOf('.', first + 1);
@@ -70,7 +71,11 @@ export function awsJwtVerifyContender(jwks: { keys: JWK[] }, jwksUri: string, is
 /** jose `jwtVerify` with a local JWKS. */
 export function joseContender(jwks: { keys: JWK[] }, issuer: string, alg: BenchAlgorithm): VerifierContender {
   const keySet = createLocalJWKSet(jwks);
-  return { name: 'jose jwtVerify (local JWKS)', verify: (token) => jwtVerify(token, keySet, { issuer, audience: BENCH_AUDIENCE, algorithms: [alg] }), async: true };
+  return {
+    name: 'jose jwtVerify (local JWKS)',
+    verify: (token) => jwtVerify(token, keySet, { issuer, audience: BENCH_AUDIENCE, algorithms: [alg] }),
+    async: true,
+  };
 }
 
 /** jsonwebtoken with a PEM key; `undefined` for EdDSA, which it does not support. */

@@ -27,7 +27,10 @@ interface Ready {
 const TABLE_NAME = 'tollbooth-bench-revocations';
 
 export async function startDynaliteProcess(): Promise<DynaliteProcess> {
-  const child = fork(fileURLToPath(import.meta.url), ['--serve'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(import.meta.url), ['--serve'], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   const ready = await new Promise<Ready>((resolve, reject) => {
     child.once('message', (message: Ready) => resolve(message));
     child.once('exit', (code) => reject(new Error(`dynalite process exited with code ${code}`)));
@@ -35,7 +38,11 @@ export async function startDynaliteProcess(): Promise<DynaliteProcess> {
   return {
     ...ready,
     client: () =>
-      createDynamoDbClient({ requestTimeoutMs: 1000, maxAttempts: 1, clientConfig: { endpoint: ready.endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS } }),
+      createDynamoDbClient({
+        requestTimeoutMs: 1000,
+        maxAttempts: 1,
+        clientConfig: { endpoint: ready.endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS },
+      }),
     stop: () => {
       child.kill();
     },

@@ -81,7 +81,9 @@ export function signToken(key: BenchKey, options: TokenOptions): string {
  */
 export function tokenPool(key: BenchKey, count: number, options: TokenOptions & { readonly subjects?: number }): string[] {
   const subjects = options.subjects ?? count;
-  return Array.from({ length: count }, (_, index) => signToken(key, { ...options, subject: `${options.subject ?? 'bench-user'}-${index % subjects}` }));
+  return Array.from({ length: count }, (_, index) =>
+    signToken(key, { ...options, subject: `${options.subject ?? 'bench-user'}-${index % subjects}` }),
+  );
 }
 
 /** The four bad tokens every contender must refuse before it is timed. */

@@ -87,7 +87,12 @@ export async function interleave(contenders: readonly Contender[], options: Meas
   const results = new Map<string, Measurement>();
   for (const contender of contenders) {
     const taken = samples.get(contender.name) ?? [];
-    results.set(contender.name, { name: contender.name, medianNs: median(taken), samplesNs: taken, iterationsPerBatch: iterations.get(contender.name) ?? 0 });
+    results.set(contender.name, {
+      name: contender.name,
+      medianNs: median(taken),
+      samplesNs: taken,
+      iterationsPerBatch: iterations.get(contender.name) ?? 0,
+    });
   }
   return results;
 }

@@ -49,7 +49,10 @@ export async function runTable(id: string, title: string, body: () => Promise<Ta
   let message: TableMessage;
   try {
     const result = await body();
-    message = { type: 'report', report: { id, title, ...result, durationMs: performance.now() - started, loadBefore, loadAfter: loadavg()[0] ?? 0 } };
+    message = {
+      type: 'report',
+      report: { id, title, ...result, durationMs: performance.now() - started, loadBefore, loadAfter: loadavg()[0] ?? 0 },
+    };
   } catch (error) {
     message = { type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
   }
@@ -72,7 +75,8 @@ export function progress(text: string): void {
 /** A Markdown table, padded so it also reads well in a terminal. */
 export function renderTable(columns: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   const widths = columns.map((column, index) => Math.max(width(column), ...rows.map((row) => width(row[index] ?? ''))));
-  const line = (cells: readonly string[]): string => `| ${cells.map((cell, index) => pad(cell, widths[index] ?? 0, index > 0)).join(' | ')} |`;
+  const line = (cells: readonly string[]): string =>
+    `| ${cells.map((cell, index) => pad(cell, widths[index] ?? 0, index > 0)).join(' | ')} |`;
   const rule = `|${widths.map((w, index) => (index > 0 ? `${'-'.repeat(w + 1)}:` : `:${'-'.repeat(w + 1)}`)).join('|')}|`;
   return [line(columns), rule, ...rows.map((row) => line(columns.map((_, index) => row[index] ?? '')))].join('\n');
 }
@@ -81,7 +85,12 @@ export function renderBudgets(budgets: readonly Budget[]): string {
   if (budgets.length === 0) return '';
   return renderTable(
     ['Budget', 'Target', 'Measured', 'Result'],
-    budgets.map((budget) => [budget.name, budget.target, budget.measured, `${budget.pass ? 'PASS' : 'FAIL'}${budget.note ? ` (${budget.note})` : ''}`]),
+    budgets.map((budget) => [
+      budget.name,
+      budget.target,
+      budget.measured,
+      `${budget.pass ? 'PASS' : 'FAIL'}${budget.note ? ` (${budget.note})` : ''}`,
+    ]),
   );
 }
 
@@ -89,7 +98,10 @@ export function renderReport(report: TableReport): string {
   const parts = [`### ${report.title}`, '', renderTable(report.columns, report.rows)];
   if (report.notes && report.notes.length > 0) parts.push('', ...report.notes.map((note) => `- ${note}`));
   if (report.budgets && report.budgets.length > 0) parts.push('', renderBudgets(report.budgets));
-  parts.push('', `_${(report.durationMs / 1000).toFixed(1)} s; ${BENCH_CLOCK} clock; load average ${report.loadBefore.toFixed(2)} → ${report.loadAfter.toFixed(2)}_`);
+  parts.push(
+    '',
+    `_${(report.durationMs / 1000).toFixed(1)} s; ${BENCH_CLOCK} clock; load average ${report.loadBefore.toFixed(2)} → ${report.loadAfter.toFixed(2)}_`,
+  );
   return parts.join('\n');
 }
 

@@ -34,7 +34,10 @@ export interface TokenSigner {
 }
 
 export function startTokenSigner(setup: SignerSetup): TokenSigner {
-  const child = fork(fileURLToPath(import.meta.url), ['--sign'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(import.meta.url), ['--sign'], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   const waiting: Array<(tokens: string[]) => void> = [];
   child.on('message', (tokens: string[]) => waiting.shift()?.(tokens));
   child.send({ setup } satisfies Message);

@@ -61,7 +61,15 @@ describe('decision-log', () => {
       {
         level: 'info',
         message: DECISION_MESSAGE,
-        attributes: { decision: 'deny', reason: 'expired', eventKind: 'http-v2', route: 'GET /orders/42', latencyMs: 1.235, tokenCacheHit: false, errorClass: 'JwtExpiredError' },
+        attributes: {
+          decision: 'deny',
+          reason: 'expired',
+          eventKind: 'http-v2',
+          route: 'GET /orders/42',
+          latencyMs: 1.235,
+          tokenCacheHit: false,
+          errorClass: 'JwtExpiredError',
+        },
       },
     ]);
     expect(logs.text).not.toContain(JWS);
@@ -77,16 +85,19 @@ describe('decision-log', () => {
     expect(logs.lastDecision).not.toHaveProperty('errorClass');
   });
 
-  it.each(['revocation_unavailable', 'jwks_unavailable', 'verification_failed'] as const)('logs the outage reason %s at warn with the error text', (reason) => {
-    // Prepare
-    const logs = new LogCapture();
-    const error = Object.assign(new Error('connect ETIMEDOUT 10.0.0.1:443'), { name: 'FetchError' });
-    // Act
-    logDecision(logs, deny(reason, { error }), CONTEXT);
-    // Assert
-    expect(logs.lines).toHaveLength(1);
-    expect(logs.lines[0]).toMatchObject({ level: 'warn', attributes: { reason, error: 'FetchError: connect ETIMEDOUT 10.0.0.1:443' } });
-  });
+  it.each(['revocation_unavailable', 'jwks_unavailable', 'verification_failed'] as const)(
+    'logs the outage reason %s at warn with the error text',
+    (reason) => {
+      // Prepare
+      const logs = new LogCapture();
+      const error = Object.assign(new Error('connect ETIMEDOUT 10.0.0.1:443'), { name: 'FetchError' });
+      // Act
+      logDecision(logs, deny(reason, { error }), CONTEXT);
+      // Assert
+      expect(logs.lines).toHaveLength(1);
+      expect(logs.lines[0]).toMatchObject({ level: 'warn', attributes: { reason, error: 'FetchError: connect ETIMEDOUT 10.0.0.1:443' } });
+    },
+  );
 
   it('logs an internal failure at error', () => {
     // Prepare
@@ -94,7 +105,10 @@ describe('decision-log', () => {
     // Act
     logDecision(logs, deny('internal', { error: new TypeError("Cannot read properties of undefined (reading 'sub')") }), CONTEXT);
     // Assert
-    expect(logs.lines[0]).toMatchObject({ level: 'error', attributes: { reason: 'internal', error: "TypeError: Cannot read properties of undefined (reading 'sub')" } });
+    expect(logs.lines[0]).toMatchObject({
+      level: 'error',
+      attributes: { reason: 'internal', error: "TypeError: Cannot read properties of undefined (reading 'sub')" },
+    });
   });
 
   it('redacts a JWS-looking string in an error message', () => {

@@ -36,7 +36,10 @@ describe('event', () => {
       { name: 'an empty object', event: {} },
       { name: 'an unknown type', event: { type: 'WEBSOCKET', methodArn: executeApiArn('GET', '/orders') } },
       { name: 'a TOKEN event without a token', event: { type: 'TOKEN', methodArn: executeApiArn('GET', '/orders') } },
-      { name: 'a TOKEN event with a non-string token', event: { type: 'TOKEN', authorizationToken: 42, methodArn: executeApiArn('GET', '/orders') } },
+      {
+        name: 'a TOKEN event with a non-string token',
+        event: { type: 'TOKEN', authorizationToken: 42, methodArn: executeApiArn('GET', '/orders') },
+      },
       { name: 'a TOKEN event without an ARN', event: { type: 'TOKEN', authorizationToken: 'Bearer x' } },
       { name: 'a REQUEST event without any ARN', event: { type: 'REQUEST', headers: {} } },
       { name: 'a 2.0 REQUEST event without an ARN', event: { type: 'REQUEST', version: '2.0', headers: {} } },
@@ -64,7 +67,12 @@ describe('event', () => {
 
     it('reads an HTTP API 2.0 event: lower-case headers, the route ARN, the query parameter', () => {
       // Prepare
-      const event = httpApiV2Event({ authorization: 'Bearer abc', method: 'POST', path: '/orders', query: { access_token: 'qqq', other: '1' } });
+      const event = httpApiV2Event({
+        authorization: 'Bearer abc',
+        method: 'POST',
+        path: '/orders',
+        query: { access_token: 'qqq', other: '1' },
+      });
       // Act
       const request = toAuthRequest('http-v2', asRecord(event), HEADER, QUERY);
       // Assert

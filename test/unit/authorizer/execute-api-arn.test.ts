@@ -9,10 +9,24 @@ const STAGE_ARN = 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod';
 describe('execute-api-arn', () => {
   describe('parseExecuteApiArn', () => {
     it.each([
-      { name: 'a REST method ARN', arn: `${STAGE_ARN}/GET/orders/42`, stageArn: STAGE_ARN, stage: 'prod', method: 'GET', path: '/orders/42' },
+      {
+        name: 'a REST method ARN',
+        arn: `${STAGE_ARN}/GET/orders/42`,
+        stageArn: STAGE_ARN,
+        stage: 'prod',
+        method: 'GET',
+        path: '/orders/42',
+      },
       { name: 'the root path', arn: `${STAGE_ARN}/GET/`, stageArn: STAGE_ARN, stage: 'prod', method: 'GET', path: '/' },
       { name: 'a method without a path', arn: `${STAGE_ARN}/GET`, stageArn: STAGE_ARN, stage: 'prod', method: 'GET', path: '/' },
-      { name: 'a path containing colons', arn: `${STAGE_ARN}/PUT/things/urn:x:1`, stageArn: STAGE_ARN, stage: 'prod', method: 'PUT', path: '/things/urn:x:1' },
+      {
+        name: 'a path containing colons',
+        arn: `${STAGE_ARN}/PUT/things/urn:x:1`,
+        stageArn: STAGE_ARN,
+        stage: 'prod',
+        method: 'PUT',
+        path: '/things/urn:x:1',
+      },
       {
         name: 'an HTTP API route ARN on $default',
         arn: 'arn:aws:execute-api:us-east-1:123456789012:abcdef123/$default/POST/orders',
@@ -58,9 +72,18 @@ describe('execute-api-arn', () => {
       { name: 'no method', arn: 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod' },
       { name: 'an empty api id', arn: 'arn:aws:execute-api:eu-west-1:123456789012:/prod/GET/orders' },
       { name: 'an api id with punctuation', arn: 'arn:aws:execute-api:eu-west-1:123456789012:a1*b2/prod/GET/orders' },
-      { name: 'a wildcard stage (an Allow would cover every stage)', arn: 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/*/GET/orders' },
-      { name: 'a stage with an IAM single-character wildcard', arn: 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/pro?/GET/orders' },
-      { name: 'a stage with a dollar sign other than $default', arn: 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/$prod/GET/orders' },
+      {
+        name: 'a wildcard stage (an Allow would cover every stage)',
+        arn: 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/*/GET/orders',
+      },
+      {
+        name: 'a stage with an IAM single-character wildcard',
+        arn: 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/pro?/GET/orders',
+      },
+      {
+        name: 'a stage with a dollar sign other than $default',
+        arn: 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/$prod/GET/orders',
+      },
       { name: 'an ARN longer than 4096 characters', arn: `${STAGE_ARN}/GET/${'a'.repeat(4096)}` },
     ])('refuses $name', ({ arn }) => {
       // Act

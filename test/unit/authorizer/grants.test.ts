@@ -128,11 +128,15 @@ describe('grants', () => {
         .map(([method, path]) => `${method}/${path.join('/')}`);
       // Act / Assert
       fc.assert(
-        fc.property(fc.array(glob, { minLength: 10, maxLength: 60 }), fc.array(request, { minLength: 1, maxLength: 20 }), (globs, requests) => {
-          const compacted = compactGrants(globs);
-          for (const resource of requests) expect(grantsAllow(compacted, resource)).toBe(meantToAllow(globs, resource));
-          expect(compactGrants(compacted)).toEqual(compacted);
-        }),
+        fc.property(
+          fc.array(glob, { minLength: 10, maxLength: 60 }),
+          fc.array(request, { minLength: 1, maxLength: 20 }),
+          (globs, requests) => {
+            const compacted = compactGrants(globs);
+            for (const resource of requests) expect(grantsAllow(compacted, resource)).toBe(meantToAllow(globs, resource));
+            expect(compactGrants(compacted)).toEqual(compacted);
+          },
+        ),
         { numRuns: 300 },
       );
     });
@@ -167,9 +171,13 @@ describe('grants', () => {
         .map(([method, path]) => `${method}/${path.join('/')}`);
       // Act / Assert
       fc.assert(
-        fc.property(fc.array(glob, { minLength: 9, maxLength: 40 }), fc.array(request, { minLength: 1, maxLength: 20 }), (globs, requests) => {
-          for (const resource of requests) expect(grantsAllow(globs, resource)).toBe(globs.some((g) => globMatches(g, resource)));
-        }),
+        fc.property(
+          fc.array(glob, { minLength: 9, maxLength: 40 }),
+          fc.array(request, { minLength: 1, maxLength: 20 }),
+          (globs, requests) => {
+            for (const resource of requests) expect(grantsAllow(globs, resource)).toBe(globs.some((g) => globMatches(g, resource)));
+          },
+        ),
         { numRuns: 500 },
       );
     });

@@ -32,7 +32,10 @@ describe('iam-policy', () => {
       // Assert
       expect(second).toBe(first);
       expect(Object.isFrozen(first)).toBe(true);
-      expect(onOtherStage).toEqual(['arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/test/GET/orders', 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/test/GET/orders/*']);
+      expect(onOtherStage).toEqual([
+        'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/test/GET/orders',
+        'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/test/GET/orders/*',
+      ]);
     });
 
     it('allows every granted route, not only the invoked one, when the invoked route is granted', () => {
@@ -44,7 +47,11 @@ describe('iam-policy', () => {
       expect(policy).toEqual({
         Version: '2012-10-17',
         Statement: [
-          { Effect: 'Allow', Action: 'execute-api:Invoke', Resource: [`${STAGE_ARN}/GET/orders`, `${STAGE_ARN}/GET/orders/*`, `${STAGE_ARN}/POST/orders`] },
+          {
+            Effect: 'Allow',
+            Action: 'execute-api:Invoke',
+            Resource: [`${STAGE_ARN}/GET/orders`, `${STAGE_ARN}/GET/orders/*`, `${STAGE_ARN}/POST/orders`],
+          },
         ],
       });
     });
@@ -94,7 +101,10 @@ describe('iam-policy', () => {
       // Act
       const policy = denyAllPolicy(arnOf('GET/orders'));
       // Assert
-      expect(policy).toEqual({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'execute-api:Invoke', Resource: [`${STAGE_ARN}/*`] }] });
+      expect(policy).toEqual({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Deny', Action: 'execute-api:Invoke', Resource: [`${STAGE_ARN}/*`] }],
+      });
     });
 
     it('denies everything when the ARN is unknown', () => {

@@ -21,7 +21,11 @@ import { signRaw } from '../../helpers/tokens';
 interface EmfDocument {
   readonly _aws: {
     readonly Timestamp: number;
-    readonly CloudWatchMetrics: ReadonlyArray<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string; Unit: string }> }>;
+    readonly CloudWatchMetrics: ReadonlyArray<{
+      Namespace: string;
+      Dimensions: string[][];
+      Metrics: Array<{ Name: string; Unit: string }>;
+    }>;
   };
   readonly [key: string]: unknown;
 }
@@ -51,7 +55,13 @@ function onlyLine(): EmfDocument {
   return lines[0] as EmfDocument;
 }
 
-const OBSERVATION: DecisionObservation = { eventKind: 'http-v2', latencyMs: 0.25, tokenCacheHit: false, revocationCacheHits: 2, revocationStoreReads: 0 };
+const OBSERVATION: DecisionObservation = {
+  eventKind: 'http-v2',
+  latencyMs: 0.25,
+  tokenCacheHit: false,
+  revocationCacheHits: 2,
+  revocationStoreReads: 0,
+};
 const ALLOW: Decision = { effect: 'allow', claims: verifiedClaims(), grants: ['GET/orders'] };
 
 describe('metrics', () => {
@@ -103,19 +113,32 @@ describe('metrics', () => {
     expect(line['service']).toBe('orders-authorizer');
   });
 
-  it.each(DENY_REASONS.map((reason) => ({ reason })))('counts a deny with reason $reason as a deny, dimensioned by its reason', ({ reason }) => {
-    // Prepare
-    const metrics = new AuthorizerMetrics();
-    // Act
-    metrics.onDecision(deny(reason), { ...OBSERVATION, revocationCacheHits: 0 });
-    metrics.flush();
-    // Assert
-    expect(onlyLine()).toMatchObject({ decision: 'deny', reason, Decisions: 1, Denies: 1 });
-  });
+  it.each(DENY_REASONS.map((reason) => ({ reason })))(
+    'counts a deny with reason $reason as a deny, dimensioned by its reason',
+    ({ reason }) => {
+      // Prepare
+      const metrics = new AuthorizerMetrics();
+      // Act
+      metrics.onDecision(deny(reason), { ...OBSERVATION, revocationCacheHits: 0 });
+      metrics.flush();
+      // Assert
+      expect(onlyLine()).toMatchObject({ decision: 'deny', reason, Decisions: 1, Denies: 1 });
+    },
+  );
 
   it.each([
-    { name: 'answered from the cache', observation: { revocationCacheHits: 2, revocationStoreReads: 0 }, expected: { RevocationCacheHits: 2, RevocationStoreReads: 0 }, lookup: false },
-    { name: 'read from DynamoDB', observation: { revocationCacheHits: 1, revocationStoreReads: 1 }, expected: { RevocationCacheHits: 1, RevocationStoreReads: 1, RevocationLookups: 1 }, lookup: true },
+    {
+      name: 'answered from the cache',
+      observation: { revocationCacheHits: 2, revocationStoreReads: 0 },
+      expected: { RevocationCacheHits: 2, RevocationStoreReads: 0 },
+      lookup: false,
+    },
+    {
+      name: 'read from DynamoDB',
+      observation: { revocationCacheHits: 1, revocationStoreReads: 1 },
+      expected: { RevocationCacheHits: 1, RevocationStoreReads: 1, RevocationLookups: 1 },
+      lookup: true,
+    },
   ])('counts revocation keys $name', ({ observation, expected, lookup }) => {
     // Prepare
     const metrics = new AuthorizerMetrics();
@@ -181,14 +204,28 @@ describe('metrics', () => {
     const jwk = { ...(publicKey.export({ format: 'jwk' }) as Record<string, string>), kid: 'k1', alg: 'ES256', use: 'sig' } as Jwk;
     const token = (claims: Record<string, unknown> = {}): string => {
       const now = Math.floor(Date.now() / 1000);
-      return signRaw({ alg: 'ES256', kid: 'k1' }, { iss: ISSUER, aud: AUDIENCE, sub: 'alice', jti: randomUUID(), iat: now, exp: now + 600, scope: 'orders:read', ...claims }, privateKey);
+      return signRaw(
+        { alg: 'ES256', kid: 'k1' },
+        { iss: ISSUER, aud: AUDIENCE, sub: 'alice', jti: randomUUID(), iat: now, exp: now + 600, scope: 'orders:read', ...claims },
+        privateKey,
+      );
     };
 
     function instrumented(): (event: unknown) => Promise<unknown> {
       const metrics = new AuthorizerMetrics();
       const authorizer = createAuthorizer(
-        parseConfig({ issuers: [{ issuer: ISSUER, audience: [AUDIENCE] }], routes: { 'orders:read': ['GET /orders'] }, revocation: { tableName: 'revocations' } }),
-        { logger: new LogCapture(), jwksFetcher: new FakeJwksFetcher([jwk]), revocationStore: { lookup: async () => new Map() }, onDecision: metrics.onDecision, onJwksFetch: metrics.onJwksFetch },
+        parseConfig({
+          issuers: [{ issuer: ISSUER, audience: [AUDIENCE] }],
+          routes: { 'orders:read': ['GET /orders'] },
+          revocation: { tableName: 'revocations' },
+        }),
+        {
+          logger: new LogCapture(),
+          jwksFetcher: new FakeJwksFetcher([jwk]),
+          revocationStore: { lookup: async () => new Map() },
+          onDecision: metrics.onDecision,
+          onJwksFetch: metrics.onJwksFetch,
+        },
       );
       return metrics.instrument(authorizer.handler);
     }
@@ -203,7 +240,14 @@ describe('metrics', () => {
       // Assert
       const [first, second] = emfLines();
       expect(emfLines()).toHaveLength(2);
-      expect(first).toMatchObject({ decision: 'allow', reason: 'allowed', JwksFetches: 1, RevocationStoreReads: 2, RevocationLookups: 1, ColdStart: 1 });
+      expect(first).toMatchObject({
+        decision: 'allow',
+        reason: 'allowed',
+        JwksFetches: 1,
+        RevocationStoreReads: 2,
+        RevocationLookups: 1,
+        ColdStart: 1,
+      });
       expect(first).not.toHaveProperty('RestUnauthorized');
       expect(second).toMatchObject({ decision: 'allow', RevocationCacheHits: 2, RevocationStoreReads: 0 });
       expect(second).not.toHaveProperty('RevocationLookups');

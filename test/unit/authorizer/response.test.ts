@@ -23,9 +23,19 @@ const EXPIRED: Decision = deny('expired', { error: new Error('expired') });
 const REVOKED: Decision = deny('revoked', { claims: CLAIMS });
 
 const CONTEXT = { sub: 'alice', scope: 'orders:read orders:list', iss: CLAIMS_ISSUER, clientId: 'app-1', jti: 'token-1' };
-const ALLOW_STATEMENT = { Effect: 'Allow', Action: 'execute-api:Invoke', Resource: [executeApiArn('GET', '/orders'), executeApiArn('GET', '/orders/*')] };
+const ALLOW_STATEMENT = {
+  Effect: 'Allow',
+  Action: 'execute-api:Invoke',
+  Resource: [executeApiArn('GET', '/orders'), executeApiArn('GET', '/orders/*')],
+};
 // executeApiArn('*', '') is `<stage ARN>/*`: every route of the stage.
-const DENY_ALL = { principalId: 'anonymous', policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'execute-api:Invoke', Resource: [executeApiArn('*', '')] }] } };
+const DENY_ALL = {
+  principalId: 'anonymous',
+  policyDocument: {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Deny', Action: 'execute-api:Invoke', Resource: [executeApiArn('*', '')] }],
+  },
+};
 
 /** Every kind that answers with an IAM policy: REST, HTTP API 1.0, and HTTP API 2.0 in IAM mode. */
 const POLICY_KINDS: ReadonlyArray<{ kind: EventKind; mode: HttpApiResponseMode }> = [
@@ -43,25 +53,34 @@ describe('response', () => {
       // Act
       const result = answer(request(kind), ALLOW, mode);
       // Assert
-      expect(result).toEqual({ unauthorized: false, response: { principalId: 'alice', policyDocument: { Version: '2012-10-17', Statement: [ALLOW_STATEMENT] }, context: CONTEXT } });
-    });
-
-    it.each(POLICY_KINDS)('$kind ($mode mode): answers insufficient scope with an explicit deny of the invoked route (403)', ({ kind, mode }) => {
-      // Act
-      const result = answer(request(kind, 'DELETE', '/orders/42'), INSUFFICIENT_SCOPE, mode);
-      // Assert
       expect(result).toEqual({
         unauthorized: false,
-        response: {
-          principalId: 'alice',
-          policyDocument: {
-            Version: '2012-10-17',
-            Statement: [ALLOW_STATEMENT, { Effect: 'Deny', Action: 'execute-api:Invoke', Resource: [executeApiArn('DELETE', '/orders/42')] }],
-          },
-          context: CONTEXT,
-        },
+        response: { principalId: 'alice', policyDocument: { Version: '2012-10-17', Statement: [ALLOW_STATEMENT] }, context: CONTEXT },
       });
     });
+
+    it.each(POLICY_KINDS)(
+      '$kind ($mode mode): answers insufficient scope with an explicit deny of the invoked route (403)',
+      ({ kind, mode }) => {
+        // Act
+        const result = answer(request(kind, 'DELETE', '/orders/42'), INSUFFICIENT_SCOPE, mode);
+        // Assert
+        expect(result).toEqual({
+          unauthorized: false,
+          response: {
+            principalId: 'alice',
+            policyDocument: {
+              Version: '2012-10-17',
+              Statement: [
+                ALLOW_STATEMENT,
+                { Effect: 'Deny', Action: 'execute-api:Invoke', Resource: [executeApiArn('DELETE', '/orders/42')] },
+              ],
+            },
+            context: CONTEXT,
+          },
+        });
+      },
+    );
 
     it.each([
       { kind: 'rest-token', decision: EXPIRED },
@@ -95,7 +114,10 @@ describe('response', () => {
       // Assert
       expect(result).toEqual({
         unauthorized: false,
-        response: { principalId: 'anonymous', policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'execute-api:Invoke', Resource: ['*'] }] } },
+        response: {
+          principalId: 'anonymous',
+          policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'execute-api:Invoke', Resource: ['*'] }] },
+        },
       });
     });
 
@@ -104,7 +126,9 @@ describe('response', () => {
       const result = answer(request('rest-token', 'POST', '/orders'), ALLOW, 'iam');
       // Assert
       expect(result.unauthorized ? undefined : result.response).toMatchObject({
-        policyDocument: { Statement: [ALLOW_STATEMENT, { Effect: 'Deny', Action: 'execute-api:Invoke', Resource: [executeApiArn('POST', '/orders')] }] },
+        policyDocument: {
+          Statement: [ALLOW_STATEMENT, { Effect: 'Deny', Action: 'execute-api:Invoke', Resource: [executeApiArn('POST', '/orders')] }],
+        },
       });
     });
   });

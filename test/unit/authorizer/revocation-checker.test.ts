@@ -226,13 +226,19 @@ describe('revocation-checker', () => {
 
     it.each([
       { name: 'a token never checked', prepare: async () => undefined },
-      { name: 'a token whose not-revoked answers aged out of the window', prepare: async (checker: RevocationChecker) => {
-        await checker.check(verifiedClaims());
-        nowMs += 31_000;
-      } },
-      { name: 'a token of a known subject with a new jti', prepare: async (checker: RevocationChecker) => {
-        await checker.check(verifiedClaims({ jti: 'token-0' }));
-      } },
+      {
+        name: 'a token whose not-revoked answers aged out of the window',
+        prepare: async (checker: RevocationChecker) => {
+          await checker.check(verifiedClaims());
+          nowMs += 31_000;
+        },
+      },
+      {
+        name: 'a token of a known subject with a new jti',
+        prepare: async (checker: RevocationChecker) => {
+          await checker.check(verifiedClaims({ jti: 'token-0' }));
+        },
+      },
     ])('leaves $name to check()', async ({ prepare }) => {
       // Prepare
       const checker = createChecker();

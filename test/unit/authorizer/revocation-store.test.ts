@@ -122,14 +122,27 @@ describe('revocation-store', () => {
     });
 
     it.each([
-      { name: 'throttling', error: new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }), text: 'ProvisionedThroughputExceededException: slow down' },
-      { name: 'a network error', error: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), { name: 'TimeoutError' }), text: 'TimeoutError: connect ECONNREFUSED' },
+      {
+        name: 'throttling',
+        error: new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }),
+        text: 'ProvisionedThroughputExceededException: slow down',
+      },
+      {
+        name: 'a network error',
+        error: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), { name: 'TimeoutError' }),
+        text: 'TimeoutError: connect ECONNREFUSED',
+      },
       { name: 'a non-Error rejection', error: 'boom', text: 'revocation lookup failed: boom' },
     ])('wraps $name in RevocationUnavailableError with its cause', async ({ error, text }) => {
       // Prepare
       dynamo.on(BatchGetItemCommand).callsFake(() => Promise.reject(error));
       // Act
-      const outcome = await createStore().lookup(KEYS).then(() => undefined, (caught: unknown) => caught);
+      const outcome = await createStore()
+        .lookup(KEYS)
+        .then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
       // Assert
       expect(outcome).toBeInstanceOf(RevocationUnavailableError);
       expect((outcome as RevocationUnavailableError).name).toBe('RevocationUnavailableError');

@@ -58,7 +58,7 @@ describe('verified-token-cache', () => {
       validUntilMs: (NOW_S + 600 + 30) * 1000,
     },
     {
-      name: 'the key set\'s own expiry (its fetch + the JWKS maximum age) when that comes first',
+      name: "the key set's own expiry (its fetch + the JWKS maximum age) when that comes first",
       claims: { exp: NOW_S + 86_400, iat: NOW_S },
       options: OPTIONS,
       validUntilMs: NOW_MS + 3600 * 1000,

@@ -73,8 +73,18 @@ describe('claims', () => {
     { name: 'without exp', claims: { exp: undefined }, rules: RULES, reason: 'missing_claim' },
     { name: 'without sub', claims: { sub: undefined }, rules: RULES, reason: 'missing_claim' },
     { name: 'with an empty sub', claims: { sub: '' }, rules: RULES, reason: 'missing_claim' },
-    { name: 'without jti while revocation is on', claims: { jti: undefined }, rules: { ...RULES, requireJti: true }, reason: 'missing_claim' },
-    { name: 'with an empty jti while revocation is on', claims: { jti: '' }, rules: { ...RULES, requireJti: true }, reason: 'invalid_claim' },
+    {
+      name: 'without jti while revocation is on',
+      claims: { jti: undefined },
+      rules: { ...RULES, requireJti: true },
+      reason: 'missing_claim',
+    },
+    {
+      name: 'with an empty jti while revocation is on',
+      claims: { jti: '' },
+      rules: { ...RULES, requireJti: true },
+      reason: 'invalid_claim',
+    },
     { name: 'with iat beyond the clock skew in the future', claims: { iat: NOW + 31 }, rules: RULES, reason: 'not_yet_valid' },
     { name: 'with a non-numeric iat', claims: { iat: '1800000000' }, rules: RULES, reason: 'invalid_claim' },
     {
@@ -133,14 +143,17 @@ describe('claims', () => {
       expect(result).toBe('no error');
     });
 
-    it.each([{ typ: 'JWT' }, { typ: 'id+jwt' }, { typ: undefined }, { typ: 5 }])('denies typ $typ with reason wrong_token_type when required', ({ typ }) => {
-      // Prepare
-      const header = { ...HEADER, typ } as JwtHeader;
-      // Act
-      const result = reasonOf(() => readClaims(strict, header, payload(), RULES, NOW));
-      // Assert
-      expect(result).toBe('wrong_token_type');
-    });
+    it.each([{ typ: 'JWT' }, { typ: 'id+jwt' }, { typ: undefined }, { typ: 5 }])(
+      'denies typ $typ with reason wrong_token_type when required',
+      ({ typ }) => {
+        // Prepare
+        const header = { ...HEADER, typ } as JwtHeader;
+        // Act
+        const result = reasonOf(() => readClaims(strict, header, payload(), RULES, NOW));
+        // Assert
+        expect(result).toBe('wrong_token_type');
+      },
+    );
 
     it('ignores typ when not required', () => {
       // Act
@@ -168,17 +181,26 @@ describe('claims', () => {
 
     it('adds groups as scopes when configured, from the issuer’s groups claim', () => {
       // Act
-      const verified = readClaims(COGNITO, HEADER, payload({ iss: COGNITO.issuer, scope: 'a', 'cognito:groups': ['admin', 'a'] }), RULES, NOW);
+      const verified = readClaims(
+        COGNITO,
+        HEADER,
+        payload({ iss: COGNITO.issuer, scope: 'a', 'cognito:groups': ['admin', 'a'] }),
+        RULES,
+        NOW,
+      );
       // Assert
       expect(verified.scopes).toEqual(['a', 'admin']);
     });
 
-    it.each([{ groups: 'admin' }, { groups: ['admin', 3] }, { groups: null }])('denies groups $groups with reason invalid_claim when they are scopes', ({ groups }) => {
-      // Act
-      const result = reasonOf(() => readClaims(COGNITO, HEADER, payload({ 'cognito:groups': groups }), RULES, NOW));
-      // Assert
-      expect(result).toBe('invalid_claim');
-    });
+    it.each([{ groups: 'admin' }, { groups: ['admin', 3] }, { groups: null }])(
+      'denies groups $groups with reason invalid_claim when they are scopes',
+      ({ groups }) => {
+        // Act
+        const result = reasonOf(() => readClaims(COGNITO, HEADER, payload({ 'cognito:groups': groups }), RULES, NOW));
+        // Assert
+        expect(result).toBe('invalid_claim');
+      },
+    );
   });
 
   describe('client id', () => {

@@ -20,7 +20,11 @@ async function requestTarget(env: Record<string, string | undefined>): Promise<s
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
   }
-  const client = createDynamoDbClient({ requestTimeoutMs: 100, maxAttempts: 1, clientConfig: { region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } } });
+  const client = createDynamoDbClient({
+    requestTimeoutMs: 100,
+    maxAttempts: 1,
+    clientConfig: { region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } },
+  });
   let target = '';
   client.middlewareStack.add(
     () => async (args) => {

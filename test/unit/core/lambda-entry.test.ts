@@ -34,6 +34,8 @@ describe('lambda-entry', () => {
     await hydrateAtColdStart(async () => 1, twoUris, logs);
     await hydrateAtColdStart(async () => 2, twoUris, logs);
     await hydrateAtColdStart(async () => 1, sharedUri, logs); // one fetch serves both issuers
-    expect(logs.lines).toEqual([{ level: 'warn', message: 'cold start: not every JWKS could be fetched', attributes: { hydrated: 1, expected: 2 } }]);
+    expect(logs.lines).toEqual([
+      { level: 'warn', message: 'cold start: not every JWKS could be fetched', attributes: { hydrated: 1, expected: 2 } },
+    ]);
   });
 });

@@ -47,7 +47,11 @@ function instantiate(errorClass: AnyErrorClass): Error {
 }
 
 const CASES: ReadonlyArray<{ readonly name: string; readonly thrown: unknown; readonly reason: DenyReason }> = [
-  ...LIBRARY_CLASS_REASONS.map(([errorClass, reason]) => ({ name: `aws-jwt-verify ${errorClass.name}`, thrown: instantiate(errorClass), reason })),
+  ...LIBRARY_CLASS_REASONS.map(([errorClass, reason]) => ({
+    name: `aws-jwt-verify ${errorClass.name}`,
+    thrown: instantiate(errorClass),
+    reason,
+  })),
   { name: 'a plain Error (e.g. "Malformed signature")', thrown: new Error('Malformed signature'), reason: 'verification_failed' },
   { name: 'a TypeError (e.g. a broken EC key)', thrown: new TypeError('Invalid key'), reason: 'verification_failed' },
   { name: 'a thrown string', thrown: 'boom', reason: 'verification_failed' },

@@ -18,7 +18,12 @@ describe('route-pattern', () => {
       { source: 'GET /files/*.json', method: 'GET', pathGlob: 'files/*.json', resourceGlob: 'GET/files/*.json' },
       { source: 'GET /', method: 'GET', pathGlob: '', resourceGlob: 'GET/' },
       { source: 'GET /orders/', method: 'GET', pathGlob: 'orders/', resourceGlob: 'GET/orders/' },
-      { source: "GET /a-b_c.d~e!$&'()+,;=:@%20", method: 'GET', pathGlob: "a-b_c.d~e!$&'()+,;=:@%20", resourceGlob: "GET/a-b_c.d~e!$&'()+,;=:@%20" },
+      {
+        source: "GET /a-b_c.d~e!$&'()+,;=:@%20",
+        method: 'GET',
+        pathGlob: "a-b_c.d~e!$&'()+,;=:@%20",
+        resourceGlob: "GET/a-b_c.d~e!$&'()+,;=:@%20",
+      },
     ])('compiles "$source" to $resourceGlob', ({ source, method, pathGlob, resourceGlob }) => {
       // Act
       const result = parseRoutePattern(source);
@@ -30,7 +35,10 @@ describe('route-pattern', () => {
       // Act
       const result = parseRoutePattern('  POST   /orders  ');
       // Assert
-      expect(result).toEqual({ ok: true, value: { source: '  POST   /orders  ', method: 'POST', pathGlob: 'orders', resourceGlob: 'POST/orders' } });
+      expect(result).toEqual({
+        ok: true,
+        value: { source: '  POST   /orders  ', method: 'POST', pathGlob: 'orders', resourceGlob: 'POST/orders' },
+      });
     });
 
     it.each([
@@ -105,7 +113,13 @@ describe('route-pattern', () => {
       // Act / Assert
       fc.assert(
         fc.property(glob, text, (g, t) => {
-          const regex = new RegExp(`^${g.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('.*')}$`, 's');
+          const regex = new RegExp(
+            `^${g
+              .split('*')
+              .map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
+              .join('.*')}$`,
+            's',
+          );
           expect(globMatches(g, t)).toBe(regex.test(t));
         }),
       );

@@ -6,7 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { parseApiRoute, RouteTable } from '../../../bin/local/api-routes';
 
 const table = new RouteTable(
-  ['GET /orders', 'GET /orders/{id}', 'POST /orders', 'GET /orders/mine', 'ANY /admin/{proxy+}', 'DELETE /admin/{proxy+}', 'GET /health'].map((key) => parseApiRoute(key, key)),
+  [
+    'GET /orders',
+    'GET /orders/{id}',
+    'POST /orders',
+    'GET /orders/mine',
+    'ANY /admin/{proxy+}',
+    'DELETE /admin/{proxy+}',
+    'GET /health',
+  ].map((key) => parseApiRoute(key, key)),
 );
 
 describe('RouteTable', () => {
@@ -27,10 +35,13 @@ describe('RouteTable', () => {
     expect(match?.pathParameters).toEqual(parameters);
   });
 
-  it.each(['PUT /orders', 'GET /orders/1/items', 'GET /orders/', 'GET /admin', 'GET /nowhere', 'GET /Orders'])('finds no route (a 404) for %s', (request) => {
-    const [method, path] = request.split(' ') as [string, string];
-    expect(table.match(method, path)).toBeUndefined();
-  });
+  it.each(['PUT /orders', 'GET /orders/1/items', 'GET /orders/', 'GET /admin', 'GET /nowhere', 'GET /Orders'])(
+    'finds no route (a 404) for %s',
+    (request) => {
+      const [method, path] = request.split(' ') as [string, string];
+      expect(table.match(method, path)).toBeUndefined();
+    },
+  );
 });
 
 describe('parseApiRoute', () => {

@@ -95,7 +95,10 @@ describe('revoke arguments', () => {
     { args: ['--sub', 'a', '--exp', '1900000000'], mentions: '--exp only applies to --jti' },
     { args: ['--jti', 'a', '--exp=-5'], mentions: '--exp must be from 1' },
     { args: ['--jti', 'a', '--exp', '-5'], mentions: 'write --exp=<value> for a value starting with "-"' },
-    { args: ['--token', unsigned({ iss: 'http://127.0.0.1:2', exp: inAnHour }), '--iss', 'x'], mentions: '--iss cannot be given with --token' },
+    {
+      args: ['--token', unsigned({ iss: 'http://127.0.0.1:2', exp: inAnHour }), '--iss', 'x'],
+      mentions: '--iss cannot be given with --token',
+    },
     { args: ['--token', unsigned({ iss: 'http://127.0.0.1:2', exp: inAnHour })], mentions: 'no jti or origin_jti' },
     { args: ['--token', unsigned({ jti: 'j', exp: inAnHour })], mentions: 'no iss claim' },
     { args: ['--token', 'a.b'], mentions: 'three dot-separated parts' },
@@ -103,7 +106,10 @@ describe('revoke arguments', () => {
     { args: ['--sub', 'a', '--table', 'x'], mentions: '--iss is required with --table' },
     { args: ['--sub', 'a', '--iss', 'https://x', '--table', 'no spaces allowed'], mentions: 'is not a DynamoDB table name' },
     { args: ['--sub', 'a', '--iss', 'https://elsewhere.test'], mentions: 'not trusted by the running local stack' },
-    { args: ['--token', unsigned({ iss: 'https://elsewhere.test', jti: 'j', exp: inAnHour })], mentions: 'not trusted by the running local stack' },
+    {
+      args: ['--token', unsigned({ iss: 'https://elsewhere.test', jti: 'j', exp: inAnHour })],
+      mentions: 'not trusted by the running local stack',
+    },
   ])('exits 2 on $args', async ({ args, mentions }) => {
     // Act
     const outcome = await invoke('tollbooth-revoke', (io) => revokeCommand(args, io, stackEnv));
@@ -114,7 +120,10 @@ describe('revoke arguments', () => {
   });
 
   it.each([
-    { args: ['--token', unsigned({ iss: 'http://127.0.0.1:2', jti: 'j', exp: 1000 })], says: 'nothing to revoke: the token expired at 1970-01-01T00:16:40.000Z' },
+    {
+      args: ['--token', unsigned({ iss: 'http://127.0.0.1:2', jti: 'j', exp: 1000 })],
+      says: 'nothing to revoke: the token expired at 1970-01-01T00:16:40.000Z',
+    },
     { args: ['--jti', 'j', '--exp', '1000'], says: 'nothing to revoke: --exp 1000' },
   ])('exits 0 without writing when there is nothing to revoke: $args', async ({ args, says }) => {
     const outcome = await invoke('tollbooth-revoke', (io) => revokeCommand(args, io, stackEnv));
@@ -143,7 +152,14 @@ describe('decode arguments', () => {
     // Prepare
     const nowMs = 1_800_000_000_000;
     // Act
-    const outcome = await invoke('tollbooth-decode', (io) => decodeCommand([`Bearer ${unsigned({ sub: 'a', exp: 1_800_000_600 })}`], io, async () => undefined, () => nowMs));
+    const outcome = await invoke('tollbooth-decode', (io) =>
+      decodeCommand(
+        [`Bearer ${unsigned({ sub: 'a', exp: 1_800_000_600 })}`],
+        io,
+        async () => undefined,
+        () => nowMs,
+      ),
+    );
     // Assert
     expect(outcome.code).toBe(0);
     expect(outcome.stdout).toContain('exp       2027-01-15T08:10:00.000Z (in 10 min)');

@@ -14,9 +14,24 @@ function policy(...statements: Record<string, unknown>[]) {
 
 describe('evaluatePolicy', () => {
   it.each([
-    { name: 'an Allow for exactly the route', statements: [{ Effect: 'Allow', Action: INVOKE, Resource: `${STAGE}/GET/orders` }], resource: 'GET/orders', verdict: 'allow' },
-    { name: 'an Allow whose * spans segments', statements: [{ Effect: 'Allow', Action: INVOKE, Resource: [`${STAGE}/GET/orders/*`] }], resource: 'GET/orders/1/items', verdict: 'allow' },
-    { name: 'an Allow for another route only', statements: [{ Effect: 'Allow', Action: INVOKE, Resource: [`${STAGE}/GET/orders`] }], resource: 'POST/orders', verdict: 'implicit-deny' },
+    {
+      name: 'an Allow for exactly the route',
+      statements: [{ Effect: 'Allow', Action: INVOKE, Resource: `${STAGE}/GET/orders` }],
+      resource: 'GET/orders',
+      verdict: 'allow',
+    },
+    {
+      name: 'an Allow whose * spans segments',
+      statements: [{ Effect: 'Allow', Action: INVOKE, Resource: [`${STAGE}/GET/orders/*`] }],
+      resource: 'GET/orders/1/items',
+      verdict: 'allow',
+    },
+    {
+      name: 'an Allow for another route only',
+      statements: [{ Effect: 'Allow', Action: INVOKE, Resource: [`${STAGE}/GET/orders`] }],
+      resource: 'POST/orders',
+      verdict: 'implicit-deny',
+    },
     {
       name: 'a Deny beside a matching Allow',
       statements: [
@@ -26,11 +41,36 @@ describe('evaluatePolicy', () => {
       resource: 'POST/orders',
       verdict: 'explicit-deny',
     },
-    { name: 'an Allow with a lower-case wildcard action', statements: [{ Effect: 'Allow', Action: 'execute-api:*', Resource: `${STAGE}/GET/orders` }], resource: 'GET/orders', verdict: 'allow' },
-    { name: 'an Allow for another action', statements: [{ Effect: 'Allow', Action: 'execute-api:ManageConnections', Resource: `${STAGE}/*` }], resource: 'GET/orders', verdict: 'implicit-deny' },
-    { name: 'an Allow whose ? matches one character', statements: [{ Effect: 'Allow', Action: INVOKE, Resource: `${STAGE}/GET/orders/?` }], resource: 'GET/orders/7', verdict: 'allow' },
-    { name: 'a resource of another case', statements: [{ Effect: 'Allow', Action: INVOKE, Resource: `${STAGE}/GET/Orders` }], resource: 'GET/orders', verdict: 'implicit-deny' },
-    { name: 'an Allow with a Condition (not understood: never matches)', statements: [{ Effect: 'Allow', Action: INVOKE, Resource: `${STAGE}/*`, Condition: {} }], resource: 'GET/orders', verdict: 'implicit-deny' },
+    {
+      name: 'an Allow with a lower-case wildcard action',
+      statements: [{ Effect: 'Allow', Action: 'execute-api:*', Resource: `${STAGE}/GET/orders` }],
+      resource: 'GET/orders',
+      verdict: 'allow',
+    },
+    {
+      name: 'an Allow for another action',
+      statements: [{ Effect: 'Allow', Action: 'execute-api:ManageConnections', Resource: `${STAGE}/*` }],
+      resource: 'GET/orders',
+      verdict: 'implicit-deny',
+    },
+    {
+      name: 'an Allow whose ? matches one character',
+      statements: [{ Effect: 'Allow', Action: INVOKE, Resource: `${STAGE}/GET/orders/?` }],
+      resource: 'GET/orders/7',
+      verdict: 'allow',
+    },
+    {
+      name: 'a resource of another case',
+      statements: [{ Effect: 'Allow', Action: INVOKE, Resource: `${STAGE}/GET/Orders` }],
+      resource: 'GET/orders',
+      verdict: 'implicit-deny',
+    },
+    {
+      name: 'an Allow with a Condition (not understood: never matches)',
+      statements: [{ Effect: 'Allow', Action: INVOKE, Resource: `${STAGE}/*`, Condition: {} }],
+      resource: 'GET/orders',
+      verdict: 'implicit-deny',
+    },
     {
       name: 'a Deny with NotResource (not understood: always matches)',
       statements: [
@@ -47,9 +87,12 @@ describe('evaluatePolicy', () => {
     expect(result).toBe(verdict);
   });
 
-  it.each([null, 'Allow', {}, { Version: '2012-10-17' }, { Version: '2012-10-17', Statement: [{ Effect: 'Maybe' }] }])('denies implicitly for a malformed policy: %j', (malformed) => {
-    expect(evaluatePolicy(malformed, { action: INVOKE, resource: `${STAGE}/GET/orders` })).toBe('implicit-deny');
-  });
+  it.each([null, 'Allow', {}, { Version: '2012-10-17' }, { Version: '2012-10-17', Statement: [{ Effect: 'Maybe' }] }])(
+    'denies implicitly for a malformed policy: %j',
+    (malformed) => {
+      expect(evaluatePolicy(malformed, { action: INVOKE, resource: `${STAGE}/GET/orders` })).toBe('implicit-deny');
+    },
+  );
 });
 
 describe('iamGlobMatches', () => {

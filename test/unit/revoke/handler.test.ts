@@ -66,7 +66,12 @@ interface RequestOptions {
 }
 
 /** A payload 2.0 proxy event behind the authorizer, as API Gateway delivers it. */
-function event({ body, contentType = 'application/x-www-form-urlencoded', method = 'POST', callerScope = 'tollbooth:admin' }: RequestOptions) {
+function event({
+  body,
+  contentType = 'application/x-www-form-urlencoded',
+  method = 'POST',
+  callerScope = 'tollbooth:admin',
+}: RequestOptions) {
   return {
     version: '2.0',
     routeKey: 'POST /revocations',
@@ -84,9 +89,15 @@ function event({ body, contentType = 'application/x-www-form-urlencoded', method
   };
 }
 
-async function call(options: RequestOptions): Promise<{ status: number | undefined; body: Record<string, unknown>; headers: Record<string, unknown> }> {
+async function call(
+  options: RequestOptions,
+): Promise<{ status: number | undefined; body: Record<string, unknown>; headers: Record<string, unknown> }> {
   const response = (await handler(event(options))) as APIGatewayProxyStructuredResultV2;
-  return { status: response.statusCode, body: JSON.parse(response.body ?? '{}') as Record<string, unknown>, headers: response.headers ?? {} };
+  return {
+    status: response.statusCode,
+    body: JSON.parse(response.body ?? '{}') as Record<string, unknown>,
+    headers: response.headers ?? {},
+  };
 }
 
 function writtenItems(): Record<string, unknown>[] {
@@ -94,7 +105,14 @@ function writtenItems(): Record<string, unknown>[] {
 }
 
 const mint = (options: { claims?: Record<string, unknown>; expiresIn?: number; issuer?: string; key?: TestKey } = {}): Promise<string> =>
-  mintToken({ key: options.key ?? key, issuer: options.issuer ?? ISSUER, audience: AUDIENCE, subject: 'alice', scope: 'orders:read', ...options });
+  mintToken({
+    key: options.key ?? key,
+    issuer: options.issuer ?? ISSUER,
+    audience: AUDIENCE,
+    subject: 'alice',
+    scope: 'orders:read',
+    ...options,
+  });
 
 describe('revoke handler: by token', () => {
   it('revokes a verified token by its jti until its exp, and records who revoked it', async () => {
@@ -106,7 +124,11 @@ describe('revoke handler: by token', () => {
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ revoked: [{ type: 'token', iss: ISSUER, jti: 'jti-1', expiresAt: NOW_S + 600 }] });
     expect(writtenItems()).toEqual([
-      expect.objectContaining({ pk: { S: `jti#${ISSUER}#jti-1` }, expiresAt: { N: String(NOW_S + 600) }, reason: { S: 'POST /revocations (by ops-admin)' } }),
+      expect.objectContaining({
+        pk: { S: `jti#${ISSUER}#jti-1` },
+        expiresAt: { N: String(NOW_S + 600) },
+        reason: { S: 'POST /revocations (by ops-admin)' },
+      }),
     ]);
   });
 
@@ -128,7 +150,11 @@ describe('revoke handler: by token', () => {
   it.each([
     { name: 'an expired token', token: () => mint({ expiresIn: -600 }), reason: 'expired' },
     { name: 'a token from an untrusted issuer', token: () => mint({ issuer: 'https://evil.test' }), reason: 'wrong_issuer' },
-    { name: 'a token signed by another key with the same kid', token: async () => mint({ key: { ...(await generateTestKey('RS256', { kid: key.kid })) } }), reason: 'bad_signature' },
+    {
+      name: 'a token signed by another key with the same kid',
+      token: async () => mint({ key: { ...(await generateTestKey('RS256', { kid: key.kid })) } }),
+      reason: 'bad_signature',
+    },
     { name: 'a token that is not a JWS', token: async () => 'not-a-token', reason: 'malformed' },
   ])('answers 200 with nothing written for $name (RFC 7009 §2.2)', async ({ token, reason }) => {
     // Act
@@ -179,7 +205,10 @@ describe('revoke handler: by token', () => {
     // Act
     await call({ body: `token=${token}` });
     // Assert
-    expect(logs.lines.at(-1)).toMatchObject({ message: 'revocation', attributes: { by: 'ops-admin', kind: 'token', status: 200, sub: 'alice' } });
+    expect(logs.lines.at(-1)).toMatchObject({
+      message: 'revocation',
+      attributes: { by: 'ops-admin', kind: 'token', status: 200, sub: 'alice' },
+    });
     expect(logs.text).not.toContain(token.split('.')[2]);
   });
 });
@@ -211,8 +240,14 @@ describe('revoke handler: by jti and by subject', () => {
     // Act
     const response = await call({ body: JSON.stringify({ sub: 'alice' }), contentType: 'application/json' });
     // Assert
-    expect(response.body).toEqual({ revoked: [{ type: 'subject', iss: ISSUER, sub: 'alice', revokedBefore: NOW_S, expiresAt: NOW_S + 86_400 }] });
-    expect(dynamo.commandCalls(PutItemCommand)[0]?.args[0].input).toMatchObject({ TableName: TABLE, ConditionExpression: 'attribute_not_exists(#pk) OR #attr < :value', ExpressionAttributeNames: { '#pk': 'pk', '#attr': 'revokedBefore' } });
+    expect(response.body).toEqual({
+      revoked: [{ type: 'subject', iss: ISSUER, sub: 'alice', revokedBefore: NOW_S, expiresAt: NOW_S + 86_400 }],
+    });
+    expect(dynamo.commandCalls(PutItemCommand)[0]?.args[0].input).toMatchObject({
+      TableName: TABLE,
+      ConditionExpression: 'attribute_not_exists(#pk) OR #attr < :value',
+      ExpressionAttributeNames: { '#pk': 'pk', '#attr': 'revokedBefore' },
+    });
   });
 
   it('answers 200 when a later subject cut-off already exists (idempotent)', async () => {
@@ -246,10 +281,20 @@ describe('revoke handler: by jti and by subject', () => {
 
 describe('revoke handler: the caller and the request', () => {
   it.each([
-    { name: 'a caller without the admin scope', options: { callerScope: 'orders:read orders:write' }, status: 403, error: 'insufficient_scope' },
+    {
+      name: 'a caller without the admin scope',
+      options: { callerScope: 'orders:read orders:write' },
+      status: 403,
+      error: 'insufficient_scope',
+    },
     { name: 'a GET', options: { method: 'GET' }, status: 405, error: 'invalid_request' },
     { name: 'a malformed body', options: { body: '{', contentType: 'application/json' }, status: 400, error: 'invalid_request' },
-    { name: 'a refresh token hint', options: { body: 'token=a.b.c&token_type_hint=refresh_token', contentType: 'application/x-www-form-urlencoded' }, status: 400, error: 'unsupported_token_type' },
+    {
+      name: 'a refresh token hint',
+      options: { body: 'token=a.b.c&token_type_hint=refresh_token', contentType: 'application/x-www-form-urlencoded' },
+      status: 400,
+      error: 'unsupported_token_type',
+    },
   ])('refuses $name with $status', async ({ options, status, error }) => {
     // Act
     const response = await call({ body: JSON.stringify({ sub: 'alice' }), contentType: 'application/json', ...options });

@@ -12,7 +12,6 @@ const VALID = {
   revocation: { tableName: 'tollbooth-revocations' },
 };
 
-
 describe('config', () => {
   describe('parseConfig defaults', () => {
     it('fills every setting that is not given with its documented default', () => {
@@ -23,8 +22,22 @@ describe('config', () => {
         httpApiResponseMode: 'iam',
         token: { headerName: 'authorization', maxLength: 8192, allowQueryString: false, queryParameter: 'access_token' },
         verification: { algorithms: ['RS256', 'ES256', 'EdDSA'], clockSkewSeconds: 30, maxTokenAgeSeconds: null },
-        jwks: { timeoutMs: 1500, maxResponseBytes: 262_144, maxAgeSeconds: 3600, minRefetchIntervalSeconds: 10, hydrateOnColdStart: true, allowInsecureLoopbackHttp: false },
-        revocation: { enabled: true, tableName: 'tollbooth-revocations', notRevokedCacheSeconds: 30, cacheMaxEntries: 50_000, requestTimeoutMs: 500, maxAttempts: 2 },
+        jwks: {
+          timeoutMs: 1500,
+          maxResponseBytes: 262_144,
+          maxAgeSeconds: 3600,
+          minRefetchIntervalSeconds: 10,
+          hydrateOnColdStart: true,
+          allowInsecureLoopbackHttp: false,
+        },
+        revocation: {
+          enabled: true,
+          tableName: 'tollbooth-revocations',
+          notRevokedCacheSeconds: 30,
+          cacheMaxEntries: 50_000,
+          requestTimeoutMs: 500,
+          maxAttempts: 2,
+        },
         verifiedTokenCache: { maxEntries: 10_000 },
       });
       expect(config.issuers).toEqual([
@@ -141,7 +154,10 @@ describe('config', () => {
       // Act
       const problems = problemsOf({ revocation: { enabled: false } });
       // Assert
-      expect(problems).toEqual([expect.stringContaining('issuers: must be a non-empty list'), expect.stringContaining('routes: must map at least one scope')]);
+      expect(problems).toEqual([
+        expect.stringContaining('issuers: must be a non-empty list'),
+        expect.stringContaining('routes: must map at least one scope'),
+      ]);
     });
   });
 
@@ -149,28 +165,88 @@ describe('config', () => {
     it.each([
       { name: 'an unknown top-level key', raw: { ...VALID, headername: 'x' }, problem: 'headername: unknown setting' },
       { name: 'an unknown jwks key', raw: { ...VALID, jwks: { maxAge: 60 } }, problem: 'jwks.maxAge: unknown setting' },
-      { name: 'an unknown revocation key', raw: { ...VALID, revocation: { tableName: 'tbl', ttl: 3 } }, problem: 'revocation.ttl: unknown setting' },
-      { name: 'an unknown verifiedTokenCache key', raw: { ...VALID, verifiedTokenCache: { size: 3 } }, problem: 'verifiedTokenCache.size: unknown setting' },
+      {
+        name: 'an unknown revocation key',
+        raw: { ...VALID, revocation: { tableName: 'tbl', ttl: 3 } },
+        problem: 'revocation.ttl: unknown setting',
+      },
+      {
+        name: 'an unknown verifiedTokenCache key',
+        raw: { ...VALID, verifiedTokenCache: { size: 3 } },
+        problem: 'verifiedTokenCache.size: unknown setting',
+      },
       { name: 'jwks that is not an object', raw: { ...VALID, jwks: [] }, problem: 'jwks: must be an object' },
       { name: 'an unsupported algorithm "none"', raw: { ...VALID, algorithms: ['none'] }, problem: 'algorithms: "none" is not supported' },
       { name: 'an empty algorithm list', raw: { ...VALID, algorithms: [] }, problem: 'algorithms: must list at least one algorithm' },
-      { name: 'a non-string algorithm', raw: { ...VALID, algorithms: [256] }, problem: 'algorithms: must be a string or a list of non-empty strings' },
-      { name: 'a zero maximum token age', raw: { ...VALID, maxTokenAgeSeconds: 0 }, problem: 'maxTokenAgeSeconds: must be an integer from 1 to 2592000, got 0' },
-      { name: 'a fractional clock skew', raw: { ...VALID, clockSkewSeconds: 1.5 }, problem: 'clockSkewSeconds: must be an integer from 0 to 300, got 1.5' },
-      { name: 'a string number', raw: { ...VALID, maxTokenLength: '8192' }, problem: 'maxTokenLength: must be an integer from 256 to 65536, got "8192"' },
-      { name: 'a header name with a space', raw: { ...VALID, headerName: 'X Token' }, problem: 'headerName: "x token" is not a valid HTTP header name' },
+      {
+        name: 'a non-string algorithm',
+        raw: { ...VALID, algorithms: [256] },
+        problem: 'algorithms: must be a string or a list of non-empty strings',
+      },
+      {
+        name: 'a zero maximum token age',
+        raw: { ...VALID, maxTokenAgeSeconds: 0 },
+        problem: 'maxTokenAgeSeconds: must be an integer from 1 to 2592000, got 0',
+      },
+      {
+        name: 'a fractional clock skew',
+        raw: { ...VALID, clockSkewSeconds: 1.5 },
+        problem: 'clockSkewSeconds: must be an integer from 0 to 300, got 1.5',
+      },
+      {
+        name: 'a string number',
+        raw: { ...VALID, maxTokenLength: '8192' },
+        problem: 'maxTokenLength: must be an integer from 256 to 65536, got "8192"',
+      },
+      {
+        name: 'a header name with a space',
+        raw: { ...VALID, headerName: 'X Token' },
+        problem: 'headerName: "x token" is not a valid HTTP header name',
+      },
       { name: 'an empty header name', raw: { ...VALID, headerName: ' ' }, problem: 'headerName: must be a non-empty string' },
-      { name: 'a string boolean', raw: { ...VALID, allowQueryStringToken: 'true' }, problem: 'allowQueryStringToken: must be true or false' },
-      { name: 'an unknown response mode', raw: { ...VALID, httpApiResponseMode: 'IAM' }, problem: 'httpApiResponseMode: must be one of "simple", "iam", got "IAM"' },
+      {
+        name: 'a string boolean',
+        raw: { ...VALID, allowQueryStringToken: 'true' },
+        problem: 'allowQueryStringToken: must be true or false',
+      },
+      {
+        name: 'an unknown response mode',
+        raw: { ...VALID, httpApiResponseMode: 'IAM' },
+        problem: 'httpApiResponseMode: must be one of "simple", "iam", got "IAM"',
+      },
       { name: 'no routes', raw: { ...VALID, routes: {} }, problem: 'routes: must map at least one scope' },
       { name: 'routes as a list', raw: { ...VALID, routes: ['GET /orders'] }, problem: 'routes: must map at least one scope' },
-      { name: 'a scope with whitespace', raw: { ...VALID, routes: { 'orders read': ['GET /orders'] } }, problem: 'routes["orders read"]: a scope name cannot be empty' },
-      { name: 'an empty scope name', raw: { ...VALID, routes: { '': ['GET /orders'] } }, problem: 'routes[""]: a scope name cannot be empty' },
-      { name: 'a scope without patterns', raw: { ...VALID, routes: { a: [] } }, problem: 'routes["a"]: must be a non-empty list of route patterns' },
+      {
+        name: 'a scope with whitespace',
+        raw: { ...VALID, routes: { 'orders read': ['GET /orders'] } },
+        problem: 'routes["orders read"]: a scope name cannot be empty',
+      },
+      {
+        name: 'an empty scope name',
+        raw: { ...VALID, routes: { '': ['GET /orders'] } },
+        problem: 'routes[""]: a scope name cannot be empty',
+      },
+      {
+        name: 'a scope without patterns',
+        raw: { ...VALID, routes: { a: [] } },
+        problem: 'routes["a"]: must be a non-empty list of route patterns',
+      },
       { name: 'a non-string pattern', raw: { ...VALID, routes: { a: [42] } }, problem: 'routes["a"]: 42 is not a string' },
-      { name: 'an invalid table name', raw: { ...VALID, revocation: { tableName: 'my table' } }, problem: 'revocation.tableName: "my table" is not a valid DynamoDB table name' },
-      { name: 'a too short table name', raw: { ...VALID, revocation: { tableName: 'ab' } }, problem: 'revocation.tableName: "ab" is not a valid DynamoDB table name' },
-      { name: 'too many revocation attempts', raw: { ...VALID, revocation: { tableName: 'tbl', maxAttempts: 6 } }, problem: 'revocation.maxAttempts: must be an integer from 1 to 5, got 6' },
+      {
+        name: 'an invalid table name',
+        raw: { ...VALID, revocation: { tableName: 'my table' } },
+        problem: 'revocation.tableName: "my table" is not a valid DynamoDB table name',
+      },
+      {
+        name: 'a too short table name',
+        raw: { ...VALID, revocation: { tableName: 'ab' } },
+        problem: 'revocation.tableName: "ab" is not a valid DynamoDB table name',
+      },
+      {
+        name: 'too many revocation attempts',
+        raw: { ...VALID, revocation: { tableName: 'tbl', maxAttempts: 6 } },
+        problem: 'revocation.maxAttempts: must be an integer from 1 to 5, got 6',
+      },
     ])('refuses $name', ({ raw, problem }) => {
       // Act
       const problems = problemsOf(raw);

@@ -104,7 +104,9 @@ describe('config from the environment', () => {
 
   it('names TOLLBOOTH_CONFIG when its JSON does not parse', () => {
     // Act
-    const problems = problemsOf(() => loadConfigFromEnvironment({ LAMBDA_TASK_ROOT: TASK_ROOT, TOLLBOOTH_CONFIG: '{"issuers": [' }, fakeIo({})));
+    const problems = problemsOf(() =>
+      loadConfigFromEnvironment({ LAMBDA_TASK_ROOT: TASK_ROOT, TOLLBOOTH_CONFIG: '{"issuers": [' }, fakeIo({})),
+    );
     // Assert
     expect(problems[0]).toMatch(/^TOLLBOOTH_CONFIG: not readable JSON \(/);
   });
@@ -113,14 +115,18 @@ describe('config from the environment', () => {
     // Prepare
     const io = fakeIo({ '/opt/config.json': 'issuers: []' });
     // Act
-    const problems = problemsOf(() => loadConfigFromEnvironment({ LAMBDA_TASK_ROOT: TASK_ROOT, TOLLBOOTH_CONFIG_FILE: '/opt/config.json' }, io));
+    const problems = problemsOf(() =>
+      loadConfigFromEnvironment({ LAMBDA_TASK_ROOT: TASK_ROOT, TOLLBOOTH_CONFIG_FILE: '/opt/config.json' }, io),
+    );
     // Assert
     expect(problems[0]).toMatch(/^TOLLBOOTH_CONFIG_FILE \(\/opt\/config\.json\): not readable JSON/);
   });
 
   it('names the variable when the file it points at does not exist', () => {
     // Act
-    const problems = problemsOf(() => loadConfigFromEnvironment({ LAMBDA_TASK_ROOT: TASK_ROOT, TOLLBOOTH_CONFIG_FILE: '/nope.json' }, fakeIo({})));
+    const problems = problemsOf(() =>
+      loadConfigFromEnvironment({ LAMBDA_TASK_ROOT: TASK_ROOT, TOLLBOOTH_CONFIG_FILE: '/nope.json' }, fakeIo({})),
+    );
     // Assert
     expect(problems[0]).toContain('TOLLBOOTH_CONFIG_FILE (/nope.json): not readable JSON (ENOENT');
   });
@@ -138,12 +144,17 @@ describe('config from the environment', () => {
     // Act
     const problems = problemsOf(() => loadConfigFromEnvironment({ LAMBDA_TASK_ROOT: TASK_ROOT, TOLLBOOTH_CONFIG: '{oops' }, io));
     // Assert
-    expect(problems).toEqual([expect.stringMatching(/^TOLLBOOTH_CONFIG: not readable JSON/), 'clockSkewSeconds: must be an integer from 0 to 300, got 999']);
+    expect(problems).toEqual([
+      expect.stringMatching(/^TOLLBOOTH_CONFIG: not readable JSON/),
+      'clockSkewSeconds: must be an integer from 0 to 300, got 999',
+    ]);
   });
 
   it('says how to configure when there is no source at all, and nothing else', () => {
     // Act
-    const problems = problemsOf(() => loadConfigFromEnvironment({ LAMBDA_TASK_ROOT: TASK_ROOT, TOLLBOOTH_REVOCATION_TABLE: 'tbl' }, fakeIo({})));
+    const problems = problemsOf(() =>
+      loadConfigFromEnvironment({ LAMBDA_TASK_ROOT: TASK_ROOT, TOLLBOOTH_REVOCATION_TABLE: 'tbl' }, fakeIo({})),
+    );
     // Assert
     expect(problems).toEqual([
       'no configuration: set TOLLBOOTH_CONFIG to JSON, or TOLLBOOTH_CONFIG_FILE to a JSON file, or ship tollbooth.config.json beside the handler',

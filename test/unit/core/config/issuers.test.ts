@@ -14,7 +14,6 @@ function withIssuers(issuers: unknown[], extra: Record<string, unknown> = {}): R
   return { ...BASE, issuers, ...extra };
 }
 
-
 describe('config issuers', () => {
   describe('audience', () => {
     it('refuses an OIDC issuer without an audience, saying how to opt out', () => {
@@ -47,8 +46,16 @@ describe('config issuers', () => {
 
   describe('empty accept lists', () => {
     it.each([
-      { name: 'an OIDC audience', issuer: { ...OIDC, audience: [] }, problem: 'issuers[0].audience: is an empty list, which would deny every token: list the accepted "aud" values' },
-      { name: 'Cognito client ids', issuer: { ...COGNITO, clientId: [] }, problem: 'issuers[0].clientId: is an empty list, which would deny every token: list the accepted app client ids' },
+      {
+        name: 'an OIDC audience',
+        issuer: { ...OIDC, audience: [] },
+        problem: 'issuers[0].audience: is an empty list, which would deny every token: list the accepted "aud" values',
+      },
+      {
+        name: 'Cognito client ids',
+        issuer: { ...COGNITO, clientId: [] },
+        problem: 'issuers[0].clientId: is an empty list, which would deny every token: list the accepted app client ids',
+      },
     ])('refuses $name given as an empty list, which would deny every token', ({ issuer, problem }) => {
       // Act
       const problems = problemsOf(withIssuers([issuer]));
@@ -72,11 +79,31 @@ describe('config issuers', () => {
     });
 
     it.each([
-      { name: 'http on loopback without the opt-in', jwksUri: 'http://127.0.0.1:8080/jwks.json', allow: false, problem: 'is plain HTTP: set jwks.allowInsecureLoopbackHttp to true' },
+      {
+        name: 'http on loopback without the opt-in',
+        jwksUri: 'http://127.0.0.1:8080/jwks.json',
+        allow: false,
+        problem: 'is plain HTTP: set jwks.allowInsecureLoopbackHttp to true',
+      },
       { name: 'http on localhost without the opt-in', jwksUri: 'http://localhost/jwks.json', allow: false, problem: 'is plain HTTP' },
-      { name: 'http on a public host, even with the opt-in', jwksUri: 'http://keys.example/jwks.json', allow: true, problem: 'must be https://' },
-      { name: 'http on a private address, even with the opt-in', jwksUri: 'http://10.0.0.1/jwks.json', allow: true, problem: 'must be https://' },
-      { name: 'http on a host that starts like loopback', jwksUri: 'http://127.0.0.1.nip.io/jwks.json', allow: true, problem: 'must be https://' },
+      {
+        name: 'http on a public host, even with the opt-in',
+        jwksUri: 'http://keys.example/jwks.json',
+        allow: true,
+        problem: 'must be https://',
+      },
+      {
+        name: 'http on a private address, even with the opt-in',
+        jwksUri: 'http://10.0.0.1/jwks.json',
+        allow: true,
+        problem: 'must be https://',
+      },
+      {
+        name: 'http on a host that starts like loopback',
+        jwksUri: 'http://127.0.0.1.nip.io/jwks.json',
+        allow: true,
+        problem: 'must be https://',
+      },
       { name: 'ftp', jwksUri: 'ftp://keys.example/jwks.json', allow: true, problem: 'must be https://' },
       { name: 'something that is not a URL', jwksUri: 'keys.example/jwks.json', allow: true, problem: 'is not a URL' },
     ])('refuses a JWKS URI over $name', ({ jwksUri, allow, problem }) => {
@@ -101,9 +128,15 @@ describe('config issuers', () => {
     });
 
     it.each([
-      { issuer: 'http://issuer.example', problem: 'must be an https:// URL (http:// only on loopback, with jwks.allowInsecureLoopbackHttp)' },
+      {
+        issuer: 'http://issuer.example',
+        problem: 'must be an https:// URL (http:// only on loopback, with jwks.allowInsecureLoopbackHttp)',
+      },
       { issuer: 'issuer.example', problem: 'must be an https:// URL (http:// only on loopback, with jwks.allowInsecureLoopbackHttp)' },
-      { issuer: 'http://localhost:9000', problem: 'must be an https:// URL (http:// only on loopback, with jwks.allowInsecureLoopbackHttp)' },
+      {
+        issuer: 'http://localhost:9000',
+        problem: 'must be an https:// URL (http:// only on loopback, with jwks.allowInsecureLoopbackHttp)',
+      },
     ])('refuses the issuer $issuer', ({ issuer, problem }) => {
       // Act
       const problems = problemsOf(withIssuers([{ ...OIDC, issuer, jwksUri: 'https://keys.example/jwks.json' }]));
@@ -128,7 +161,11 @@ describe('config issuers', () => {
     it.each([
       { name: 'no issuers', issuers: [], problem: 'issuers: must be a non-empty list of trusted issuers' },
       { name: 'an issuer that is not an object', issuers: ['https://issuer.example'], problem: 'issuers[0]: must be an object' },
-      { name: 'an unknown issuer type', issuers: [{ ...OIDC, type: 'saml' }], problem: 'issuers[0].type: must be one of "oidc", "cognito", got "saml"' },
+      {
+        name: 'an unknown issuer type',
+        issuers: [{ ...OIDC, type: 'saml' }],
+        problem: 'issuers[0].type: must be one of "oidc", "cognito", got "saml"',
+      },
       { name: 'an unknown OIDC issuer key', issuers: [{ ...OIDC, clientId: 'x' }], problem: 'issuers[0].clientId: unknown setting' },
       { name: 'an unknown Cognito issuer key', issuers: [{ ...COGNITO, audience: 'x' }], problem: 'issuers[0].audience: unknown setting' },
     ])('refuses $name', ({ issuers, problem }) => {
@@ -164,15 +201,19 @@ describe('config issuers', () => {
       expect(problems).toEqual([]);
     });
 
-    it.each(['eu-west-1', 'AbCdEf123', 'eu-west-1_', 'eu-west-1_Ab-Cd', 'EU-WEST-1_AbCdEf123', 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123'])(
-      'refuses the user pool id %s',
-      (userPoolId) => {
-        // Act
-        const problems = problemsOf(withIssuers([{ ...COGNITO, userPoolId }]));
-        // Assert
-        expect(problems).toEqual([`issuers[0].userPoolId: "${userPoolId}" is not a Cognito user pool id (e.g. "eu-west-1_AbCdEf123")`]);
-      },
-    );
+    it.each([
+      'eu-west-1',
+      'AbCdEf123',
+      'eu-west-1_',
+      'eu-west-1_Ab-Cd',
+      'EU-WEST-1_AbCdEf123',
+      'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123',
+    ])('refuses the user pool id %s', (userPoolId) => {
+      // Act
+      const problems = problemsOf(withIssuers([{ ...COGNITO, userPoolId }]));
+      // Assert
+      expect(problems).toEqual([`issuers[0].userPoolId: "${userPoolId}" is not a Cognito user pool id (e.g. "eu-west-1_AbCdEf123")`]);
+    });
 
     it('refuses a Cognito issuer without a user pool id', () => {
       // Act

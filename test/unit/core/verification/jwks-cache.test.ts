@@ -3,7 +3,13 @@
  * interval, concurrent lookups share a fetch, and the key policy applies to every set. Ageing and
  * key changes are in jwks-cache-max-age.test.ts.
  */
-import { FetchError, JwksNotAvailableInCacheError, JwksValidationError, JwtWithoutValidKidError, KidNotFoundInJwksError } from 'aws-jwt-verify/error';
+import {
+  FetchError,
+  JwksNotAvailableInCacheError,
+  JwksValidationError,
+  JwtWithoutValidKidError,
+  KidNotFoundInJwksError,
+} from 'aws-jwt-verify/error';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { TollboothJwksCache, type JwksCacheOptions, type JwksFetchEvent } from '../../../../lambdas/core/verification/jwks-cache';
 import { ecJwk, FakeJwksFetcher, tokenWithKid } from '../../../helpers/fake-jwks-fetcher';
@@ -186,7 +192,13 @@ describe('jwks-cache', () => {
     const key = await cache.getJwk(URI, tokenWithKid('k1'));
     // Assert
     expect(key).toEqual(K1);
-    expect(events).toEqual([expect.objectContaining({ ok: true, keys: 1, rejected: [expect.objectContaining({ reason: expect.stringContaining('not a well-formed JWK') })] })]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        ok: true,
+        keys: 1,
+        rejected: [expect.objectContaining({ reason: expect.stringContaining('not a well-formed JWK') })],
+      }),
+    ]);
   });
 
   it('fetches an overridden URI but caches under the URI the library asks for', async () => {
@@ -204,7 +216,9 @@ describe('jwks-cache', () => {
 
   it('hydrates every distinct URI once and counts the successes', async () => {
     // Prepare
-    const cache = createCache({ fetcher: { fetch: (uri) => (uri.includes('down') ? Promise.reject(new Error('down')) : fetcher.fetch(uri)) } });
+    const cache = createCache({
+      fetcher: { fetch: (uri) => (uri.includes('down') ? Promise.reject(new Error('down')) : fetcher.fetch(uri)) },
+    });
     // Act
     const hydrated = await cache.hydrate([URI, URI, 'https://down.example/jwks.json']);
     // Assert

@@ -75,7 +75,21 @@ describe('strict-json', () => {
 
   describe('assertRegisteredClaimTypes', () => {
     it('accepts the registered claims with their defined types', () => {
-      expect(reasonOf(() => assertRegisteredClaimTypes({ iss: 'i', sub: 's', aud: ['a'], exp: 2, nbf: 1, iat: 1.5, jti: 'j', scope: 'a b', extra: { any: 1 } }))).toBeUndefined();
+      expect(
+        reasonOf(() =>
+          assertRegisteredClaimTypes({
+            iss: 'i',
+            sub: 's',
+            aud: ['a'],
+            exp: 2,
+            nbf: 1,
+            iat: 1.5,
+            jti: 'j',
+            scope: 'a b',
+            extra: { any: 1 },
+          }),
+        ),
+      ).toBeUndefined();
     });
 
     it.each([
