@@ -12,6 +12,7 @@
  * | `scopePrefix`         | prefix for the sample scopes, e.g. `my-resource-server/` for a Cognito pool |
  * | `stackName`           | default `Tollbooth`                                              |
  * | `cognitoDomainPrefix` | domain prefix of the user pool created when no issuer is given   |
+ * | `revocationTableName` | an existing revocation table (the one a deleted stack retained)  |
  *
  * With no issuer at all, the stack creates a Cognito user pool to try it out with.
  */
@@ -103,6 +104,12 @@ export function settingsFromContext(
   if (issuers.length === 0 && stackProps.scopeRoutes && !configFile) {
     problems.push('-c scopePrefix: only meaningful with an issuer of your own (the created user pool uses the "tollbooth/" prefix)');
   }
+  const revocationTableName = text('revocationTableName');
+  if (revocationTableName && !/^[A-Za-z0-9_.-]{3,255}$/.test(revocationTableName)) {
+    problems.push(`-c revocationTableName: "${revocationTableName}" is not a DynamoDB table name`);
+  }
+  if (revocationTableName && stackProps.revocation === false)
+    problems.push('-c revocationTableName: given while the configuration turns revocation off');
   const cognitoDomainPrefix = text('cognitoDomainPrefix');
   if (cognitoDomainPrefix && issuers.length > 0)
     problems.push('-c cognitoDomainPrefix: only used when the stack creates its own user pool (no issuer given)');
@@ -114,6 +121,7 @@ export function settingsFromContext(
       ...stackProps,
       ...(issuers.length > 0 ? { issuers } : {}),
       ...(cognitoDomainPrefix ? { cognitoDomainPrefix } : {}),
+      ...(revocationTableName ? { revocationTableName } : {}),
     },
   };
 }

@@ -2,4 +2,6 @@
 import { PROCESS_IO, runCommand } from './local/args';
 import { DECODE_COMMAND, decodeCommand, readPipedStdin } from './local/decode-command';
 
-process.exitCode = await runCommand(DECODE_COMMAND, () => decodeCommand(process.argv.slice(2), PROCESS_IO, readPipedStdin));
+void runCommand(DECODE_COMMAND, () => decodeCommand(process.argv.slice(2), PROCESS_IO, readPipedStdin)).then((code) => {
+  process.exitCode = code;
+});

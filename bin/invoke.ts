@@ -4,12 +4,11 @@
  * a one-line summary on standard error. Exits 0 when the authorizer answered (a deny is an
  * answer), 1 when it could not run, 2 on bad arguments.
  */
+import { silenceAwsSdkNodeNotice } from './local/aws-sdk-notice';
 import { readFileSync } from 'node:fs';
 import { invokeEvent } from './local/invoke-event';
 
-// The AWS SDK warns on Node 20 that its releases after January 2027 need Node 22 (README, "Known
-// issues in dependencies"). Lambda runs 22; here the notice would bury the answer.
-process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+silenceAwsSdkNodeNotice();
 
 const USAGE = 'usage: npm run invoke -- <event.json>   (e.g. events/http-v2-allow.json)';
 

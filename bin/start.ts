@@ -2,12 +2,11 @@
  * `npm start`: the whole flow on one machine — dynalite, a dev issuer and the local HTTP API with
  * the real authorizer — until Ctrl-C. The logic lives in bin/local/start-command.ts.
  */
+import { silenceAwsSdkNodeNotice } from './local/aws-sdk-notice';
 import { PROCESS_IO, runCommand } from './local/args';
 import { START_COMMAND, startCommand } from './local/start-command';
 
-// The AWS SDK warns on Node 20 that its releases after January 2027 need Node 22 (README, "Known
-// issues in dependencies"). Lambda runs 22; in a developer's terminal the notice would bury the output.
-process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+silenceAwsSdkNodeNotice();
 
 const stopSignal = new Promise<string>((resolve) => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

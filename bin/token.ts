@@ -2,4 +2,6 @@
 import { PROCESS_IO, runCommand } from './local/args';
 import { TOKEN_COMMAND, tokenCommand } from './local/token-command';
 
-process.exitCode = await runCommand(TOKEN_COMMAND, () => tokenCommand(process.argv.slice(2), PROCESS_IO));
+void runCommand(TOKEN_COMMAND, () => tokenCommand(process.argv.slice(2), PROCESS_IO)).then((code) => {
+  process.exitCode = code;
+});

@@ -6,8 +6,6 @@ import type { Construct } from 'constructs';
 import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME } from '../lambdas/core/metric-names';
 import { COMMON_ENVIRONMENT, TollboothFunction, type TollboothFunctionSettings } from './tollbooth-function';
 
-export { defaultAuthorizerRuntime, lambdaBundlingOptions, nodeMajorOf, type AuthorizerLogLevel } from './tollbooth-function';
-
 /** The service name in every log line and metric of the authorizer. */
 export const AUTHORIZER_SERVICE_NAME = DEFAULT_SERVICE_NAME;
 

@@ -23,7 +23,7 @@ export interface RevocationTableProps {
    *
    * @default - a new table is created
    */
-  readonly existingTable?: dynamodb.ITableV2;
+  readonly existingTable?: dynamodb.ITable;
 
   /**
    * Physical name of the created table.
@@ -42,8 +42,8 @@ export interface RevocationTableProps {
   /**
    * Regions (other than the stack's) to replicate the table to, making it a global table so a
    * multi-region API reads revocations in its own region. Requires a stack with an explicit
-   * region. In each other region, import the replica with `TableV2.fromTableName` and pass it
-   * as `existingTable`.
+   * region. In each other region, import the replica with `TableV2.fromTableName` (or
+   * `Table.fromTableName`) and pass it as `existingTable`.
    *
    * @default - no replicas
    */
@@ -53,7 +53,7 @@ export interface RevocationTableProps {
 /** Creates or imports the revocation table. */
 export class RevocationTable extends Construct {
   /** The table the authorizer reads. */
-  readonly table: dynamodb.ITableV2;
+  readonly table: dynamodb.ITable;
 
   /** `true` when this construct created the table, `false` when it was imported. */
   readonly created: boolean;

@@ -1,43 +1,47 @@
 /**
- * `TollboothAuthorizer`: the reusable construct users drop into their own CDK app. It creates the
- * authorizer function (bundled, configured, least privilege), creates or imports the revocation
- * table, and hands out what users attach to their routes: an HTTP API authorizer (payload 2.0,
- * IAM or simple responses) and REST API TOKEN / REQUEST authorizers.
+ * `TollboothAuthorizer`: the construct users add to their own CDK app. It creates the authorizer
+ * function (bundled, configured, least privilege), creates or imports the revocation table, and
+ * hands out what users put on their routes — for any number of HTTP and REST APIs, in any stacks:
+ *
+ * - `httpAuthorizer`: an HTTP API Lambda authorizer (payload 2.0, IAM or simple responses); each
+ *   API that uses it gets its own `AWS::ApiGatewayV2::Authorizer`, created in the API's scope;
+ * - `restTokenAuthorizer(api)` / `restRequestAuthorizer(api)`: REST API authorizers, one per API,
+ *   created in the API's scope.
+ *
+ * Every reference points from an API's stack to the Tollbooth's (the function's ARN), never back,
+ * so the APIs can live in other stacks without dependency cycles.
  *
  * Caching, and why the defaults are what they are: API Gateway caches each authorizer decision per
- * identity source for `resultsCacheTtl`, and the function itself trusts a "not revoked" answer
- * for `notRevokedCacheDuration`. A revocation therefore bites within the sum of both at worst —
- * 30 s + 30 s by default. Both are 30 s because revocation is the reason to run this authorizer
- * rather than API Gateway's built-in JWT authorizer; a minute of worst-case delay keeps most
- * repeated requests off the function while keeping "revoke" meaningful.
+ * identity source for `resultsCacheTtl`, and the function itself trusts a "not revoked" answer for
+ * `notRevokedCacheDuration`: see docs/caching.md.
  */
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ConfigError, type HttpApiResponseMode } from '../lambdas/core/config/config';
-import { buildAuthorizerConfig } from './authorizer-config';
 import { DEFAULT_ADMIN_SCOPE } from '../lambdas/revoke/config';
-import {
-  AUTHORIZER_SERVICE_NAME,
-  AuthorizerFunction,
-  defaultAuthorizerRuntime,
-  nodeMajorOf,
-  type AuthorizerLogLevel,
-} from './authorizer-function';
-import { RevokeFunction } from './revoke-function';
-import { TollboothMonitoring, type TollboothMonitoringOptions } from './tollbooth-monitoring';
-import type { TollboothFunctionSettings } from './tollbooth-function';
+import { buildAuthorizerConfig } from './authorizer-config';
+import { AUTHORIZER_SERVICE_NAME, AuthorizerFunction } from './authorizer-function';
 import { LAMBDA_NODE_MAJOR } from './bundling';
-import { PayloadV2HttpLambdaAuthorizer } from './http-authorizer';
+import { TollboothHttpRouteAuthorizer } from './http-api-authorizer';
+import { TollboothRestAuthorizer } from './rest-api-authorizer';
 import { RevocationTable, type RevocationTableProps } from './revocation-table';
+import { RevokeFunction } from './revoke-function';
+import { defaultTollboothRuntime, nodeMajorOf, type TollboothFunctionSettings, type TollboothLogLevel } from './tollbooth-function';
+import { TollboothMonitoring, type TollboothMonitoringOptions } from './tollbooth-monitoring';
 import type { TrustedIssuer } from './trusted-issuer';
 
 /** API Gateway's upper bound on the authorizer result cache. */
 const MAX_RESULTS_CACHE_SECONDS = 3600;
+/** Default result cache TTL of every authorizer that answers with a policy. */
+const DEFAULT_RESULTS_CACHE_SECONDS = 30;
+/** Default "not revoked" window of the function. */
+const DEFAULT_NOT_REVOKED_SECONDS = 30;
 
 /** Properties of a {@link TollboothAuthorizer}. */
 export interface TollboothAuthorizerProps {
@@ -46,13 +50,13 @@ export interface TollboothAuthorizerProps {
 
   /**
    * Scope → the route patterns it grants, e.g. `{ 'orders:read': ['GET /orders', 'GET /orders/{id}'] }`
-   * (README, "Route patterns and the policy").
+   * (docs/configuration.md, "Route patterns").
    */
   readonly scopeRoutes: { readonly [scope: string]: readonly string[] };
 
   /**
-   * How the HTTP API authorizer answers: `'iam'` (an IAM policy listing every granted route) or
-   * `'simple'` (`isAuthorized`). The function and the API Gateway authorizer are configured alike.
+   * How the HTTP API authorizer answers: `'iam'` (an IAM policy) or `'simple'` (`isAuthorized`).
+   * The function and every HTTP API authorizer are configured alike; REST APIs always get policies.
    *
    * @default 'iam'
    */
@@ -66,11 +70,13 @@ export interface TollboothAuthorizerProps {
   readonly revocation?: boolean;
 
   /**
-   * An existing revocation table (partition key `pk`, TTL attribute `expiresAt`).
+   * An existing revocation table (partition key `pk` of type string, TTL attribute `expiresAt`),
+   * for example `dynamodb.Table.fromTableName(this, 'Revocations', 'tollbooth-revocations')` or a
+   * global table's replica in this region.
    *
    * @default - a table is created with `revocationTableProps`
    */
-  readonly revocationTable?: dynamodb.ITableV2;
+  readonly revocationTable?: dynamodb.ITable;
 
   /**
    * Settings of the created revocation table.
@@ -87,21 +93,21 @@ export interface TollboothAuthorizerProps {
   readonly notRevokedCacheDuration?: Duration;
 
   /**
-   * How long API Gateway caches a decision per identity source (0 turns the cache off, at most
-   * one hour). Adds to `notRevokedCacheDuration` in the worst-case revocation delay. With simple
-   * responses a cached "yes" covers every path of the route (`$context.routeKey` is added to the
-   * identity sources), so only set one there when no scope grants less than a whole route.
+   * How long API Gateway caches a decision (0 turns the cache off, at most one hour), for every
+   * authorizer handed out: REST `TOKEN` and `REQUEST` authorizers and HTTP API authorizers.
+   * Adds to `notRevokedCacheDuration` in the worst-case revocation delay.
    *
-   * @default - Duration.seconds(30) with IAM responses; 0 (no cache) with simple responses
+   * @default - Duration.seconds(30), except 0 (no cache) for the HTTP API authorizer with simple
+   * responses: a cached "yes" has no routes in it (docs/caching.md)
    */
   readonly resultsCacheTtl?: Duration;
 
   /**
-   * Add `$context.routeKey` to the HTTP API authorizer's identity sources, so API Gateway caches
-   * one decision per token and route instead of per token. Forced on in simple-response mode with
-   * a non-zero cache TTL, where a cached `isAuthorized: true` would otherwise open every route.
+   * Key API Gateway's result cache by route as well as by token: `$context.routeKey` for HTTP
+   * APIs, `context.httpMethod` and `context.resourcePath` for REST `REQUEST` authorizers (`TOKEN`
+   * authorizers can only be keyed by the token). Required with simple responses and a cache.
    *
-   * @default - true in simple-response mode with a non-zero cache TTL, false otherwise
+   * @default true
    */
   readonly cacheByRoute?: boolean;
 
@@ -114,7 +120,8 @@ export interface TollboothAuthorizerProps {
   readonly memorySize?: number;
 
   /**
-   * Instruction set of the function.
+   * Instruction set of the function. `sam local` on an x86_64 machine runs arm64 functions under
+   * QEMU emulation: choose `Architecture.X86_64` there (docs/sam-local.md).
    *
    * @default lambda.Architecture.ARM_64
    */
@@ -136,6 +143,14 @@ export interface TollboothAuthorizerProps {
   readonly timeout?: Duration;
 
   /**
+   * Concurrent executions reserved for the authorizer, so a burst elsewhere in the account cannot
+   * starve the function every request waits for (and so it cannot take more than this).
+   *
+   * @default - no reservation: the account's unreserved pool
+   */
+  readonly reservedConcurrentExecutions?: number;
+
+  /**
    * Retention of the function's log group.
    *
    * @default logs.RetentionDays.ONE_MONTH
@@ -147,10 +162,10 @@ export interface TollboothAuthorizerProps {
    *
    * @default 'INFO'
    */
-  readonly logLevel?: AuthorizerLogLevel;
+  readonly logLevel?: TollboothLogLevel;
 
   /**
-   * Any other setting of the authorizer's configuration (README, "Configuration"): `jwks`,
+   * Any other setting of the authorizer's configuration (docs/configuration.md): `jwks`,
    * `algorithms`, `clockSkewSeconds`, `headerName`, `revocation.requestTimeoutMs`, … Validated at
    * synth time together with everything else.
    *
@@ -160,8 +175,8 @@ export interface TollboothAuthorizerProps {
 
   /**
    * Alarms (revocation store failures, JWKS fetch failures, a deny-rate spike, authorizer errors
-   * other than REST 401s, throttles) and a dashboard, on the function's EMF metrics
-   * (`TollboothMonitoring`). `false` creates neither; an object tunes them.
+   * other than REST 401s, throttles) and a dashboard, on the function's metrics. `false` creates
+   * neither; an object tunes them (`{ alarmActions: [new SnsAction(topic)] }`).
    *
    * @default true
    */
@@ -190,54 +205,65 @@ export interface RevocationEndpointOptions {
 /** Tollbooth's JWT authorizer: function, revocation table, and API Gateway authorizers. */
 export class TollboothAuthorizer extends Construct {
   /** The authorizer function. */
-  readonly function: AuthorizerFunction;
+  readonly function: lambda.IFunction;
 
   /** The revocation table, or `undefined` when revocation is off. */
-  readonly table: dynamodb.ITableV2 | undefined;
+  readonly table: dynamodb.ITable | undefined;
 
-  /** Attach to HTTP API routes (`authorizer: tollbooth.httpAuthorizer`). */
-  readonly httpAuthorizer: PayloadV2HttpLambdaAuthorizer;
+  /**
+   * Put on HTTP API routes (`authorizer: tollbooth.httpAuthorizer`) of any number of APIs: each
+   * API gets its own authorizer resource, in its own scope.
+   */
+  readonly httpAuthorizer: apigwv2.IHttpRouteAuthorizer;
 
-  /** The identity sources of {@link httpAuthorizer}. */
+  /** The identity sources of the HTTP API authorizers. */
   readonly httpIdentitySources: readonly string[];
 
-  /** API Gateway's authorizer result cache TTL, for every authorizer handed out. */
-  readonly resultsCacheTtl: Duration;
+  /** API Gateway's result cache TTL of the HTTP API authorizers. */
+  readonly httpResultsCacheTtl: Duration;
+
+  /** API Gateway's result cache TTL of the REST API authorizers. */
+  readonly restResultsCacheTtl: Duration;
 
   /** Alarms and dashboard, unless `monitoring` is `false`. */
   readonly monitoring: TollboothMonitoring | undefined;
 
+  private readonly authorizerFunction: AuthorizerFunction;
   private readonly headerName: string;
+  private readonly cacheByRoute: boolean;
   private readonly functionSettings: TollboothFunctionSettings;
   private readonly scopes: ReadonlySet<string>;
+  private readonly restAuthorizers = new Map<string, TollboothRestAuthorizer>();
   private revokeFunction: RevokeFunction | undefined;
   private revokeAdminScope: string | undefined;
-  private tokenAuthorizer: apigateway.TokenAuthorizer | undefined;
-  private requestAuthorizer: apigateway.RequestAuthorizer | undefined;
 
   constructor(scope: Construct, id: string, props: TollboothAuthorizerProps) {
     super(scope, id);
     const problems: string[] = [];
     const revocationEnabled = props.revocation ?? true;
     const responseMode = props.httpApiResponseMode ?? 'iam';
-    // A simple response is a bare yes for whatever the cache key covers; even keyed on the route it
-    // would cover every path of a route template (GET /orders/{id}) while grants can be narrower
-    // (GET /orders/42). So simple responses are only cached when asked for.
-    this.resultsCacheTtl = props.resultsCacheTtl ?? (responseMode === 'simple' ? Duration.seconds(0) : Duration.seconds(30));
-    const cacheSeconds = wholeSeconds(this.resultsCacheTtl, 'resultsCacheTtl', problems);
+    const cacheTtl = props.resultsCacheTtl;
+    const cacheSeconds = cacheTtl === undefined ? undefined : wholeSeconds(cacheTtl, 'resultsCacheTtl', problems);
     if (cacheSeconds !== undefined && (cacheSeconds < 0 || cacheSeconds > MAX_RESULTS_CACHE_SECONDS)) {
       problems.push(
         `resultsCacheTtl: must not be greater than ${MAX_RESULTS_CACHE_SECONDS} seconds (API Gateway's limit), got ${cacheSeconds}`,
       );
     }
-    const notRevokedSeconds = wholeSeconds(props.notRevokedCacheDuration ?? Duration.seconds(30), 'notRevokedCacheDuration', problems);
-    const cacheByRoute = props.cacheByRoute ?? (responseMode === 'simple' && cacheSeconds !== 0);
-    if (responseMode === 'simple' && cacheSeconds !== 0 && props.cacheByRoute === false) {
+    this.restResultsCacheTtl = cacheTtl ?? Duration.seconds(DEFAULT_RESULTS_CACHE_SECONDS);
+    // A simple response is a bare yes for whatever the cache key covers, so it is only cached when asked for.
+    this.httpResultsCacheTtl = cacheTtl ?? Duration.seconds(responseMode === 'simple' ? 0 : DEFAULT_RESULTS_CACHE_SECONDS);
+    this.cacheByRoute = props.cacheByRoute ?? true;
+    if (responseMode === 'simple' && this.httpResultsCacheTtl.toSeconds() !== 0 && !this.cacheByRoute) {
       problems.push(
         'cacheByRoute: cannot be false with simple responses and a result cache: a cached "isAuthorized: true" would open every route (set resultsCacheTtl to 0, or leave cacheByRoute unset)',
       );
     }
-    const runtime = props.runtime ?? defaultAuthorizerRuntime();
+    const notRevokedSeconds = wholeSeconds(
+      props.notRevokedCacheDuration ?? Duration.seconds(DEFAULT_NOT_REVOKED_SECONDS),
+      'notRevokedCacheDuration',
+      problems,
+    );
+    const runtime = props.runtime ?? defaultTollboothRuntime();
     const nodeMajor = nodeMajorOf(runtime);
     if (nodeMajor === undefined || nodeMajor < LAMBDA_NODE_MAJOR) {
       problems.push(
@@ -247,6 +273,12 @@ export class TollboothAuthorizer extends Construct {
     const memorySize = props.memorySize ?? 512;
     if (!Token.isUnresolved(memorySize) && (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10_240)) {
       problems.push(`memorySize: must be an integer from 128 to 10240 MiB, got ${memorySize}`);
+    }
+    const reserved = props.reservedConcurrentExecutions;
+    if (reserved !== undefined && !Token.isUnresolved(reserved) && (!Number.isInteger(reserved) || reserved < 1)) {
+      problems.push(
+        `reservedConcurrentExecutions: must be a whole number of at least 1 (0 would stop the function, and every request with it), got ${reserved}`,
+      );
     }
     if (!revocationEnabled && (props.revocationTable || props.revocationTableProps)) {
       problems.push('revocationTable / revocationTableProps: given while revocation is false');
@@ -258,13 +290,18 @@ export class TollboothAuthorizer extends Construct {
     }
 
     const advanced = props.advancedConfig ?? {};
+    if (advanced['allowQueryStringToken'] === true) {
+      problems.push(
+        'advancedConfig.allowQueryStringToken: API Gateway only invokes the authorizer when every identity source is present, and the construct keys them on the bearer header, so a token in the query string could never reach the function; send it in the header (RFC 6750 §2.1)',
+      );
+    }
     let config: ReturnType<typeof buildAuthorizerConfig> | undefined;
     try {
       config = buildAuthorizerConfig({
         issuers: props.issuers,
         scopeRoutes: props.scopeRoutes,
         httpApiResponseMode: responseMode,
-        notRevokedCacheSeconds: revocationEnabled ? (notRevokedSeconds ?? 30) : undefined,
+        notRevokedCacheSeconds: revocationEnabled ? (notRevokedSeconds ?? DEFAULT_NOT_REVOKED_SECONDS) : undefined,
         advanced,
       });
     } catch (error) {
@@ -292,14 +329,16 @@ export class TollboothAuthorizer extends Construct {
       timeout: props.timeout ?? Duration.seconds(5),
       logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       logLevel: props.logLevel ?? 'INFO',
+      reservedConcurrentExecutions: reserved,
     };
     this.scopes = new Set(Object.keys(props.scopeRoutes));
     const monitoringOptions =
       props.monitoring === false ? undefined : props.monitoring === true || props.monitoring === undefined ? {} : props.monitoring;
-    this.function = new AuthorizerFunction(this, 'Function', {
+    this.authorizerFunction = new AuthorizerFunction(this, 'Function', {
       ...this.functionSettings,
       metricsNamespace: monitoringOptions?.metricsNamespace,
     });
+    this.function = this.authorizerFunction;
     // The alarms read the metrics the function writes: same namespace, same service dimension.
     this.monitoring = monitoringOptions
       ? new TollboothMonitoring(this, 'Monitoring', {
@@ -308,39 +347,43 @@ export class TollboothAuthorizer extends Construct {
           serviceName: AUTHORIZER_SERVICE_NAME,
         })
       : undefined;
-    if (props.functionLogicalId) (this.function.node.defaultChild as lambda.CfnFunction).overrideLogicalId(props.functionLogicalId);
+    if (props.functionLogicalId)
+      (this.authorizerFunction.node.defaultChild as lambda.CfnFunction).overrideLogicalId(props.functionLogicalId);
 
     if (this.table) {
-      // Least privilege: the two read calls the authorizer makes, on this table only.
-      this.function.addToRolePolicy(
-        new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'], resources: [this.table.tableArn] }),
+      // Least privilege: the one call the authorizer makes, on this table only.
+      this.authorizerFunction.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['dynamodb:BatchGetItem'], resources: [this.table.tableArn] }),
       );
       // An imported table encrypted with a customer-managed key cannot be read without it.
-      this.table.encryptionKey?.grantDecrypt(this.function);
+      this.table.encryptionKey?.grantDecrypt(this.authorizerFunction);
     }
 
     this.headerName = typeof advanced['headerName'] === 'string' ? advanced['headerName'] : 'Authorization';
-    this.httpIdentitySources = [`$request.header.${this.headerName}`, ...(cacheByRoute ? ['$context.routeKey'] : [])];
-    this.httpAuthorizer = new PayloadV2HttpLambdaAuthorizer('TollboothAuthorizer', this.function, {
+    this.httpIdentitySources = [`$request.header.${this.headerName}`, ...(this.cacheByRoute ? ['$context.routeKey'] : [])];
+    this.httpAuthorizer = new TollboothHttpRouteAuthorizer({
+      handler: this.function,
       responseMode,
-      identitySource: [...this.httpIdentitySources],
-      resultsCacheTtl: this.resultsCacheTtl,
+      identitySource: this.httpIdentitySources,
+      resultsCacheTtl: this.httpResultsCacheTtl,
+      id: this.idInApis(),
     });
   }
 
   /**
    * The revocation endpoint (`POST /revocations`, `lambdas/revoke/`): a function sharing this
-   * authorizer's configuration, allowed `dynamodb:PutItem` on the revocation table and nothing
-   * else — the only principal that writes it. Attach it to a route behind {@link httpAuthorizer}
-   * that only `adminScope` grants. Created on first call, then reused.
+   * authorizer's configuration, allowed to write the revocation table and nothing else. Attach it
+   * to a route behind {@link httpAuthorizer} that only `adminScope` grants. Created on first
+   * call, then reused.
    */
-  addRevocationEndpoint(options: RevocationEndpointOptions = {}): RevokeFunction {
+  addRevocationEndpoint(options: RevocationEndpointOptions = {}): lambda.IFunction {
     const adminScope = options.adminScope ?? DEFAULT_ADMIN_SCOPE;
     if (this.revokeFunction) {
-      if (this.revokeAdminScope !== adminScope)
+      if (this.revokeAdminScope !== adminScope) {
         throw new Error(
           `${this.node.path}: the revocation endpoint already exists with adminScope "${this.revokeAdminScope}", not "${adminScope}"`,
         );
+      }
       return this.revokeFunction;
     }
     const problems: string[] = [];
@@ -351,29 +394,61 @@ export class TollboothAuthorizer extends Construct {
       throw new Error(`${this.node.path}: cannot add the revocation endpoint:\n- ${problems.join('\n- ')}`);
     this.revokeFunction = new RevokeFunction(this, 'RevokeFunction', { ...this.functionSettings, adminScope });
     this.revokeAdminScope = adminScope;
-    this.revokeFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [this.table.tableArn] }));
-    this.table.encryptionKey?.grantEncryptDecrypt(this.revokeFunction);
+    this.grantRevoke(this.revokeFunction);
     return this.revokeFunction;
   }
 
-  /** A REST API `TOKEN` authorizer on the bearer header; created on first call, then reused. */
-  restTokenAuthorizer(): apigateway.TokenAuthorizer {
-    this.tokenAuthorizer ??= new apigateway.TokenAuthorizer(this, 'RestTokenAuthorizer', {
-      handler: this.function,
-      identitySource: apigateway.IdentitySource.header(this.headerName),
-      resultsCacheTtl: this.resultsCacheTtl,
-    });
-    return this.tokenAuthorizer;
+  /**
+   * Lets `grantee` write revocations to the table — what the revocation endpoint, the
+   * `tollbooth-revoke` CLI and `RevocationWriter` need (`dynamodb:PutItem`), and nothing else.
+   * Throws when revocation is off.
+   */
+  grantRevoke(grantee: iam.IGrantable): iam.Grant {
+    const table = this.table;
+    if (!table) throw new Error(`${this.node.path}: revocation is off, so there is no table to grant writes on`);
+    table.encryptionKey?.grantEncryptDecrypt(grantee);
+    return iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:PutItem'], resourceArns: [table.tableArn] });
   }
 
-  /** A REST API `REQUEST` authorizer on the bearer header; created on first call, then reused. */
-  restRequestAuthorizer(): apigateway.RequestAuthorizer {
-    this.requestAuthorizer ??= new apigateway.RequestAuthorizer(this, 'RestRequestAuthorizer', {
-      handler: this.function,
-      identitySources: [apigateway.IdentitySource.header(this.headerName)],
-      resultsCacheTtl: this.resultsCacheTtl,
-    });
-    return this.requestAuthorizer;
+  /**
+   * A REST API `TOKEN` authorizer for `api`, keyed on the bearer header; created in the API's scope
+   * on the first call for that API, then reused.
+   */
+  restTokenAuthorizer(api: apigateway.IRestApi): apigateway.IAuthorizer {
+    return this.restAuthorizer(api, 'TOKEN', [apigateway.IdentitySource.header(this.headerName)]);
+  }
+
+  /**
+   * A REST API `REQUEST` authorizer for `api`, keyed on the bearer header and (with
+   * `cacheByRoute`, the default) the method and resource; created in the API's scope on the first
+   * call for that API, then reused.
+   */
+  restRequestAuthorizer(api: apigateway.IRestApi): apigateway.IAuthorizer {
+    const routeSources = this.cacheByRoute
+      ? [apigateway.IdentitySource.context('httpMethod'), apigateway.IdentitySource.context('resourcePath')]
+      : [];
+    return this.restAuthorizer(api, 'REQUEST', [apigateway.IdentitySource.header(this.headerName), ...routeSources]);
+  }
+
+  private restAuthorizer(api: apigateway.IRestApi, type: 'TOKEN' | 'REQUEST', identitySources: string[]): TollboothRestAuthorizer {
+    const id = `${this.idInApis()}${type === 'TOKEN' ? 'Token' : 'Request'}`;
+    const key = `${Names.nodeUniqueId(api.node)}/${id}`;
+    let authorizer = this.restAuthorizers.get(key);
+    if (!authorizer) {
+      authorizer = new TollboothRestAuthorizer(api, id, {
+        handler: this.function,
+        type,
+        identitySources,
+        resultsCacheTtl: this.restResultsCacheTtl,
+      });
+      this.restAuthorizers.set(key, authorizer);
+    }
+    return authorizer;
+  }
+
+  /** The id (and name) of this Tollbooth's authorizers inside an API: unique per Tollbooth in the app. */
+  private idInApis(): string {
+    return `Tollbooth${Names.uniqueId(this)}`.slice(0, 120);
   }
 }
 

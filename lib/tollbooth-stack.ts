@@ -9,17 +9,18 @@
  */
 import { CfnOutput, Stack, Validations, type Duration, type StackProps } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { HttpApiResponseMode } from '../lambdas/core/config/config';
-import { defaultAuthorizerRuntime } from './authorizer-function';
 import { LAMBDA_NODE_MAJOR } from './bundling';
 import { ADMIN_SCOPE, SAMPLE_PUBLIC_ROUTES, SAMPLE_SCOPE_ROUTES } from './sample-config';
 import { SampleUserPool } from './sample-user-pool';
 import { TollboothAuthorizer } from './tollbooth-authorizer';
+import { defaultTollboothRuntime } from './tollbooth-function';
 import type { TrustedIssuer } from './trusted-issuer';
 
 /** The authorizer function's logical id: what `sam local invoke` is given. */
@@ -68,6 +69,14 @@ export interface TollboothStackProps extends StackProps {
    * @default Duration.seconds(30)
    */
   readonly notRevokedCacheDuration?: Duration;
+
+  /**
+   * The name of an existing revocation table to use — for instance the one a deleted stack
+   * retained — instead of creating one.
+   *
+   * @default - a table named `<stack name>-revocations` is created (RETAIN)
+   */
+  readonly revocationTableName?: string;
 
   /**
    * Prefix of the created user pool's Cognito domain.
@@ -128,6 +137,13 @@ export class TollboothStack extends Stack {
       revocation: props.revocation,
       notRevokedCacheDuration: props.notRevokedCacheDuration,
       functionLogicalId: AUTHORIZER_FUNCTION_LOGICAL_ID,
+      // A fixed name: after the stack is deleted, the retained table makes a redeploy fail loudly
+      // ("already exists") instead of silently starting over with an empty table; import it then.
+      ...(props.revocation === false
+        ? {}
+        : props.revocationTableName
+          ? { revocationTable: dynamodb.Table.fromTableName(this, 'RetainedRevocations', props.revocationTableName) }
+          : { revocationTableProps: { tableName: `${this.stackName}-revocations` } }),
     });
 
     const echo = echoFunction(this);
@@ -214,7 +230,7 @@ function echoFunction(scope: Construct): lambda.Function {
   const role = new iam.Role(scope, 'EchoRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
   logGroup.grantWrite(role);
   return new lambda.Function(scope, 'Echo', {
-    runtime: defaultAuthorizerRuntime(),
+    runtime: defaultTollboothRuntime(),
     architecture: lambda.Architecture.ARM_64,
     handler: 'index.handler',
     role,

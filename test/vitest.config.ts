@@ -6,6 +6,9 @@
  *   the event files and `npm run invoke`;
  * - e2e: the local stack (`npm start`'s) over real HTTP, and the command-line tools as processes;
  * - security: the attack catalogue, the fast fuzz budget and fault injection (real loopback servers);
+ * - package: the packed tarball installed into the example apps outside the repository, synthesized
+ *   with the cdk CLI; run on its own after the others (`npm run test:package`), as its installs
+ *   would compete for the two cores with the timing-sensitive fault tests;
  * Run all with `npm test`, or one with `vitest --config test/vitest.config.ts --project unit`.
  */
 import { fileURLToPath } from 'node:url';
@@ -30,6 +33,8 @@ export default defineConfig({
       { extends: true, test: { name: 'cdk', include: ['test/cdk/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000 } },
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 30_000 } },
       { extends: true, test: { name: 'security', include: ['test/security/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 30_000 } },
+      // npm pack, installs into fresh apps outside the repository, cdk synth: minutes, network to the npm registry.
+      { extends: true, test: { name: 'package', include: ['test/package/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 900_000 } },
     ],
   },
 });

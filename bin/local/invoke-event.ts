@@ -20,7 +20,9 @@ import { LOCAL_AUDIENCE, SAMPLE_SCOPE_ROUTES } from '../../lib/sample-config';
 import { TrustedIssuer } from '../../lib/trusted-issuer';
 import { buildLocalBundle } from './bundle-cache';
 import { startDevIssuer, type DevIssuer } from './dev-issuer';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalDynamoDb, type LocalDynamoDb } from './local-dynamodb';
+import { AWS_SDK_NOTICE_OFF } from './aws-sdk-notice';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-credentials';
+import { startLocalDynamoDb, type LocalDynamoDb } from './local-dynamodb';
 import { findPlaceholders, replacePlaceholders, type Placeholder } from './placeholders';
 import { runBundle } from './run-bundle';
 
@@ -91,7 +93,7 @@ export async function invokeEvent(
         AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
         AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
         AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...AWS_SDK_NOTICE_OFF,
         [CONFIG_ENV.file]: configFile,
         [CONFIG_ENV.revocationTable]: dynamodb.tableName,
         POWERTOOLS_LOG_LEVEL: callerEnv['POWERTOOLS_LOG_LEVEL'] ?? 'INFO',

@@ -9,11 +9,10 @@ import dynalite from 'dynalite';
 import { createDynamoDbClient } from '../../lambdas/core/dynamodb-client';
 import { revocationTableDefinition } from '../../lambdas/core/revocation-table';
 import { listen } from './dev-issuer';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-credentials';
 
 export const LOCAL_TABLE_NAME = 'tollbooth-revocations';
 /** dynalite accepts any credentials; the SDK still wants some. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
-export const LOCAL_REGION = 'us-east-1';
 
 export interface LocalDynamoDb {
   readonly endpoint: string;

@@ -14,7 +14,7 @@ import { createDynamoDbClient } from '../../lambdas/core/dynamodb-client';
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, RevocationWriter } from '../../lambdas/core/revocation-writer';
 import { CommandError, integerOption, parseCommand, stringOption, UsageError, type CommandIo } from './args';
 import { decodeUnverified } from './jwt-parts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-dynamodb';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-credentials';
 import { readRunningStack, stateFilePath, type LocalStackState } from './state-file';
 
 export const REVOKE_COMMAND = 'tollbooth-revoke';

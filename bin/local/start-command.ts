@@ -5,7 +5,7 @@
  */
 import { durationOption, parseCommand, portOption, stringOption, type CommandIo } from './args';
 import { banner } from './banner';
-import { LOCAL_REGION } from './local-dynamodb';
+import { LOCAL_REGION } from './local-credentials';
 import { LOCAL_DEFAULTS, startLocalStack, StartError, type LocalStack } from './local-stack';
 import { removeStateFile, stateOfStack, writeStateFile } from './state-file';
 import { formatRequest, terminalLogger } from './terminal-log';

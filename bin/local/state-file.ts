@@ -9,14 +9,12 @@
  * from any sub-directory; `TOLLBOOTH_STATE_DIR` moves it (the tests use a temporary one, so they
  * never touch a developer's running stack).
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { LocalStack } from './local-stack';
 
 export const STATE_DIR_ENV = 'TOLLBOOTH_STATE_DIR';
 const STATE_FILE_NAME = 'local.json';
-const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** What a running local stack tells the tools. */
 export interface LocalStackState {
@@ -51,7 +49,15 @@ export function stateOfStack(stack: LocalStack, region: string | null): LocalSta
 
 /** Where the state file lives: `TOLLBOOTH_STATE_DIR`, else `.tollbooth/` in the project. */
 export function stateFilePath(env: Environment = process.env): string {
-  return join(env[STATE_DIR_ENV] || join(PROJECT_ROOT, '.tollbooth'), STATE_FILE_NAME);
+  return join(env[STATE_DIR_ENV] || join(projectRoot(process.cwd()), '.tollbooth'), STATE_FILE_NAME);
+}
+
+/** The nearest folder at or above `from` holding a `package.json`; `from` itself when there is none. */
+export function projectRoot(from: string): string {
+  for (let folder = from; ; folder = dirname(folder)) {
+    if (existsSync(join(folder, 'package.json'))) return folder;
+    if (dirname(folder) === folder) return from;
+  }
 }
 
 /** Records a started stack for the tools; returns the file's path. */

@@ -55,6 +55,12 @@ describe('settingsFromContext', () => {
     expect(stackProps.issuers).toHaveLength(1);
   });
 
+  it('imports an existing revocation table by name', () => {
+    expect(settingsFromContext(contextOf({ revocationTableName: 'Tollbooth-revocations' }), noFiles).stackProps).toEqual({
+      revocationTableName: 'Tollbooth-revocations',
+    });
+  });
+
   it('names every problem at once', () => {
     // Prepare
     const context = contextOf({ issuer: 'https://idp.example.com', clientId: 'c', configFile: 'missing.json', cognitoDomainPrefix: 'x' });

@@ -1,7 +1,8 @@
 /**
- * TollboothAuthorizer attached to an HTTP API and a REST API: the API Gateway authorizers
- * (payload 2.0 with IAM responses, identity sources, cache TTL), the function (runtime,
- * architecture, environment, logs), least privilege, and the constructor's validation.
+ * TollboothAuthorizer attached to an HTTP API and a REST API in the same stack: the API Gateway
+ * authorizers (payload 2.0 with IAM responses, identity sources, cache TTL), the function
+ * (runtime, architecture, environment, logs), least privilege, and the constructor's validation.
+ * APIs in other stacks, several APIs and several Tollbooths: tollbooth-authorizer-apps.test.ts.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Duration, type Stack } from 'aws-cdk-lib';
@@ -10,14 +11,16 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { AUTHORIZER_ENVIRONMENT } from '../../lib/authorizer-function';
+import { AUTHORIZER_ENVIRONMENT, type AuthorizerFunction } from '../../lib/authorizer-function';
 import { TollboothAuthorizer, type TollboothAuthorizerProps } from '../../lib/tollbooth-authorizer';
 import { TrustedIssuer } from '../../lib/trusted-issuer';
 import { defined, resourcesOf, templateOf, testStack } from '../helpers/cdk';
 
 const ISSUER = TrustedIssuer.oidc({ issuer: 'https://idp.example.com', audiences: ['https://api.example.com'] });
 const ROUTES = { 'orders:read': ['GET /orders'] };
+const SHARED_TABLE_ARN = 'arn:aws:dynamodb:eu-west-1:123456789012:table/shared-revocations';
 
 /** A stack with the authorizer on an HTTP API route and on REST TOKEN and REQUEST methods. */
 function apiStack(props: Partial<TollboothAuthorizerProps> = {}, rest = true): { stack: Stack; authorizer: TollboothAuthorizer } {
@@ -38,8 +41,8 @@ function apiStack(props: Partial<TollboothAuthorizerProps> = {}, rest = true): {
   if (rest) {
     const restApi = new apigateway.RestApi(stack, 'RestApi');
     const orders = restApi.root.addResource('orders');
-    orders.addMethod('GET', new apigateway.LambdaIntegration(backend), { authorizer: authorizer.restTokenAuthorizer() });
-    orders.addMethod('POST', new apigateway.LambdaIntegration(backend), { authorizer: authorizer.restRequestAuthorizer() });
+    orders.addMethod('GET', new apigateway.LambdaIntegration(backend), { authorizer: authorizer.restTokenAuthorizer(restApi) });
+    orders.addMethod('POST', new apigateway.LambdaIntegration(backend), { authorizer: authorizer.restRequestAuthorizer(restApi) });
   }
   return { stack, authorizer };
 }
@@ -58,7 +61,7 @@ describe('TollboothAuthorizer with defaults', () => {
       AuthorizerType: 'REQUEST',
       AuthorizerPayloadFormatVersion: '2.0',
       EnableSimpleResponses: false,
-      IdentitySource: ['$request.header.Authorization'],
+      IdentitySource: ['$request.header.Authorization', '$context.routeKey'],
       AuthorizerResultTtlInSeconds: 30,
       AuthorizerUri: Match.objectLike({
         'Fn::Join': Match.arrayWith([Match.arrayWith([Match.objectLike({ 'Fn::GetAtt': [functionId, 'Arn'] })])]),
@@ -75,16 +78,23 @@ describe('TollboothAuthorizer with defaults', () => {
   });
 
   it.each([
-    { type: 'TOKEN', method: 'GET' },
-    { type: 'REQUEST', method: 'POST' },
-  ])('gives REST APIs a $type authorizer on the Authorization header with the same cache TTL', ({ type, method }) => {
-    template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
-      Type: type,
-      IdentitySource: 'method.request.header.Authorization',
-      AuthorizerResultTtlInSeconds: 30,
-    });
-    template.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: method, AuthorizationType: 'CUSTOM' });
-  });
+    { type: 'TOKEN', method: 'GET', identitySource: 'method.request.header.Authorization' },
+    {
+      type: 'REQUEST',
+      method: 'POST',
+      identitySource: 'method.request.header.Authorization,context.httpMethod,context.resourcePath',
+    },
+  ])(
+    'gives REST APIs a $type authorizer keyed on the Authorization header (and the route where it can be)',
+    ({ type, method, identitySource }) => {
+      template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+        Type: type,
+        IdentitySource: identitySource,
+        AuthorizerResultTtlInSeconds: 30,
+      });
+      template.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: method, AuthorizationType: 'CUSTOM' });
+    },
+  );
 
   it('lets API Gateway invoke the function, from each API only', () => {
     const permissions = Object.values(resourcesOf(template, 'AWS::Lambda::Permission')).filter((permission) =>
@@ -126,7 +136,7 @@ describe('TollboothAuthorizer with defaults', () => {
     });
   });
 
-  it('lets the function read the revocation table with exactly GetItem and BatchGetItem, write its own logs, and nothing else', () => {
+  it('lets the function read the revocation table with exactly BatchGetItem, write its own logs, and nothing else', () => {
     const roleRef = template.toJSON()['Resources'][functionId].Properties.Role as { 'Fn::GetAtt': [string, string] };
     const roleId = roleRef['Fn::GetAtt'][0];
     const role = resourcesOf(template, 'AWS::IAM::Role')[roleId];
@@ -140,11 +150,7 @@ describe('TollboothAuthorizer with defaults', () => {
     const tableId = Object.keys(resourcesOf(template, 'AWS::DynamoDB::GlobalTable'))[0];
     const logGroupId = Object.keys(resourcesOf(template, 'AWS::Logs::LogGroup'))[0];
     expect(statements).toHaveLength(2);
-    expect(statements).toContainEqual({
-      Effect: 'Allow',
-      Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'],
-      Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
-    });
+    expect(statements).toContainEqual({ Effect: 'Allow', Action: 'dynamodb:BatchGetItem', Resource: { 'Fn::GetAtt': [tableId, 'Arn'] } });
     expect(statements).toContainEqual({
       Effect: 'Allow',
       Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -160,10 +166,10 @@ describe('TollboothAuthorizer with defaults', () => {
 describe('TollboothAuthorizer cache and response modes', () => {
   it.each([
     {
-      name: 'simple responses are not cached unless asked, and then need no route key',
+      name: 'simple responses are not cached unless asked',
       props: { httpApiResponseMode: 'simple' as const },
       simple: true,
-      sources: ['$request.header.Authorization'],
+      sources: ['$request.header.Authorization', '$context.routeKey'],
       ttl: 0,
     },
     {
@@ -174,17 +180,17 @@ describe('TollboothAuthorizer cache and response modes', () => {
       ttl: 30,
     },
     {
-      name: 'cacheByRoute adds the route key in IAM mode',
-      props: { cacheByRoute: true, resultsCacheTtl: Duration.minutes(5) },
+      name: 'cacheByRoute false keys IAM-mode answers on the token alone',
+      props: { cacheByRoute: false, resultsCacheTtl: Duration.minutes(5) },
       simple: false,
-      sources: ['$request.header.Authorization', '$context.routeKey'],
+      sources: ['$request.header.Authorization'],
       ttl: 300,
     },
     {
       name: 'a custom header name is the identity source',
       props: { advancedConfig: { headerName: 'X-Api-Token' } },
       simple: false,
-      sources: ['$request.header.X-Api-Token'],
+      sources: ['$request.header.X-Api-Token', '$context.routeKey'],
       ttl: 30,
     },
   ])('$name', ({ props, simple, sources, ttl }) => {
@@ -201,8 +207,16 @@ describe('TollboothAuthorizer cache and response modes', () => {
 
   it.each(['simple', 'iam'] as const)('configures the function in the same response mode as the API Gateway authorizer (%s)', (mode) => {
     const { stack, authorizer } = apiStack({ httpApiResponseMode: mode }, false);
-    expect(authorizer.function.configFile['httpApiResponseMode']).toBe(mode);
+    expect((authorizer.function as AuthorizerFunction).configFile['httpApiResponseMode']).toBe(mode);
     templateOf(stack).hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { EnableSimpleResponses: mode === 'simple' });
+  });
+
+  it('caches REST answers (policies) in simple mode too: REST caching does not follow the HTTP API response mode', () => {
+    const { stack, authorizer } = apiStack({ httpApiResponseMode: 'simple' });
+    expect(authorizer.restResultsCacheTtl.toSeconds()).toBe(30);
+    const template = templateOf(stack);
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'TOKEN', AuthorizerResultTtlInSeconds: 30 });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerResultTtlInSeconds: 0 });
   });
 });
 
@@ -218,21 +232,18 @@ describe('TollboothAuthorizer without revocation, or with an imported table', ()
     });
   });
 
-  it('grants read access on exactly the imported table', () => {
+  it.each([
+    { kind: 'TableV2.fromTableArn', table: (stack: Stack) => dynamodb.TableV2.fromTableArn(stack, 'Shared', SHARED_TABLE_ARN) },
+    { kind: 'Table.fromTableArn', table: (stack: Stack) => dynamodb.Table.fromTableArn(stack, 'Shared', SHARED_TABLE_ARN) },
+  ])('grants read access on exactly the imported table ($kind)', ({ table: importTable }) => {
     const stack = testStack();
-    const table = dynamodb.TableV2.fromTableArn(stack, 'Shared', 'arn:aws:dynamodb:eu-west-1:123456789012:table/shared-revocations');
+    const table = importTable(stack);
     new TollboothAuthorizer(stack, 'Tollbooth', { issuers: [ISSUER], scopeRoutes: ROUTES, revocationTable: table });
     const template = templateOf(stack);
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([
-          {
-            Effect: 'Allow',
-            Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'],
-            Resource: 'arn:aws:dynamodb:eu-west-1:123456789012:table/shared-revocations',
-          },
-        ]),
+        Statement: Match.arrayWith([{ Effect: 'Allow', Action: 'dynamodb:BatchGetItem', Resource: SHARED_TABLE_ARN }]),
       },
     });
   });
@@ -336,6 +347,45 @@ describe('TollboothAuthorizer.addRevocationEndpoint', () => {
   });
 });
 
+describe('TollboothAuthorizer.grantRevoke', () => {
+  it('lets another principal put revocations in the table, and nothing more', () => {
+    const stack = testStack();
+    const authorizer = new TollboothAuthorizer(stack, 'Tollbooth', { issuers: [ISSUER], scopeRoutes: ROUTES });
+    const role = new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() });
+    authorizer.grantRevoke(role);
+    const roleId = stack.getLogicalId(role.node.defaultChild as iam.CfnRole);
+    const granted = Object.values(resourcesOf(templateOf(stack), 'AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify(policy.Properties['Roles']).includes(roleId),
+    );
+    expect(granted.map((policy) => (policy.Properties['PolicyDocument'] as { Statement: unknown[] }).Statement)).toEqual([
+      [
+        {
+          Effect: 'Allow',
+          Action: 'dynamodb:PutItem',
+          Resource: { 'Fn::GetAtt': [expect.stringMatching(/^TollboothRevocationsTable/), 'Arn'] },
+        },
+      ],
+    ]);
+  });
+
+  it('refuses when revocation is off', () => {
+    const authorizer = new TollboothAuthorizer(testStack(), 'Tollbooth', { issuers: [ISSUER], scopeRoutes: ROUTES, revocation: false });
+    expect(() => authorizer.grantRevoke(new iam.AccountRootPrincipal())).toThrow('revocation is off');
+  });
+});
+
+describe('TollboothAuthorizer reserved concurrency', () => {
+  it('reserves the concurrency it is given', () => {
+    const { stack } = apiStack({ reservedConcurrentExecutions: 50 }, false);
+    templateOf(stack).hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 50 });
+  });
+
+  it('leaves the account pool by default', () => {
+    const { stack } = apiStack({}, false);
+    templateOf(stack).hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: Match.absent() });
+  });
+});
+
 describe('TollboothAuthorizer validation', () => {
   const build = (props: Partial<TollboothAuthorizerProps>) => () =>
     new TollboothAuthorizer(testStack(), 'Tollbooth', { issuers: [ISSUER], scopeRoutes: ROUTES, ...props });
@@ -379,6 +429,16 @@ describe('TollboothAuthorizer validation', () => {
       message: 'advancedConfig.routes: set it with the "scopeRoutes" property',
     },
     { name: 'an unknown advanced setting', props: { advancedConfig: { clockSkew: 5 } }, message: 'clockSkew: unknown setting' },
+    {
+      name: 'query-string tokens, which API Gateway would never pass on',
+      props: { advancedConfig: { allowQueryStringToken: true } },
+      message: 'advancedConfig.allowQueryStringToken: API Gateway only invokes the authorizer when every identity source is present',
+    },
+    {
+      name: 'a reserved concurrency of 0, which would stop the function',
+      props: { reservedConcurrentExecutions: 0 },
+      message: 'reservedConcurrentExecutions: must be a whole number of at least 1',
+    },
   ])('fails synth on $name', ({ props, message }) => {
     expect(build(props)).toThrow(message);
   });

@@ -144,3 +144,23 @@ describe('TollboothStack with an OIDC issuer', () => {
     expect(Object.keys(template.toJSON()['Outputs']).sort()).toEqual(['ApiUrl', 'AuthorizerFunctionName', 'RevocationTableName']);
   });
 });
+
+describe('TollboothStack and its revocation table', () => {
+  const issuers = [TrustedIssuer.oidc({ issuer: 'https://idp.example.com', audiences: ['orders-api'] })];
+
+  it('names the table it creates after the stack, so a redeploy after a delete fails loudly instead of starting empty', () => {
+    const template = templateOf(new TollboothStack(testApp(), 'Orders', { issuers }));
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { TableName: 'Orders-revocations' });
+    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  it('imports an existing table by name instead, reading and writing exactly that table', () => {
+    const template = templateOf(new TollboothStack(testApp(), 'Orders', { issuers, revocationTableName: 'Orders-revocations' }));
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
+    const policies = JSON.stringify(resourcesOf(template, 'AWS::IAM::Policy'));
+    expect(policies).toContain(':table/Orders-revocations');
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ TOLLBOOTH_REVOCATION_TABLE: 'Orders-revocations' }) },
+    });
+  });
+});

@@ -1,13 +1,14 @@
 /**
  * Drives the local stack for the e2e suite: starts it in-process on free ports with a movable
  * clock, calls it over real HTTP on loopback, and runs the command-line tools as child processes
- * (through the same `.mjs` launchers the package's `bin` entries use).
+ * (through the package's `bin` entries, the compiled tools in `dist/bin/`).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AWS_SDK_NOTICE_OFF } from '../../bin/local/aws-sdk-notice';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../bin/local/local-stack';
 import { STATE_DIR_ENV, stateOfStack, writeStateFile } from '../../bin/local/state-file';
 import { TestClock } from './fixture';
@@ -78,7 +79,7 @@ export interface ProcessResult {
   readonly stderr: string;
 }
 
-/** Runs a file of the project with Node (a `bin/*.mjs` launcher, or `npm`'s CLI), capturing its output. */
+/** Runs a command in the project (a compiled tool, or `npm`), capturing its output. */
 export function run(
   command: string,
   args: readonly string[],
@@ -88,7 +89,7 @@ export function run(
   return new Promise((resolve, reject) => {
     const child = spawn(command, [...args], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+      env: { ...process.env, ...AWS_SDK_NOTICE_OFF, ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -108,7 +109,7 @@ export function runTool(
   env: Readonly<Record<string, string>> = {},
   stdin?: string,
 ): Promise<ProcessResult> {
-  return run(process.execPath, [join(PROJECT_ROOT, 'bin', `${name}.mjs`), ...args], env, stdin);
+  return run(process.execPath, [join(PROJECT_ROOT, 'dist', 'bin', `tollbooth-${name}.js`), ...args], env, stdin);
 }
 
 export const jtiOf = (token: string): string => JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()).jti as string;

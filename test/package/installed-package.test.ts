@@ -1,0 +1,344 @@
+/**
+ * Tollbooth as its users get it: `npm pack`, the tarball installed into fresh apps outside this
+ * repository — the CommonJS TypeScript app of examples/multi-stack-typescript (laid out as
+ * `cdk init app --language typescript` lays one out, type-checked by TypeScript 7 as cdk init now
+ * pins) and the ES-module JavaScript app of examples/esm-javascript — each synthesized with the
+ * `cdk` CLI, offline and without AWS credentials. Then: the templates, the asset (the package's
+ * own pre-built bundle with the configuration beside it) run on an event the way Lambda runs it,
+ * the command-line tools through `npx`, and every TypeScript snippet of the docs compiled against
+ * the installed package (as CommonJS and as ES modules) and synthesized where it is an app.
+ */
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { APIGatewayAuthorizerResult } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildLocalBundle, REPOSITORY_ROOT } from '../../bin/local/bundle-cache';
+import { runBundle } from '../../bin/local/run-bundle';
+import { startDynalite, TEST_CREDENTIALS, type Dynalite } from '../helpers/dynalite';
+import { httpApiV2Event } from '../helpers/events';
+import { startJwksServer, type JwksServer } from '../helpers/jwks-server';
+import { generateTestKey, type TestKey } from '../helpers/keys';
+import { mintToken } from '../helpers/tokens';
+import { docSnippets } from './doc-snippets';
+
+const exec = promisify(execFile);
+
+/** How one stack refers to another's output (`Fn::GetStackOutput` under cdk init's current feature flags). */
+const CROSS_STACK_REFERENCE = /Fn::ImportValue|Fn::GetStackOutput/;
+
+interface Template {
+  readonly Resources: Record<
+    string,
+    { readonly Type: string; readonly Properties: Record<string, unknown>; readonly Metadata?: Record<string, string> }
+  >;
+}
+
+/** What the child processes inherit: enough to reach the npm registry and its cache, no AWS settings. */
+function userEnvironment(): Record<string, string> {
+  const kept = Object.entries(process.env).filter(([name]) =>
+    /^(PATH|HOME|LANG|TMPDIR|NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|npm_config_(cache|registry|userconfig))$/.test(name),
+  );
+  return {
+    ...(Object.fromEntries(kept) as Record<string, string>),
+    CI: 'true',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    CDK_DISABLE_CLI_TELEMETRY: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+}
+
+async function run(command: string, args: readonly string[], cwd: string): Promise<{ stdout: string; stderr: string }> {
+  try {
+    return await exec(command, [...args], { cwd, env: userEnvironment(), maxBuffer: 64 * 1024 * 1024, timeout: 600_000 });
+  } catch (error) {
+    const failed = error as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${failed.stderr ?? ''}\n${failed.stdout ?? ''}`.slice(0, 8000));
+  }
+}
+
+const work = mkdtempSync(join(tmpdir(), 'tollbooth-package-'));
+const typescriptApp = join(work, 'multi-stack-typescript');
+const javascriptApp = join(work, 'esm-javascript');
+let tarball: string;
+
+/** Copies an example out of the repository and points its `tollbooth` dependency at the tarball. */
+function copyExample(name: string, to: string): void {
+  cpSync(join(REPOSITORY_ROOT, 'examples', name), to, { recursive: true, filter: (path) => !/node_modules|cdk\.out/.test(path) });
+  const manifest = JSON.parse(readFileSync(join(to, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  manifest.dependencies['tollbooth'] = `file:${tarball}`;
+  writeFileSync(join(to, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+function templateOf(app: string, stack: string): Template {
+  return JSON.parse(readFileSync(join(app, 'cdk.out', `${stack}.template.json`), 'utf8')) as Template;
+}
+
+function resources(template: Template, type: string): Array<[string, Template['Resources'][string]]> {
+  return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+}
+
+/** The authorizer function of a template: the one whose description says so. */
+function authorizerFunction(template: Template): [string, Template['Resources'][string]] {
+  const found = resources(template, 'AWS::Lambda::Function').find(([, fn]) => fn.Properties['Description'] === 'Tollbooth JWT authorizer');
+  if (!found) throw new Error('no authorizer function in the template');
+  return found;
+}
+
+beforeAll(async () => {
+  const packed = JSON.parse((await run('npm', ['pack', '--json', '--pack-destination', work], REPOSITORY_ROOT)).stdout) as Array<{
+    filename: string;
+  }>;
+  tarball = join(work, packed[0]?.filename ?? 'missing.tgz');
+  copyExample('multi-stack-typescript', typescriptApp);
+  copyExample('esm-javascript', javascriptApp);
+  const install = ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'];
+  await Promise.all([run('npm', install, typescriptApp), run('npm', install, javascriptApp)]);
+  // Synthesize as a user does: the cdk CLI, with the app command of each cdk.json.
+  const synth = ['cdk', 'synth', '--quiet', '--no-notices'];
+  await Promise.all([run('npx', synth, typescriptApp), run('npx', synth, javascriptApp)]);
+}, 900_000);
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** Synthesizes a snippet written by the CommonJS compile test, with the cdk CLI. */
+async function synthesizeSnippet(fileName: string): Promise<void> {
+  const output = join(work, `cdk.out-${fileName}`);
+  await run(
+    'npx',
+    ['cdk', 'synth', '--quiet', '--no-notices', '--app', `npx tsx snippets-commonjs/${fileName}`, '--output', output],
+    typescriptApp,
+  );
+}
+
+describe('the packed tarball', () => {
+  it('holds the compiled library, its declarations, the pre-built Lambdas and the tools, and no sources or tests', () => {
+    const installed = join(typescriptApp, 'node_modules', 'tollbooth');
+    const files = readdirSync(installed, { recursive: true, encoding: 'utf8' }).filter((file) => !file.includes('node_modules'));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'README.md',
+        'dist/lib/index.js',
+        'dist/types/lib/index.d.ts',
+        'dist/assets/authorizer/index.mjs',
+        'dist/assets/revoke/index.mjs',
+        'dist/bin/tollbooth-token.js',
+        'dist/bin/tollbooth-revoke.js',
+        'dist/bin/tollbooth-decode.js',
+      ]),
+    );
+    expect(files.filter((file) => /\.ts$/.test(file) && !file.endsWith('.d.ts'))).toEqual([]);
+    expect(files.some((file) => file.startsWith('test/') || file.startsWith('lambdas/') || file.startsWith('lib/'))).toBe(false);
+  });
+
+  it('installs no runtime dependency besides the app’s own aws-cdk-lib and constructs', () => {
+    const manifest = JSON.parse(readFileSync(join(typescriptApp, 'node_modules', 'tollbooth', 'package.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(manifest['dependencies']).toBeUndefined();
+    expect(Object.keys(manifest['peerDependencies'] as object).sort()).toEqual(['aws-cdk-lib', 'constructs']);
+  });
+});
+
+describe('the CommonJS TypeScript app (cdk init layout, TypeScript 7), synthesized with the cdk CLI', () => {
+  it('puts each API’s authorizer and invoke permission in the API’s own stack, importing only the function ARN', () => {
+    for (const stack of ['OrdersApi', 'BillingApi']) {
+      const template = templateOf(typescriptApp, stack);
+      expect(resources(template, 'AWS::ApiGatewayV2::Authorizer')).toHaveLength(1);
+      const [[, authorizer] = ['', undefined]] = resources(template, 'AWS::ApiGatewayV2::Authorizer');
+      expect(authorizer?.Properties).toMatchObject({ AuthorizerPayloadFormatVersion: '2.0', EnableSimpleResponses: false });
+      const permissions = resources(template, 'AWS::Lambda::Permission').filter(([, permission]) =>
+        JSON.stringify(permission).includes('authorizers/'),
+      );
+      expect(permissions).toHaveLength(1);
+      expect(JSON.stringify(permissions[0]?.[1].Properties['FunctionName'])).toMatch(CROSS_STACK_REFERENCE);
+    }
+    const rest = templateOf(typescriptApp, 'LegacyApi');
+    expect(
+      resources(rest, 'AWS::ApiGateway::Authorizer')
+        .map(([, authorizer]) => authorizer.Properties['Type'])
+        .sort(),
+    ).toEqual(['REQUEST', 'TOKEN']);
+  });
+
+  it('has no dependency cycle: the Auth stack refers to no API stack, every API stack to Auth', () => {
+    expect(JSON.stringify(templateOf(typescriptApp, 'Auth'))).not.toMatch(CROSS_STACK_REFERENCE);
+    const manifest = JSON.parse(readFileSync(join(typescriptApp, 'cdk.out', 'manifest.json'), 'utf8')) as {
+      artifacts: Record<string, { dependencies?: string[] }>;
+    };
+    for (const stack of ['OrdersApi', 'BillingApi', 'LegacyApi']) expect(manifest.artifacts[stack]?.dependencies).toContain('Auth');
+    expect(manifest.artifacts['Auth']?.dependencies ?? []).not.toEqual(expect.arrayContaining(['OrdersApi', 'BillingApi', 'LegacyApi']));
+  });
+
+  it('grants the authorizer only BatchGetItem on its table and its own logs; the revocation endpoint only PutItem', () => {
+    const template = templateOf(typescriptApp, 'Auth');
+    const statements = resources(template, 'AWS::IAM::Policy').flatMap(
+      ([, policy]) => (policy.Properties['PolicyDocument'] as { Statement: Array<{ Action: unknown }> }).Statement,
+    );
+    const actions = statements.flatMap((statement) => statement.Action);
+    expect(actions.filter((action) => String(action).startsWith('dynamodb:')).sort()).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:PutItem',
+    ]);
+    expect(actions.every((action) => /^(dynamodb:(BatchGetItem|PutItem)|logs:(CreateLogStream|PutLogEvents))$/.test(String(action)))).toBe(
+      true,
+    );
+  });
+
+  it('uses the package’s own pre-built bundle as the function’s asset, with the configuration beside it', () => {
+    const [, fn] = authorizerFunction(templateOf(typescriptApp, 'Auth'));
+    expect(fn.Properties).toMatchObject({ Handler: 'index.handler', Runtime: 'nodejs22.x', Architectures: ['arm64'] });
+    const asset = join(typescriptApp, 'cdk.out', fn.Metadata?.['aws:asset:path'] ?? 'missing');
+    const shipped = join(typescriptApp, 'node_modules', 'tollbooth', 'dist', 'assets', 'authorizer', 'index.mjs');
+    expect(readFileSync(join(asset, 'index.mjs')).equals(readFileSync(shipped))).toBe(true);
+    const config = JSON.parse(readFileSync(join(asset, 'tollbooth.config.json'), 'utf8')) as { routes: Record<string, string[]> };
+    expect(Object.keys(config.routes).sort()).toEqual(['billing:read', 'orders:read', 'orders:write', 'tollbooth:admin']);
+  });
+});
+
+describe('the ES-module JavaScript app, synthesized with the cdk CLI', () => {
+  it('trusts the user pool of its own stack through a deploy-time TOLLBOOTH_CONFIG and guards both routes', () => {
+    const template = templateOf(javascriptApp, 'OrdersService');
+    const [, fn] = authorizerFunction(template);
+    const variables = (fn.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
+    const userPoolId = resources(template, 'AWS::Cognito::UserPool')[0]?.[0] ?? 'no user pool';
+    expect(JSON.stringify(variables['TOLLBOOTH_CONFIG'])).toContain(`{"Ref":"${userPoolId}"}`);
+    expect(resources(template, 'AWS::ApiGatewayV2::Route').every(([, route]) => route.Properties['AuthorizationType'] === 'CUSTOM')).toBe(
+      true,
+    );
+    expect(resources(template, 'AWS::ApiGatewayV2::Authorizer')).toHaveLength(1);
+  });
+});
+
+describe('the installed package at run time', () => {
+  let key: TestKey;
+  let jwks: JwksServer;
+  let dynalite: Dynalite;
+
+  beforeAll(async () => {
+    key = await generateTestKey('ES256');
+    [jwks, dynalite] = await Promise.all([startJwksServer([key.publicJwk]), startDynalite()]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([jwks?.close(), dynalite?.stop()]);
+  });
+
+  it('allows a granted request when the synthesized asset runs as Lambda runs it', async () => {
+    // Prepare: the asset of the TypeScript app, its issuer swapped for a loopback one through the
+    // environment (TOLLBOOTH_CONFIG's keys override the bundled file's), revocations in dynalite.
+    const [, fn] = authorizerFunction(templateOf(typescriptApp, 'Auth'));
+    const taskRoot = join(typescriptApp, 'cdk.out', fn.Metadata?.['aws:asset:path'] ?? 'missing');
+    const issuer = `${jwks.origin}/issuer`;
+    const { runner } = await buildLocalBundle();
+    const token = await mintToken({ key, issuer, audience: 'https://api.example.com', scope: 'orders:read', subject: 'alice' });
+    // Act
+    const run = await runBundle({
+      runner,
+      taskRoot,
+      event: httpApiV2Event({ authorization: `Bearer ${token}`, path: '/orders/7' }),
+      env: {
+        AWS_LAMBDA_FUNCTION_NAME: 'installed-package-test',
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+        AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        TOLLBOOTH_REVOCATION_TABLE: dynalite.tableName,
+        TOLLBOOTH_CONFIG: JSON.stringify({
+          issuers: [{ type: 'oidc', issuer, audience: ['https://api.example.com'], jwksUri: jwks.url }],
+          jwks: { allowInsecureLoopbackHttp: true },
+        }),
+      },
+    });
+    // Assert
+    expect(run.result.ok).toBe(true);
+    const response = (run.result as { response: APIGatewayAuthorizerResult }).response;
+    expect(response.principalId).toBe('alice');
+    expect(response.policyDocument.Statement.some((statement) => statement.Effect === 'Allow')).toBe(true);
+    expect(run.logs).not.toContain(token);
+  });
+
+  it.each([
+    { tool: 'tollbooth-decode', args: ['--help'], says: 'Usage' },
+    { tool: 'tollbooth-token', args: ['--help'], says: 'Usage' },
+    { tool: 'tollbooth-revoke', args: ['--help'], says: 'Usage' },
+  ])('runs $tool through npx from the app', async ({ tool, args, says }) => {
+    const { stdout } = await run('npx', ['--no-install', tool, ...args], typescriptApp);
+    expect(stdout).toContain(says);
+  });
+
+  it('decodes a token with the installed tollbooth-decode, saying nothing was verified', async () => {
+    const token = await mintToken({ key, issuer: 'https://idp.example.com', audience: 'x', subject: 'bob' });
+    const { stdout } = await run('npx', ['--no-install', 'tollbooth-decode', token], typescriptApp);
+    expect(stdout).toContain('"sub": "bob"');
+    expect(stdout).toContain('NOTHING WAS VERIFIED');
+  });
+});
+
+describe('the TypeScript snippets of README.md and docs/', () => {
+  const snippets = docSnippets(REPOSITORY_ROOT);
+
+  it('exist', () => {
+    expect(snippets.length).toBeGreaterThan(0);
+  });
+
+  beforeAll(() => {
+    // The snippets beside the TypeScript app, so they resolve its node_modules: once as CommonJS,
+    // once as ES modules (a package.json with "type": "module" makes TypeScript treat them so).
+    for (const [folder, packageType] of [
+      ['snippets-commonjs', 'commonjs'],
+      ['snippets-esm', 'module'],
+    ] as const) {
+      const directory = join(typescriptApp, folder);
+      mkdirSync(directory, { recursive: true });
+      for (const snippet of snippets) writeFileSync(join(directory, snippet.fileName), snippet.code);
+      writeFileSync(join(directory, 'package.json'), JSON.stringify({ type: packageType }));
+      writeFileSync(
+        join(directory, 'tsconfig.json'),
+        JSON.stringify({ extends: '../tsconfig.json', include: ['*.ts'], compilerOptions: { noUnusedLocals: true } }),
+      );
+    }
+  });
+
+  it.each([
+    { module: 'CommonJS', folder: 'snippets-commonjs' },
+    { module: 'ES modules', folder: 'snippets-esm' },
+  ])('compile against the installed package as $module with the app’s strict settings', async ({ folder }) => {
+    // tsc exits non-zero on any error, naming the snippet's file.
+    await run('npx', ['tsc', '-p', folder], typescriptApp);
+  });
+
+  describe('that are apps', () => {
+    const apps = snippets.filter((snippet) => snippet.isApp);
+    const outputs = new Map<string, Promise<void>>();
+
+    beforeAll(() => {
+      // Two lanes (two cores): each synth is a cdk CLI start, a TypeScript load and a synthesis.
+      for (const lane of [0, 1]) {
+        let previous: Promise<void> = Promise.resolve();
+        for (const snippet of apps.filter((_, index) => index % 2 === lane)) {
+          const synthesized = previous.catch(() => undefined).then(() => synthesizeSnippet(snippet.fileName));
+          // Awaited by its test; a failure must not surface as an unhandled rejection meanwhile.
+          synthesized.catch(() => undefined);
+          outputs.set(snippet.fileName, synthesized);
+          previous = synthesized;
+        }
+      }
+    });
+
+    it.each(apps.map((snippet) => ({ name: snippet.name, fileName: snippet.fileName })))(
+      'synthesizes $name with the cdk CLI',
+      async ({ fileName }) => {
+        await outputs.get(fileName);
+        expect(existsSync(join(work, `cdk.out-${fileName}`, 'manifest.json'))).toBe(true);
+      },
+    );
+  });
+});
