@@ -10,13 +10,10 @@ import { errorClassName } from '../core/error-class';
 import type { Decision } from './decision';
 import type { EventKind } from './event';
 import type { DenyReason } from '../core/reasons';
+import type { StructuredLogger } from '../core/structured-logger';
 
-/** The slice of Powertools' Logger the authorizer uses (tests pass a recorder). */
-export interface DecisionLogger {
-  info(message: string, attributes: Record<string, unknown>): void;
-  warn(message: string, attributes: Record<string, unknown>): void;
-  error(message: string, attributes: Record<string, unknown>): void;
-}
+/** Where the decision line goes: Powertools' Logger in Lambda, a recorder in tests. */
+export type DecisionLogger = StructuredLogger;
 
 export interface DecisionLogContext {
   readonly eventKind: EventKind | 'unknown';

@@ -3,6 +3,7 @@
  * response shape (or the `Unauthorized` error REST APIs need for a 401).
  */
 import type { VerifiedClaims } from '../core/claims';
+import type { EventKind } from './event';
 import type { Grants } from './grants';
 import type { DenyReason } from '../core/reasons';
 
@@ -26,4 +27,13 @@ export type Decision = Allow | Deny;
 
 export function deny(reason: DenyReason, details: Omit<Deny, 'effect' | 'reason'> = {}): Deny {
   return { effect: 'deny', reason, ...details };
+}
+
+/** What is known about a decision besides the decision itself (for metrics and other observers). */
+export interface DecisionObservation {
+  readonly eventKind: EventKind | 'unknown';
+  readonly latencyMs: number;
+  readonly tokenCacheHit: boolean;
+  readonly revocationCacheHits: number;
+  readonly revocationStoreReads: number;
 }

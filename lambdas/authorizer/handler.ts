@@ -17,10 +17,10 @@ import type { Fetcher } from 'aws-jwt-verify/https';
 import { createDynamoDbClient } from '../core/dynamodb-client';
 import { DEFAULT_SERVICE_NAME } from '../core/metric-names';
 import { readClaims, type ClaimRules, type VerifiedClaims } from '../core/claims';
-import type { AuthorizerConfig } from '../core/config/config';
-import { deny, type Decision } from './decision';
+import type { AuthorizerConfig } from '../core/config/authorizer-config';
+import { deny, type Decision, type DecisionObservation } from './decision';
 import { logDecision, type DecisionLogger } from './decision-log';
-import { detectEventKind, toAuthRequest, type AuthRequest, type EventKind } from './event';
+import { detectEventKind, toAuthRequest, type AuthRequest } from './event';
 import { GrantResolver, grantsAllow } from './grants';
 import type { JwksFetchEvent } from '../core/verification/jwks-cache';
 import { answer, ANONYMOUS_PRINCIPAL, type AuthorizerResponse } from './response';
@@ -47,15 +47,6 @@ export interface AuthorizerDeps {
   readonly onDecision?: (decision: Decision, context: DecisionObservation) => void;
   /** Observes every JWKS fetch (metrics hook). */
   readonly onJwksFetch?: (event: JwksFetchEvent) => void;
-}
-
-/** What is known about a decision besides the decision itself. */
-export interface DecisionObservation {
-  readonly eventKind: EventKind | 'unknown';
-  readonly latencyMs: number;
-  readonly tokenCacheHit: boolean;
-  readonly revocationCacheHits: number;
-  readonly revocationStoreReads: number;
 }
 
 export type AuthorizerHandler = (event: unknown) => Promise<AuthorizerResponse>;

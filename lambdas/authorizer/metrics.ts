@@ -23,8 +23,7 @@
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, METRIC_DIMENSIONS, METRIC_NAMES } from '../core/metric-names';
-import type { Decision } from './decision';
-import type { AuthorizerHandler, DecisionObservation } from './handler';
+import type { Decision, DecisionObservation } from './decision';
 import type { JwksFetchEvent } from '../core/verification/jwks-cache';
 
 export interface AuthorizerMetricsOptions {
@@ -93,7 +92,7 @@ export class AuthorizerMetrics {
   }
 
   /** The handler, flushing once per invocation — also when it throws REST's `Unauthorized`. */
-  instrument(handler: AuthorizerHandler): AuthorizerHandler {
+  instrument<Event, Result>(handler: (event: Event) => Promise<Result>): (event: Event) => Promise<Result> {
     return async (event) => {
       try {
         return await handler(event);

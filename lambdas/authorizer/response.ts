@@ -14,7 +14,7 @@
  */
 import type { APIGatewayAuthorizerResult, APIGatewayAuthorizerResultContext, APIGatewaySimpleAuthorizerResult } from 'aws-lambda';
 import type { VerifiedClaims } from '../core/claims';
-import type { HttpApiResponseMode } from '../core/config/config';
+import type { HttpApiResponseMode } from '../core/config/authorizer-config';
 import type { Decision } from './decision';
 import type { AuthRequest } from './event';
 import { grantsAllow } from './grants';

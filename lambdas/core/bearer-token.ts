@@ -6,7 +6,7 @@
  * canonical base64url (no padding, no whitespace, no empty segments, no JWE, no unused bits set
  * in a segment's last character).
  */
-import type { TokenConfig } from './config/config';
+import type { TokenConfig } from './config/authorizer-config';
 import type { DenyReason } from './reasons';
 
 /** Where a request may carry the token: every value of the token header and of the query parameter. */

@@ -8,7 +8,7 @@
  * `invalid_claim`, never a coercion.
  */
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
-import type { IssuerConfig, VerificationConfig } from './config/config';
+import type { IssuerConfig, VerificationConfig } from './config/authorizer-config';
 import { DenyError } from './reasons';
 
 /** The verified facts about a token that the rest of the pipeline uses. */

@@ -7,7 +7,8 @@
  * `TOLLBOOTH_CONFIG`, `TOLLBOOTH_REVOCATION_TABLE`) plus `TOLLBOOTH_ADMIN_SCOPE`; a bad
  * configuration fails the cold start with every problem named, as the authorizer's does.
  */
-import { ConfigError, type AuthorizerConfig } from '../core/config/config';
+import type { AuthorizerConfig } from '../core/config/authorizer-config';
+import { ConfigError } from '../core/config/config-error';
 import { loadConfigFromEnvironment } from '../core/config/environment';
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from '../core/revocation-writer';
 

@@ -23,10 +23,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Fetcher } from 'aws-jwt-verify/https';
-import type { DecisionLogger } from '../authorizer/decision-log';
 import { createDynamoDbClient } from '../core/dynamodb-client';
 import { describeError } from '../core/error-class';
 import { RevocationWriter } from '../core/revocation-writer';
+import type { StructuredLogger } from '../core/structured-logger';
 import type { RevokeConfig } from './config';
 import { parseRevocationRequest, type RevocationRequest } from './revocation-request';
 import { createTokenInspector } from './token-inspector';
@@ -39,7 +39,7 @@ export interface RevokeDeps {
   /** Milliseconds since the epoch. */
   readonly now?: () => number;
   /** One line per request. Default: Powertools Logger. */
-  readonly logger?: DecisionLogger;
+  readonly logger?: StructuredLogger;
 }
 
 /** One item written, as reported to the caller. */

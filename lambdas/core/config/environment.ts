@@ -11,7 +11,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, parseConfig, type AuthorizerConfig } from './config';
+import type { AuthorizerConfig } from './authorizer-config';
+import { ConfigError } from './config-error';
+import { parseConfig } from './parse-config';
 
 /** Every environment variable the authorizer reads (the CDK construct declares each one). */
 export const CONFIG_ENV = {

@@ -15,7 +15,7 @@ import { CognitoJwtVerifier } from 'aws-jwt-verify/cognito-verifier';
 import type { Jwks, JwksCache } from 'aws-jwt-verify/jwk';
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { JwtVerifier } from 'aws-jwt-verify/jwt-verifier';
-import type { AuthorizerConfig, CognitoIssuerConfig, IssuerConfig, OidcIssuerConfig } from '../config/config';
+import type { AuthorizerConfig, CognitoIssuerConfig, IssuerConfig, OidcIssuerConfig } from '../config/authorizer-config';
 import { assertRegisteredClaimTypes, readJoseObject } from './strict-json';
 import { DenyError } from '../reasons';
 

@@ -5,7 +5,7 @@
  * so a token is trusted by one exactly when it is trusted by the other.
  */
 import type { Fetcher } from 'aws-jwt-verify/https';
-import type { AuthorizerConfig } from '../config/config';
+import type { AuthorizerConfig } from '../config/authorizer-config';
 import { JwksFetcher } from './jwks-fetcher';
 import { TollboothJwksCache, type JwksFetchEvent } from './jwks-cache';
 import { libraryJwksUris, TokenVerifier } from './token-verifier';

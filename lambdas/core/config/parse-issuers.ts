@@ -1,11 +1,11 @@
 /**
  * Parses the `issuers` part of the configuration: OIDC issuers and Cognito user pools, each with
  * its audience or client ids (required, or explicitly `null`), its JWKS URI (HTTPS only; plain
- * HTTP on loopback only when allowed) and its group settings. Kept apart from `config.ts` because
+ * HTTP on loopback only when allowed) and its group settings. Kept apart from `parse-config.ts` because
  * issuers carry most of the configuration's security decisions.
  */
 import { CognitoJwtVerifier } from 'aws-jwt-verify/cognito-verifier';
-import type { CognitoIssuerConfig, IssuerConfig, JwksConfig, OidcIssuerConfig } from './config';
+import type { CognitoIssuerConfig, IssuerConfig, JwksConfig, OidcIssuerConfig } from './authorizer-config';
 import {
   fieldPath,
   isObject,
@@ -17,7 +17,7 @@ import {
   rejectUnknownKeys,
   type RawObject,
 } from './fields';
-import { isLoopbackHttpUrl } from '../verification/jwks-fetcher';
+import { isLoopbackHttpUrl } from '../loopback-url';
 
 /** Reads and checks `issuers`; every problem goes to `problems`. */
 export function parseIssuers(raw: RawObject, jwks: JwksConfig, problems: Problems): IssuerConfig[] {
