@@ -10,6 +10,7 @@
 import type { AuthorizerConfig } from '../core/config/authorizer-config';
 import { ConfigError } from '../core/config/config-error';
 import { loadConfigFromEnvironment } from '../core/config/environment';
+import { Problems } from '../core/problems';
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from '../core/revocation-writer';
 
 /** Environment variables the revoke function reads beyond the authorizer's (`CONFIG_ENV`). */
@@ -38,17 +39,17 @@ export interface RevokeConfigOptions {
 
 /** Builds the revoke configuration from a parsed authorizer configuration; throws {@link ConfigError}. */
 export function revokeConfigFrom(authorizer: AuthorizerConfig, options: RevokeConfigOptions = {}): RevokeConfig {
-  const problems: string[] = [];
+  const problems = new Problems();
   const adminScope = options.adminScope ?? DEFAULT_ADMIN_SCOPE;
   if (adminScope === '' || /\s/.test(adminScope))
-    problems.push(`${REVOKE_ENV.adminScope}: "${adminScope}" is not a scope name (non-empty, no whitespace)`);
+    problems.add(REVOKE_ENV.adminScope, `"${adminScope}" is not a scope name (non-empty, no whitespace)`);
   const maxTokenLifetimeSeconds = options.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
   if (!Number.isInteger(maxTokenLifetimeSeconds) || maxTokenLifetimeSeconds < 60)
-    problems.push('maxTokenLifetimeSeconds must be a whole number of seconds, at least 60');
+    problems.add('', 'maxTokenLifetimeSeconds must be a whole number of seconds, at least 60');
   if (!authorizer.revocation.enabled) {
-    problems.push('revocation.enabled is false: the revocation endpoint needs the table (set TOLLBOOTH_REVOCATION_TABLE)');
+    problems.add('', 'revocation.enabled is false: the revocation endpoint needs the table (set TOLLBOOTH_REVOCATION_TABLE)');
   }
-  if (problems.length > 0 || !authorizer.revocation.enabled) throw new ConfigError(problems);
+  if (!problems.isEmpty || !authorizer.revocation.enabled) throw new ConfigError(problems.list);
   return { authorizer, tableName: authorizer.revocation.tableName, adminScope, maxTokenLifetimeSeconds };
 }
 

@@ -25,6 +25,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { createDynamoDbClient } from '../core/dynamodb-client';
 import { describeError } from '../core/error-class';
+import { isRecord } from '../core/guards';
 import { RevocationWriter } from '../core/revocation-writer';
 import type { StructuredLogger } from '../core/structured-logger';
 import type { RevokeConfig } from './config';
@@ -282,8 +283,4 @@ function respond(
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
     body: JSON.stringify(body),
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

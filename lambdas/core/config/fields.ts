@@ -2,21 +2,11 @@
  * Typed readers for untrusted configuration objects that record every problem instead of throwing
  * at the first one, so a bad deployment fails at cold start with the whole list in one message.
  */
+import { isRecord } from '../guards';
+import type { Problems } from '../problems';
 
-/** Collects problems, each prefixed with the path of the field it concerns. */
-export class Problems {
-  readonly list: string[] = [];
-
-  add(path: string, message: string): void {
-    this.list.push(path ? `${path}: ${message}` : message);
-  }
-}
-
+/** A configuration object as read from JSON: named members of unknown type, never written. */
 export type RawObject = Readonly<Record<string, unknown>>;
-
-export function isObject(value: unknown): value is RawObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function join(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
@@ -102,7 +92,7 @@ export function readChoice<T extends string>(
 export function readObject(raw: RawObject, key: string, path: string, problems: Problems): RawObject {
   const value = raw[key];
   if (value === undefined) return {};
-  if (!isObject(value)) {
+  if (!isRecord(value)) {
     problems.add(join(path, key), 'must be an object');
     return {};
   }

@@ -19,18 +19,9 @@ import {
   type VerifiedTokenCacheConfig,
 } from './authorizer-config';
 import { ConfigError } from './config-error';
-import {
-  isObject,
-  Problems,
-  readBoolean,
-  readChoice,
-  readInteger,
-  readObject,
-  readString,
-  readStringList,
-  rejectUnknownKeys,
-  type RawObject,
-} from './fields';
+import { isRecord } from '../guards';
+import { Problems } from '../problems';
+import { readBoolean, readChoice, readInteger, readObject, readString, readStringList, rejectUnknownKeys, type RawObject } from './fields';
 import { parseIssuers } from './parse-issuers';
 import { parseRoutePattern, type RoutePattern } from '../route-pattern';
 
@@ -55,7 +46,7 @@ const DAY_SECONDS = 86_400;
 /** Validates and defaults a raw configuration object; throws {@link ConfigError} listing every problem. */
 export function parseConfig(raw: unknown): AuthorizerConfig {
   const problems = new Problems();
-  if (!isObject(raw)) throw new ConfigError(['configuration must be a JSON object']);
+  if (!isRecord(raw)) throw new ConfigError(['configuration must be a JSON object']);
   rejectUnknownKeys(raw, TOP_LEVEL_KEYS, '', problems);
 
   const jwksRaw = readObject(raw, 'jwks', '', problems);
@@ -125,7 +116,7 @@ export function parseConfig(raw: unknown): AuthorizerConfig {
 function parseRoutes(raw: RawObject, problems: Problems): Map<string, RoutePattern[]> {
   const scopeRoutes = new Map<string, RoutePattern[]>();
   const routes = raw['routes'];
-  if (!isObject(routes) || Object.keys(routes).length === 0) {
+  if (!isRecord(routes) || Object.keys(routes).length === 0) {
     problems.add('routes', 'must map at least one scope to its route patterns, e.g. {"orders:read": ["GET /orders"]}');
     return scopeRoutes;
   }

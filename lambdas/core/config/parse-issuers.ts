@@ -6,17 +6,9 @@
  */
 import { CognitoJwtVerifier } from 'aws-jwt-verify/cognito-verifier';
 import type { CognitoIssuerConfig, IssuerConfig, JwksConfig, OidcIssuerConfig } from './authorizer-config';
-import {
-  fieldPath,
-  isObject,
-  type Problems,
-  readBoolean,
-  readChoice,
-  readString,
-  readStringList,
-  rejectUnknownKeys,
-  type RawObject,
-} from './fields';
+import { isRecord } from '../guards';
+import type { Problems } from '../problems';
+import { fieldPath, readBoolean, readChoice, readString, readStringList, rejectUnknownKeys, type RawObject } from './fields';
 import { isLoopbackHttpUrl } from '../loopback-url';
 
 /** Reads and checks `issuers`; every problem goes to `problems`. */
@@ -29,7 +21,7 @@ export function parseIssuers(raw: RawObject, jwks: JwksConfig, problems: Problem
   const issuers: IssuerConfig[] = [];
   list.forEach((entry: unknown, index) => {
     const path = `issuers[${index}]`;
-    if (!isObject(entry)) {
+    if (!isRecord(entry)) {
       problems.add(path, 'must be an object');
       return;
     }

@@ -20,6 +20,7 @@ import type { DecomposedJwt } from 'aws-jwt-verify/jwt';
 import { JwksNotAvailableInCacheError, JwksValidationError, JwtWithoutValidKidError, KidNotFoundInJwksError } from 'aws-jwt-verify/error';
 import { safeJsonParse } from 'aws-jwt-verify/safe-json-parse';
 import { describeError } from '../error-class';
+import { isRecord } from '../guards';
 import { algorithmFitsKey, applyKeyPolicy, type KeyPolicyOptions, type RejectedKey, type UncheckedJwks } from './jwk-policy';
 import { DenyError } from '../reasons';
 
@@ -193,8 +194,6 @@ function parseJwks(body: ArrayBuffer): UncheckedJwks {
   } catch {
     throw new JwksValidationError('JWKS is not valid UTF-8 JSON');
   }
-  if (typeof parsed !== 'object' || parsed === null || !('keys' in parsed) || !Array.isArray(parsed.keys)) {
-    throw new JwksValidationError('JWKS is not an object with a "keys" array');
-  }
-  return { keys: parsed.keys };
+  if (!isRecord(parsed) || !Array.isArray(parsed['keys'])) throw new JwksValidationError('JWKS is not an object with a "keys" array');
+  return { keys: parsed['keys'] };
 }
