@@ -5,6 +5,7 @@
  * tokens, so after the first token with a given set, building a policy costs one map lookup,
  * however many routes are configured.
  */
+import { MAX_MEMOISED_SCOPE_SETS } from '../core/config/defaults';
 import { LruCache } from '../core/lru-cache';
 import { globCovers, globMatches, ROUTE_METHODS, type RoutePattern } from '../core/route-pattern';
 
@@ -151,7 +152,7 @@ export class GrantResolver {
 
   constructor(
     private readonly scopeRoutes: ScopeRoutes,
-    maxScopeSets = 1000,
+    maxScopeSets = MAX_MEMOISED_SCOPE_SETS,
   ) {
     this.memo = new LruCache(maxScopeSets);
   }

@@ -18,6 +18,7 @@ import { createDynamoDbClient } from '../core/dynamodb-client';
 import { DEFAULT_SERVICE_NAME } from '../core/metric-names';
 import { readClaims, type ClaimRules, type VerifiedClaims } from '../core/claims';
 import type { AuthorizerConfig } from '../core/config/authorizer-config';
+import { REVOCATION_SETTINGS } from '../core/config/defaults';
 import { deny, type Decision, type DecisionObservation } from './decision';
 import { logDecision, type DecisionLogger } from './decision-log';
 import { detectEventKind, toAuthRequest, type AuthRequest } from './event';
@@ -96,7 +97,7 @@ export function createAuthorizer(config: AuthorizerConfig, deps: AuthorizerDeps 
       new DynamoDbRevocationStore(deps.dynamoDbClient ?? createDynamoDbClient({ requestTimeoutMs, maxAttempts }), {
         tableName,
         // Every attempt may take its full timeout, plus the SDK's short backoff between attempts.
-        deadlineMs: maxAttempts * requestTimeoutMs + 250,
+        deadlineMs: maxAttempts * requestTimeoutMs + REVOCATION_SETTINGS.retryBackoffAllowanceMs,
       });
     revocationChecker = new RevocationChecker(store, { notRevokedCacheSeconds, maxEntries: cacheMaxEntries, now });
   }

@@ -15,7 +15,7 @@
  * round trip, and concurrent lookups of the same key share one request.
  */
 import { LruCache } from '../core/lru-cache';
-import { revocationKey } from '../core/revocation-table';
+import { isSubjectRevocationKey, revocationKey } from '../core/revocation-table';
 import type { VerifiedClaims } from '../core/claims';
 import type { RevocationRecord, RevocationStore } from './revocation-store';
 
@@ -152,7 +152,7 @@ export class RevocationChecker {
         results.set(key, record);
         // A revoked token or session is kept until the token expires; anything else for the window.
         const keepUntil =
-          record && !key.startsWith('sub#') ? Math.max(claims.exp * 1000, now + this.notRevokedMs) : now + this.notRevokedMs;
+          record && !isSubjectRevocationKey(key) ? Math.max(claims.exp * 1000, now + this.notRevokedMs) : now + this.notRevokedMs;
         if (keepUntil > now) this.answers.set(key, { record, validUntil: keepUntil });
       }
       return results;

@@ -23,6 +23,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Fetcher } from 'aws-jwt-verify/https';
+import { REVOKE_WRITE_SETTINGS } from '../core/config/defaults';
 import { createDynamoDbClient } from '../core/dynamodb-client';
 import { describeError } from '../core/error-class';
 import { isRecord } from '../core/guards';
@@ -67,7 +68,7 @@ export function createRevoker(config: RevokeConfig, deps: RevokeDeps = {}): Revo
   const now = deps.now ?? Date.now;
   const logger = deps.logger ?? new Logger({ serviceName: 'tollbooth-revoke' });
   // Writes may wait a little longer than the authorizer's hot-path reads: an admin can afford it.
-  const client = deps.dynamoDbClient ?? createDynamoDbClient({ requestTimeoutMs: 1000, maxAttempts: 3 });
+  const client = deps.dynamoDbClient ?? createDynamoDbClient(REVOKE_WRITE_SETTINGS);
   const writer = new RevocationWriter(client, config.tableName, now);
   const inspector = createTokenInspector(config.authorizer, { now, ...(deps.jwksFetcher ? { jwksFetcher: deps.jwksFetcher } : {}) });
   const trustedIssuers = config.authorizer.issuers.map((issuer) => issuer.issuer);

@@ -4,6 +4,7 @@
  */
 import { isRecord } from '../guards';
 import type { Problems } from '../problems';
+import type { IntegerSetting } from './defaults';
 
 /** A configuration object as read from JSON: named members of unknown type, never written. */
 export type RawObject = Readonly<Record<string, unknown>>;
@@ -41,19 +42,13 @@ export function readBoolean(raw: RawObject, key: string, path: string, problems:
   return value;
 }
 
-/** Reads an integer within [min, max]; the bounds are part of the message when it is not. */
-export function readInteger(
-  raw: RawObject,
-  key: string,
-  path: string,
-  problems: Problems,
-  bounds: { min: number; max: number; fallback: number },
-): number {
+/** Reads an integer within [min, max], or its default; the bounds are part of the message when it is not. */
+export function readInteger(raw: RawObject, key: string, path: string, problems: Problems, setting: IntegerSetting): number {
   const value = raw[key];
-  if (value === undefined) return bounds.fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < bounds.min || value > bounds.max) {
-    problems.add(join(path, key), `must be an integer from ${bounds.min} to ${bounds.max}, got ${JSON.stringify(value)}`);
-    return bounds.fallback;
+  if (value === undefined) return setting.default;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < setting.min || value > setting.max) {
+    problems.add(join(path, key), `must be an integer from ${setting.min} to ${setting.max}, got ${JSON.stringify(value)}`);
+    return setting.default;
   }
   return value;
 }

@@ -19,6 +19,14 @@ import {
   type VerifiedTokenCacheConfig,
 } from './authorizer-config';
 import { ConfigError } from './config-error';
+import {
+  DEFAULT_HTTP_API_RESPONSE_MODE,
+  JWKS_SETTINGS,
+  REVOCATION_SETTINGS,
+  TOKEN_SETTINGS,
+  VERIFICATION_SETTINGS,
+  VERIFIED_TOKEN_CACHE_SETTINGS,
+} from './defaults';
 import { isRecord } from '../guards';
 import { Problems } from '../problems';
 import { readBoolean, readChoice, readInteger, readObject, readString, readStringList, rejectUnknownKeys, type RawObject } from './fields';
@@ -41,8 +49,6 @@ const TOP_LEVEL_KEYS = [
   'verifiedTokenCache',
 ] as const;
 
-const DAY_SECONDS = 86_400;
-
 /** Validates and defaults a raw configuration object; throws {@link ConfigError} listing every problem. */
 export function parseConfig(raw: unknown): AuthorizerConfig {
   const problems = new Problems();
@@ -57,18 +63,18 @@ export function parseConfig(raw: unknown): AuthorizerConfig {
     problems,
   );
   const jwks: JwksConfig = {
-    timeoutMs: readInteger(jwksRaw, 'timeoutMs', 'jwks', problems, { min: 100, max: 10_000, fallback: 1500 }),
-    maxResponseBytes: readInteger(jwksRaw, 'maxResponseBytes', 'jwks', problems, { min: 1024, max: 4 * 1024 * 1024, fallback: 256 * 1024 }),
-    maxAgeSeconds: readInteger(jwksRaw, 'maxAgeSeconds', 'jwks', problems, { min: 60, max: 7 * DAY_SECONDS, fallback: 3600 }),
-    minRefetchIntervalSeconds: readInteger(jwksRaw, 'minRefetchIntervalSeconds', 'jwks', problems, { min: 1, max: 3600, fallback: 10 }),
-    hydrateOnColdStart: readBoolean(jwksRaw, 'hydrateOnColdStart', 'jwks', problems, true),
-    allowInsecureLoopbackHttp: readBoolean(jwksRaw, 'allowInsecureLoopbackHttp', 'jwks', problems, false),
+    timeoutMs: readInteger(jwksRaw, 'timeoutMs', 'jwks', problems, JWKS_SETTINGS.timeoutMs),
+    maxResponseBytes: readInteger(jwksRaw, 'maxResponseBytes', 'jwks', problems, JWKS_SETTINGS.maxResponseBytes),
+    maxAgeSeconds: readInteger(jwksRaw, 'maxAgeSeconds', 'jwks', problems, JWKS_SETTINGS.maxAgeSeconds),
+    minRefetchIntervalSeconds: readInteger(jwksRaw, 'minRefetchIntervalSeconds', 'jwks', problems, JWKS_SETTINGS.minRefetchIntervalSeconds),
+    hydrateOnColdStart: readBoolean(jwksRaw, 'hydrateOnColdStart', 'jwks', problems, JWKS_SETTINGS.hydrateOnColdStart),
+    allowInsecureLoopbackHttp: readBoolean(jwksRaw, 'allowInsecureLoopbackHttp', 'jwks', problems, JWKS_SETTINGS.allowInsecureLoopbackHttp),
   };
 
   const issuers = parseIssuers(raw, jwks, problems);
   const scopeRoutes = parseRoutes(raw, problems);
 
-  const algorithms = readStringList(raw, 'algorithms', '', problems) ?? ['RS256', 'ES256', 'EdDSA'];
+  const algorithms = readStringList(raw, 'algorithms', '', problems) ?? [...VERIFICATION_SETTINGS.algorithms];
   for (const algorithm of algorithms) {
     if (!(SUPPORTED_ALGORITHMS as readonly string[]).includes(algorithm)) {
       problems.add(
@@ -79,22 +85,24 @@ export function parseConfig(raw: unknown): AuthorizerConfig {
   }
   if (algorithms.length === 0) problems.add('algorithms', 'must list at least one algorithm');
 
+  // No limit unless set; the 0 only stands in for an invalid value, which is reported anyway.
   const maxTokenAge = raw['maxTokenAgeSeconds'];
+  const maxTokenAgeSeconds =
+    maxTokenAge === undefined || maxTokenAge === null
+      ? null
+      : readInteger(raw, 'maxTokenAgeSeconds', '', problems, { ...VERIFICATION_SETTINGS.maxTokenAgeSeconds, default: 0 });
   const verification: VerificationConfig = {
     algorithms: algorithms.filter((a): a is SignatureAlgorithm => (SUPPORTED_ALGORITHMS as readonly string[]).includes(a)),
-    clockSkewSeconds: readInteger(raw, 'clockSkewSeconds', '', problems, { min: 0, max: 300, fallback: 30 }),
-    maxTokenAgeSeconds:
-      maxTokenAge === undefined || maxTokenAge === null
-        ? null
-        : readInteger(raw, 'maxTokenAgeSeconds', '', problems, { min: 1, max: 30 * DAY_SECONDS, fallback: 0 }),
+    clockSkewSeconds: readInteger(raw, 'clockSkewSeconds', '', problems, VERIFICATION_SETTINGS.clockSkewSeconds),
+    maxTokenAgeSeconds,
   };
 
-  const allowQueryString = readBoolean(raw, 'allowQueryStringToken', '', problems, false);
+  const allowQueryString = readBoolean(raw, 'allowQueryStringToken', '', problems, TOKEN_SETTINGS.allowQueryString);
   const token: TokenConfig = {
-    headerName: readString(raw, 'headerName', '', problems, 'Authorization').toLowerCase(),
-    maxLength: readInteger(raw, 'maxTokenLength', '', problems, { min: 256, max: 64 * 1024, fallback: 8192 }),
+    headerName: readString(raw, 'headerName', '', problems, TOKEN_SETTINGS.headerName).toLowerCase(),
+    maxLength: readInteger(raw, 'maxTokenLength', '', problems, TOKEN_SETTINGS.maxLength),
     allowQueryString,
-    queryParameter: readString(raw, 'queryStringParameter', '', problems, 'access_token'),
+    queryParameter: readString(raw, 'queryStringParameter', '', problems, TOKEN_SETTINGS.queryParameter),
   };
   if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(token.headerName))
     problems.add('headerName', `"${token.headerName}" is not a valid HTTP header name`);
@@ -104,10 +112,17 @@ export function parseConfig(raw: unknown): AuthorizerConfig {
   const cacheRaw = readObject(raw, 'verifiedTokenCache', '', problems);
   rejectUnknownKeys(cacheRaw, ['maxEntries'], 'verifiedTokenCache', problems);
   const verifiedTokenCache: VerifiedTokenCacheConfig = {
-    maxEntries: readInteger(cacheRaw, 'maxEntries', 'verifiedTokenCache', problems, { min: 0, max: 1_000_000, fallback: 10_000 }),
+    maxEntries: readInteger(cacheRaw, 'maxEntries', 'verifiedTokenCache', problems, VERIFIED_TOKEN_CACHE_SETTINGS.maxEntries),
   };
 
-  const httpApiResponseMode = readChoice(raw, 'httpApiResponseMode', '', problems, ['simple', 'iam'] as const, 'iam');
+  const httpApiResponseMode = readChoice(
+    raw,
+    'httpApiResponseMode',
+    '',
+    problems,
+    ['simple', 'iam'] as const,
+    DEFAULT_HTTP_API_RESPONSE_MODE,
+  );
 
   if (problems.list.length > 0) throw new ConfigError(problems.list);
   return { issuers, scopeRoutes, httpApiResponseMode, token, verification, jwks, revocation, verifiedTokenCache };
@@ -151,7 +166,7 @@ function parseRevocation(raw: RawObject, problems: Problems): RevocationConfig {
     'revocation',
     problems,
   );
-  const enabled = readBoolean(revocationRaw, 'enabled', 'revocation', problems, true);
+  const enabled = readBoolean(revocationRaw, 'enabled', 'revocation', problems, REVOCATION_SETTINGS.enabled);
   if (!enabled) return { enabled: false };
   const tableName = readString(revocationRaw, 'tableName', 'revocation', problems);
   if (!tableName) {
@@ -165,13 +180,15 @@ function parseRevocation(raw: RawObject, problems: Problems): RevocationConfig {
   return {
     enabled: true,
     tableName: tableName ?? '',
-    notRevokedCacheSeconds: readInteger(revocationRaw, 'notRevokedCacheSeconds', 'revocation', problems, {
-      min: 0,
-      max: 3600,
-      fallback: 30,
-    }),
-    cacheMaxEntries: readInteger(revocationRaw, 'cacheMaxEntries', 'revocation', problems, { min: 1, max: 1_000_000, fallback: 50_000 }),
-    requestTimeoutMs: readInteger(revocationRaw, 'requestTimeoutMs', 'revocation', problems, { min: 50, max: 10_000, fallback: 500 }),
-    maxAttempts: readInteger(revocationRaw, 'maxAttempts', 'revocation', problems, { min: 1, max: 5, fallback: 2 }),
+    notRevokedCacheSeconds: readInteger(
+      revocationRaw,
+      'notRevokedCacheSeconds',
+      'revocation',
+      problems,
+      REVOCATION_SETTINGS.notRevokedCacheSeconds,
+    ),
+    cacheMaxEntries: readInteger(revocationRaw, 'cacheMaxEntries', 'revocation', problems, REVOCATION_SETTINGS.cacheMaxEntries),
+    requestTimeoutMs: readInteger(revocationRaw, 'requestTimeoutMs', 'revocation', problems, REVOCATION_SETTINGS.requestTimeoutMs),
+    maxAttempts: readInteger(revocationRaw, 'maxAttempts', 'revocation', problems, REVOCATION_SETTINGS.maxAttempts),
   };
 }

@@ -8,6 +8,7 @@ import { CognitoJwtVerifier } from 'aws-jwt-verify/cognito-verifier';
 import type { CognitoIssuerConfig, IssuerConfig, JwksConfig, OidcIssuerConfig } from './authorizer-config';
 import { isRecord } from '../guards';
 import type { Problems } from '../problems';
+import { ISSUER_SETTINGS } from './defaults';
 import { fieldPath, readBoolean, readChoice, readString, readStringList, rejectUnknownKeys, type RawObject } from './fields';
 import { isLoopbackHttpUrl } from '../loopback-url';
 
@@ -25,7 +26,7 @@ export function parseIssuers(raw: RawObject, jwks: JwksConfig, problems: Problem
       problems.add(path, 'must be an object');
       return;
     }
-    const type = readChoice(entry, 'type', path, problems, ['oidc', 'cognito'] as const, 'oidc');
+    const type = readChoice(entry, 'type', path, problems, ['oidc', 'cognito'] as const, ISSUER_SETTINGS.type);
     const issuer = type === 'cognito' ? parseCognitoIssuer(entry, path, problems) : parseOidcIssuer(entry, path, jwks, problems);
     if (!issuer) return;
     checkJwksUri(issuer.jwksUri, `${path}.jwksUri`, jwks, problems);
@@ -72,9 +73,9 @@ function parseOidcIssuer(raw: RawObject, path: string, jwks: JwksConfig, problem
     issuer,
     audiences,
     jwksUri: readString(raw, 'jwksUri', path, problems) ?? defaultJwksUri(issuer),
-    requireAccessTokenType: readBoolean(raw, 'requireAccessTokenType', path, problems, false),
-    groupsClaim: readString(raw, 'groupsClaim', path, problems, 'groups'),
-    groupsAsScopes: readBoolean(raw, 'groupsAsScopes', path, problems, false),
+    requireAccessTokenType: readBoolean(raw, 'requireAccessTokenType', path, problems, ISSUER_SETTINGS.requireAccessTokenType),
+    groupsClaim: readString(raw, 'groupsClaim', path, problems, ISSUER_SETTINGS.oidcGroupsClaim),
+    groupsAsScopes: readBoolean(raw, 'groupsAsScopes', path, problems, ISSUER_SETTINGS.groupsAsScopes),
   };
 }
 
@@ -110,10 +111,10 @@ function parseCognitoIssuer(raw: RawObject, path: string, problems: Problems): C
     issuer: parsed.issuer,
     jwksUri: readString(raw, 'jwksUri', path, problems) ?? parsed.jwksUri,
     clientIds,
-    tokenUse: readChoice(raw, 'tokenUse', path, problems, ['access', 'id'] as const, 'access'),
+    tokenUse: readChoice(raw, 'tokenUse', path, problems, ['access', 'id'] as const, ISSUER_SETTINGS.cognitoTokenUse),
     requiredGroups: readStringList(raw, 'requiredGroups', path, problems) ?? [],
-    groupsClaim: readString(raw, 'groupsClaim', path, problems, 'cognito:groups'),
-    groupsAsScopes: readBoolean(raw, 'groupsAsScopes', path, problems, false),
+    groupsClaim: readString(raw, 'groupsClaim', path, problems, ISSUER_SETTINGS.cognitoGroupsClaim),
+    groupsAsScopes: readBoolean(raw, 'groupsAsScopes', path, problems, ISSUER_SETTINGS.groupsAsScopes),
   };
 }
 
