@@ -29,7 +29,7 @@ const OUTAGE_REASONS: ReadonlySet<DenyReason> = new Set<DenyReason>(['revocation
 export const DECISION_MESSAGE = 'authorizer decision';
 
 export function logDecision(logger: DecisionLogger, decision: Decision, context: DecisionLogContext): void {
-  const claims = decision.claims;
+  const claims = 'claims' in decision ? decision.claims : undefined;
   const attributes: Record<string, unknown> = {
     decision: decision.effect,
     reason: decision.effect === 'deny' ? decision.reason : 'allowed',
@@ -48,12 +48,14 @@ export function logDecision(logger: DecisionLogger, decision: Decision, context:
     logger.info(DECISION_MESSAGE, attributes);
     return;
   }
+  // A forbidden deny carries no error: nothing went wrong, the scopes just do not reach the route.
+  const error = 'error' in decision ? decision.error : undefined;
   if (decision.reason === 'internal' || OUTAGE_REASONS.has(decision.reason)) {
-    attributes['error'] = describeError(decision.error);
+    attributes['error'] = describeError(error);
     logger[decision.reason === 'internal' ? 'error' : 'warn'](DECISION_MESSAGE, attributes);
     return;
   }
-  if (decision.error instanceof Error) attributes['errorClass'] = errorClassName(decision.error);
+  if (error instanceof Error) attributes['errorClass'] = errorClassName(error);
   logger.info(DECISION_MESSAGE, attributes);
 }
 

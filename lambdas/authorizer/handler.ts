@@ -19,7 +19,7 @@ import { DEFAULT_SERVICE_NAME } from '../core/metric-names';
 import { readClaims, type ClaimRules, type VerifiedClaims } from '../core/claims';
 import type { AuthorizerConfig } from '../core/config/authorizer-config';
 import { REVOCATION_SETTINGS } from '../core/config/defaults';
-import { deny, type Decision, type DecisionObservation } from './decision';
+import { allow, forbidden, revocationUnavailable, revoked, unauthenticated, type Decision, type DecisionObservation } from './decision';
 import { logDecision, type DecisionLogger } from './decision-log';
 import { detectEventKind, toAuthRequest, type AuthRequest } from './event';
 import { GrantResolver, grantsAllow } from './grants';
@@ -110,9 +110,9 @@ export function createAuthorizer(config: AuthorizerConfig, deps: AuthorizerDeps 
   }
 
   async function decide(request: AuthRequest): Promise<Outcome> {
-    if (!request.arn) return outcome(deny('unsupported_event'));
+    if (!request.arn) return outcome(unauthenticated('unsupported_event'));
     const extraction = extractToken(request, config.token);
-    if (!extraction.ok) return outcome(deny(extraction.reason));
+    if (!extraction.ok) return outcome(unauthenticated(extraction.reason));
 
     // Cache hits (a client reusing its token) and revocation answers from the cache are answered
     // without awaiting anything: on that path each await cost more than the lookup it waited for.
@@ -122,7 +122,7 @@ export function createAuthorizer(config: AuthorizerConfig, deps: AuthorizerDeps 
       try {
         claims = await verifyClaims(extraction.token);
       } catch (error) {
-        return outcome(deny(classify(error), { error }));
+        return outcome(unauthenticated(classify(error), error));
       }
     }
     const grants = grantResolver.resolve(claims.scopes);
@@ -135,9 +135,9 @@ export function createAuthorizer(config: AuthorizerConfig, deps: AuthorizerDeps 
         const revocation = revocationChecker.cachedOutcome(claims) ?? (await revocationChecker.check(claims));
         revocationCacheHits = revocation.cacheHits;
         revocationStoreReads = revocation.storeReads;
-        if (revocation.revoked) return outcome(deny('revoked', { claims }), { tokenCacheHit, revocationCacheHits, revocationStoreReads });
+        if (revocation.revoked) return outcome(revoked(claims), { tokenCacheHit, revocationCacheHits, revocationStoreReads });
       } catch (error) {
-        return outcome(deny('revocation_unavailable', { claims, error }), {
+        return outcome(revocationUnavailable(claims, error), {
           tokenCacheHit,
           revocationCacheHits: 0,
           revocationStoreReads: 0,
@@ -145,8 +145,8 @@ export function createAuthorizer(config: AuthorizerConfig, deps: AuthorizerDeps 
       }
     }
     const counters = { tokenCacheHit, revocationCacheHits, revocationStoreReads };
-    if (!grantsAllow(grants, request.arn.resource)) return outcome(deny('insufficient_scope', { claims, grants }), counters);
-    return outcome({ effect: 'allow', claims, grants }, counters);
+    if (!grantsAllow(grants, request.arn.resource)) return outcome(forbidden(claims, grants), counters);
+    return outcome(allow(claims, grants), counters);
   }
 
   async function handler(event: unknown): Promise<AuthorizerResponse> {
@@ -156,9 +156,9 @@ export function createAuthorizer(config: AuthorizerConfig, deps: AuthorizerDeps 
     try {
       const kind = detectEventKind(event);
       if (kind) request = toAuthRequest(kind, event as Record<string, unknown>, config.token.headerName, config.token.queryParameter);
-      result = request ? await decide(request) : outcome(deny('unsupported_event'));
+      result = request ? await decide(request) : outcome(unauthenticated('unsupported_event'));
     } catch (error) {
-      result = outcome(deny('internal', { error }));
+      result = outcome(unauthenticated('internal', error));
     }
     const observation: DecisionObservation = {
       eventKind: request?.kind ?? 'unknown',

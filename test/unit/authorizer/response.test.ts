@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseExecuteApiArn } from '../../../lambdas/authorizer/execute-api-arn';
 import type { HttpApiResponseMode } from '../../../lambdas/core/config/config';
-import { deny, type Decision } from '../../../lambdas/authorizer/decision';
+import { allow, forbidden, revoked, unauthenticated, type Decision } from '../../../lambdas/authorizer/decision';
 import type { AuthRequest, EventKind } from '../../../lambdas/authorizer/event';
 import { answer, authorizerContext } from '../../../lambdas/authorizer/response';
 import { executeApiArn } from '../../helpers/events';
@@ -17,10 +17,10 @@ function request(kind: EventKind, method = 'GET', path = '/orders/42'): AuthRequ
   return { kind, arn: parseExecuteApiArn(executeApiArn(method, path)), route: `${method} ${path}`, headerValues: [], queryValues: [] };
 }
 
-const ALLOW: Decision = { effect: 'allow', claims: CLAIMS, grants: GRANTS };
-const INSUFFICIENT_SCOPE: Decision = deny('insufficient_scope', { claims: CLAIMS, grants: GRANTS });
-const EXPIRED: Decision = deny('expired', { error: new Error('expired') });
-const REVOKED: Decision = deny('revoked', { claims: CLAIMS });
+const ALLOW: Decision = allow(CLAIMS, GRANTS);
+const INSUFFICIENT_SCOPE: Decision = forbidden(CLAIMS, GRANTS);
+const EXPIRED: Decision = unauthenticated('expired', new Error('expired'));
+const REVOKED: Decision = revoked(CLAIMS);
 
 const CONTEXT = { sub: 'alice', scope: 'orders:read orders:list', iss: CLAIMS_ISSUER, clientId: 'app-1', jti: 'token-1' };
 const ALLOW_STATEMENT = {
