@@ -9,7 +9,6 @@
  */
 import type { VerifiedClaims } from '../core/claims';
 import type { DenyReason, ForbiddenReason } from '../core/reasons';
-import type { EventKind } from './event';
 import type { Grants } from './grants';
 
 /** Reasons for refusing a token that verified, whatever route it asked for: the deny keeps its claims. */
@@ -52,15 +51,6 @@ export interface ForbiddenDeny {
 export type Deny = UnauthenticatedDeny | VerifiedDeny | ForbiddenDeny;
 
 export type Decision = Allow | Deny;
-
-/** What is known about a decision besides the decision itself (for metrics and other observers). */
-export interface DecisionObservation {
-  readonly eventKind: EventKind | 'unknown';
-  readonly latencyMs: number;
-  readonly tokenCacheHit: boolean;
-  readonly revocationCacheHits: number;
-  readonly revocationStoreReads: number;
-}
 
 export function allow(claims: VerifiedClaims, grants: Grants): Allow {
   return { effect: 'allow', claims, grants };

@@ -39,7 +39,7 @@ export { createAuthorizer, createHandler } from './handler';
 export { AuthorizerMetrics } from './metrics';
 export type { AuthorizerMetricsOptions } from './metrics';
 export type { Authorizer, AuthorizerDeps, AuthorizerHandler } from './handler';
-export type { DecisionObservation } from './decision';
+export type { DecisionObservation } from './request-trace';
 export { ConfigError } from '../core/config/config-error';
 export { parseConfig } from '../core/config/parse-config';
 export type { AuthorizerConfig } from '../core/config/authorizer-config';

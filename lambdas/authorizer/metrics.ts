@@ -23,7 +23,8 @@
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, METRIC_DIMENSIONS, METRIC_NAMES } from '../core/metric-names';
-import type { Decision, DecisionObservation } from './decision';
+import type { Decision } from './decision';
+import type { DecisionObservation } from './request-trace';
 import type { JwksFetchEvent } from '../core/verification/jwks-cache';
 
 export interface AuthorizerMetricsOptions {

@@ -26,12 +26,12 @@ export interface RevocationCheckerOptions {
   readonly now?: () => number;
 }
 
-/** The outcome of a check, with how much of it came from the cache (for metrics). */
-export interface RevocationOutcome {
-  readonly revoked: boolean;
-  /** Keys answered from the cache / keys read from the store. */
-  readonly cacheHits: number;
-  readonly storeReads: number;
+/** Where a check records how much of its answer came from the cache (the request's trace, for metrics). */
+export interface RevocationCounters {
+  /** Keys answered from the cache. */
+  revocationCacheHits: number;
+  /** Keys read from the store. */
+  revocationStoreReads: number;
 }
 
 interface TokenKeys {
@@ -63,11 +63,12 @@ export class RevocationChecker {
   }
 
   /**
-   * The answer when every key of the token is cached and current, without touching the store;
-   * `undefined` otherwise (then call {@link check}). Synchronous so the common case — a token
-   * whose answers are cached — costs no promise and no await on the hot path.
+   * Whether the token is revoked when every key of it is cached and current, without touching the
+   * store; `undefined` otherwise (then call {@link check}). Synchronous so the common case — a
+   * token whose answers are cached — costs no promise and no await on the hot path. Counts go to
+   * `counters` only when it answers.
    */
-  cachedOutcome(claims: VerifiedClaims): RevocationOutcome | undefined {
+  cachedOutcome(claims: VerifiedClaims, counters?: RevocationCounters): boolean | undefined {
     const { tokenKeys, subjectKey } = this.keysOf(claims);
     const now = this.now();
     let tokenRevoked = false;
@@ -78,15 +79,18 @@ export class RevocationChecker {
     }
     const subject = this.answers.get(subjectKey);
     if (!subject || subject.validUntil <= now) return undefined;
-    return {
-      revoked: tokenRevoked || isSubjectRevocationInForce(subject.record, claims.iat),
-      cacheHits: tokenKeys.length + 1,
-      storeReads: 0,
-    };
+    if (counters) {
+      counters.revocationCacheHits = tokenKeys.length + 1;
+      counters.revocationStoreReads = 0;
+    }
+    return tokenRevoked || isSubjectRevocationInForce(subject.record, claims.iat);
   }
 
-  /** Resolves whether the token is revoked; rejects with RevocationUnavailableError when it cannot tell. */
-  async check(claims: VerifiedClaims): Promise<RevocationOutcome> {
+  /**
+   * Resolves whether the token is revoked; rejects with RevocationUnavailableError when it cannot
+   * tell. Counts go to `counters` only when it answers: a failed lookup counts nothing.
+   */
+  async check(claims: VerifiedClaims, counters?: RevocationCounters): Promise<boolean> {
     const { tokenKeys, subjectKey, keys } = this.keysOf(claims);
 
     const now = this.now();
@@ -118,9 +122,11 @@ export class RevocationChecker {
       );
     await Promise.all(waits);
 
-    const revoked =
-      tokenKeys.some((key) => records.get(key) !== undefined) || isSubjectRevocationInForce(records.get(subjectKey), claims.iat);
-    return { revoked, cacheHits, storeReads: missing.length };
+    if (counters) {
+      counters.revocationCacheHits = cacheHits;
+      counters.revocationStoreReads = missing.length;
+    }
+    return tokenKeys.some((key) => records.get(key) !== undefined) || isSubjectRevocationInForce(records.get(subjectKey), claims.iat);
   }
 
   /**
