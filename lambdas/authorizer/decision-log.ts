@@ -7,7 +7,7 @@
  * error's class and a bounded message.
  */
 import { errorClassName } from '../core/error-class';
-import type { Decision } from './decision';
+import type { ObservedDecision } from './decision';
 import type { EventKind } from './event';
 import type { DenyReason } from '../core/reasons';
 import type { StructuredLogger } from '../core/structured-logger';
@@ -28,7 +28,7 @@ const OUTAGE_REASONS: ReadonlySet<DenyReason> = new Set<DenyReason>(['revocation
 
 export const DECISION_MESSAGE = 'authorizer decision';
 
-export function logDecision(logger: DecisionLogger, decision: Decision, context: DecisionLogContext): void {
+export function logDecision(logger: DecisionLogger, decision: ObservedDecision, context: DecisionLogContext): void {
   const claims = 'claims' in decision ? decision.claims : undefined;
   const attributes: Record<string, unknown> = {
     decision: decision.effect,

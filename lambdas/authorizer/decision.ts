@@ -52,6 +52,12 @@ export type Deny = UnauthenticatedDeny | VerifiedDeny | ForbiddenDeny;
 
 export type Decision = Allow | Deny;
 
+/**
+ * A decision as observers read it (the decision log line, metrics, the `onDecision` hook): the
+ * outcome, the reason, the claims and the error, never the grants. Any {@link Decision} is one.
+ */
+export type ObservedDecision = Omit<Allow, 'grants'> | Deny;
+
 export function allow(claims: VerifiedClaims, grants: Grants): Allow {
   return { effect: 'allow', claims, grants };
 }

@@ -22,13 +22,13 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { createDynamoDbClient } from '../core/dynamodb-client';
 import { DEFAULT_SERVICE_NAME } from '../core/metric-names';
-import { readClaims, type ClaimRules, type VerifiedClaims } from '../core/claims';
+import { readClaims, type ClaimRules } from '../core/claims';
 import type { AuthorizerConfig } from '../core/config/authorizer-config';
 import { REVOCATION_SETTINGS } from '../core/config/defaults';
-import { allow, forbidden, revocationUnavailable, revoked, unauthenticated, type Decision } from './decision';
+import { allow, forbidden, revocationUnavailable, revoked, unauthenticated, type Decision, type ObservedDecision } from './decision';
 import { logDecision, type DecisionLogger } from './decision-log';
 import { detectEventKind, toAuthRequest, type AuthRequest } from './event';
-import { GrantResolver, grantsAllow } from './grants';
+import { GrantResolver } from './grants';
 import type { JwksFetchEvent } from '../core/verification/jwks-cache';
 import { answer, ANONYMOUS_PRINCIPAL, type AuthorizerResponse } from './response';
 import { classify } from '../core/reasons';
@@ -36,6 +36,7 @@ import { DynamoDbRevocationStore, type RevocationStore } from './revocation-stor
 import { RevocationChecker } from './revocation-checker';
 import { extractToken } from '../core/bearer-token';
 import { startTrace, type DecisionObservation, type RequestTrace } from './request-trace';
+import type { TokenRecord } from './token-record';
 import { VerifiedTokenCache } from './verified-token-cache';
 import { createTokenVerification } from '../core/verification/verification-stack';
 
@@ -52,7 +53,7 @@ export interface AuthorizerDeps {
   /** How JWKS documents are fetched. Default: `JwksFetcher` with the configured bounds. */
   readonly jwksFetcher?: Fetcher;
   /** Observes every decision (metrics hook). */
-  readonly onDecision?: (decision: Decision, observation: DecisionObservation) => void;
+  readonly onDecision?: (decision: ObservedDecision, observation: DecisionObservation) => void;
   /** Observes every JWKS fetch (metrics hook). */
   readonly onJwksFetch?: (event: JwksFetchEvent) => void;
 }
@@ -102,11 +103,10 @@ export function createAuthorizer(config: AuthorizerConfig, deps: AuthorizerDeps 
     revocationChecker = new RevocationChecker(store, { notRevokedCacheSeconds, maxEntries: cacheMaxEntries, now });
   }
 
-  async function verifyClaims(token: string): Promise<VerifiedClaims> {
+  async function verifyToken(token: string): Promise<TokenRecord> {
     const verified = await tokenVerifier.verify(token);
     const claims = readClaims(verified.issuer, verified.header, verified.payload, claimRules, now() / 1000);
-    tokenCache.set(token, claims, now(), verified.keysTrustedUntilMs);
-    return claims;
+    return tokenCache.set(token, claims, now(), verified.keysTrustedUntilMs);
   }
 
   /**
@@ -121,27 +121,31 @@ export function createAuthorizer(config: AuthorizerConfig, deps: AuthorizerDeps 
 
     // Cache hits (a client reusing its token) and revocation answers from the cache are answered
     // without awaiting anything: on that path an await costs more than the lookup it waits for.
-    let claims = tokenCache.get(extraction.token, now());
-    if (claims) {
+    // The token's record carries what the stages below derive from its claims, worked out once per token.
+    let token = tokenCache.get(extraction.token, now());
+    if (token) {
       trace.tokenCacheHit = true;
     } else {
       try {
-        claims = await verifyClaims(extraction.token);
+        token = await verifyToken(extraction.token);
       } catch (error) {
         return unauthenticated(classify(error), error);
       }
     }
-    const grants = grantResolver.resolve(claims.scopes);
+    const claims = token.claims;
+    const grants = grantResolver.grantsOf(token);
 
     // Before any Allow can be issued (and cached by API Gateway), the token must not be revoked.
     if (revocationChecker) {
+      const keys = token.revocationKeys;
       try {
-        if (revocationChecker.cachedOutcome(claims, trace) ?? (await revocationChecker.check(claims, trace))) return revoked(claims);
+        if (revocationChecker.cachedOutcome(claims, trace, keys) ?? (await revocationChecker.check(claims, trace, keys)))
+          return revoked(claims);
       } catch (error) {
         return revocationUnavailable(claims, error);
       }
     }
-    if (!grantsAllow(grants, arn.resource)) return forbidden(claims, grants);
+    if (!grants.allows(arn.resource)) return forbidden(claims, grants);
     return allow(claims, grants);
   }
 

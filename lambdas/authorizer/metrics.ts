@@ -23,7 +23,7 @@
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, METRIC_DIMENSIONS, METRIC_NAMES } from '../core/metric-names';
-import type { Decision } from './decision';
+import type { ObservedDecision } from './decision';
 import type { DecisionObservation } from './request-trace';
 import type { JwksFetchEvent } from '../core/verification/jwks-cache';
 
@@ -53,7 +53,7 @@ export class AuthorizerMetrics {
   }
 
   /** Records one decision (the handler calls this once per invocation). */
-  readonly onDecision = (decision: Decision, observation: DecisionObservation): void => {
+  readonly onDecision = (decision: ObservedDecision, observation: DecisionObservation): void => {
     const metrics = this.metrics;
     const reason = decision.effect === 'deny' ? decision.reason : 'allowed';
     // An empty set yields the `[service]` dimension set beside the per-reason one (Powertools adds

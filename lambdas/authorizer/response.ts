@@ -17,7 +17,6 @@ import type { VerifiedClaims } from '../core/claims';
 import type { HttpApiResponseMode } from '../core/config/authorizer-config';
 import type { Decision } from './decision';
 import type { AuthRequest } from './event';
-import { grantsAllow } from './grants';
 import { denyAllPolicy, grantPolicy } from './iam-policy';
 
 export type SimpleResponse = APIGatewaySimpleAuthorizerResult & { context?: APIGatewayAuthorizerResultContext };
@@ -45,7 +44,7 @@ export function answer(request: AuthRequest, decision: Decision, httpApiResponse
   }
   // The pipeline only allows a granted route, but an allow's grants are checked against it again:
   // one match, and an allow built elsewhere can never leave the invoked route without its Deny.
-  const invokedRouteGranted = decision.effect === 'allow' && grantsAllow(decision.grants, arn.resource);
+  const invokedRouteGranted = decision.effect === 'allow' && decision.grants.allows(arn.resource);
   return respond({
     principalId: decision.claims.sub,
     policyDocument: grantPolicy(arn, decision.grants, invokedRouteGranted),

@@ -34,11 +34,27 @@ export interface RevocationCounters {
   revocationStoreReads: number;
 }
 
-interface TokenKeys {
-  /** The token's own key and its session's, when it has those claims. */
+/** The table keys one token is checked against. */
+export interface RevocationKeys {
+  /** The token's own key and its session's, when it has those claims: revoked outright. */
   readonly tokenKeys: readonly string[];
+  /** Its subject's: revokes tokens issued before the item's `revokedBefore`. */
   readonly subjectKey: string;
+  /** All of them, in lookup order. */
   readonly keys: readonly string[];
+}
+
+/**
+ * The table keys of a token. Built afresh they are new strings, which the cache must hash again
+ * on every lookup; so a caller checking the same token again (the pipeline, through its token
+ * record) passes the keys it built the first time, hashes already known.
+ */
+export function revocationKeysOf(claims: VerifiedClaims): RevocationKeys {
+  const tokenKeys: string[] = [];
+  if (claims.jti) tokenKeys.push(revocationKey('jti', claims.issuer, claims.jti));
+  if (claims.originJti) tokenKeys.push(revocationKey('session', claims.issuer, claims.originJti));
+  const subjectKey = revocationKey('sub', claims.issuer, claims.sub);
+  return { tokenKeys, subjectKey, keys: [...tokenKeys, subjectKey] };
 }
 
 interface CachedAnswer {
@@ -49,7 +65,6 @@ interface CachedAnswer {
 export class RevocationChecker {
   private readonly answers: LruCache<string, CachedAnswer>;
   private readonly pending = new Map<string, Promise<RevocationRecord | undefined>>();
-  private readonly keysByClaims = new WeakMap<VerifiedClaims, TokenKeys>();
   private readonly now: () => number;
   private readonly notRevokedMs: number;
 
@@ -68,8 +83,8 @@ export class RevocationChecker {
    * token whose answers are cached — costs no promise and no await on the hot path. Counts go to
    * `counters` only when it answers.
    */
-  cachedOutcome(claims: VerifiedClaims, counters?: RevocationCounters): boolean | undefined {
-    const { tokenKeys, subjectKey } = this.keysOf(claims);
+  cachedOutcome(claims: VerifiedClaims, counters?: RevocationCounters, keys = revocationKeysOf(claims)): boolean | undefined {
+    const { tokenKeys, subjectKey } = keys;
     const now = this.now();
     let tokenRevoked = false;
     for (const key of tokenKeys) {
@@ -90,15 +105,15 @@ export class RevocationChecker {
    * Resolves whether the token is revoked; rejects with RevocationUnavailableError when it cannot
    * tell. Counts go to `counters` only when it answers: a failed lookup counts nothing.
    */
-  async check(claims: VerifiedClaims, counters?: RevocationCounters): Promise<boolean> {
-    const { tokenKeys, subjectKey, keys } = this.keysOf(claims);
+  async check(claims: VerifiedClaims, counters?: RevocationCounters, keys = revocationKeysOf(claims)): Promise<boolean> {
+    const { tokenKeys, subjectKey } = keys;
 
     const now = this.now();
     const records = new Map<string, RevocationRecord | undefined>();
     const waits: Promise<void>[] = [];
     const missing: string[] = [];
     let cacheHits = 0;
-    for (const key of keys) {
+    for (const key of keys.keys) {
       const cached = this.answers.get(key);
       if (cached && cached.validUntil > now) {
         records.set(key, cached.record);
@@ -127,26 +142,6 @@ export class RevocationChecker {
       counters.revocationStoreReads = missing.length;
     }
     return tokenKeys.some((key) => records.get(key) !== undefined) || isSubjectRevocationInForce(records.get(subjectKey), claims.iat);
-  }
-
-  /**
-   * The table keys of a token, built once per claims object: a repeated token comes back with the
-   * same claims object from the verified-token cache, so its keys (and their string hashes) are
-   * reused instead of being rebuilt and rehashed on every request. Weak, so keys live exactly as
-   * long as the cached claims.
-   */
-  private keysOf(claims: VerifiedClaims): TokenKeys {
-    let keys = this.keysByClaims.get(claims);
-    if (!keys) {
-      const tokenKeys = [
-        claims.jti && revocationKey('jti', claims.issuer, claims.jti),
-        claims.originJti && revocationKey('session', claims.issuer, claims.originJti),
-      ].filter((key): key is string => typeof key === 'string');
-      const subjectKey = revocationKey('sub', claims.issuer, claims.sub);
-      keys = { tokenKeys, subjectKey, keys: [...tokenKeys, subjectKey] };
-      this.keysByClaims.set(claims, keys);
-    }
-    return keys;
   }
 
   private fetch(keys: readonly string[], claims: VerifiedClaims): Promise<Map<string, RevocationRecord | undefined>> {

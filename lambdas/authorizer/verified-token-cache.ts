@@ -1,6 +1,7 @@
 /**
  * Remembers tokens whose signature and claims already verified, keyed on the exact token string,
- * so a client reusing its token skips the signature check.
+ * so a client reusing its token skips the signature check and gets back the same
+ * {@link TokenRecord}, with whatever later stages already derived from its claims.
  *
  * Safety rests on three rules:
  * - a hit requires the whole token to match, so any change to any byte (header, payload or
@@ -14,6 +15,7 @@
  */
 import { LruCache } from '../core/lru-cache';
 import type { VerifiedClaims } from '../core/claims';
+import { TokenRecord } from './token-record';
 
 export interface VerifiedTokenCacheOptions {
   readonly maxEntries: number;
@@ -24,7 +26,7 @@ export interface VerifiedTokenCacheOptions {
 interface Entry {
   /** The whole token: a hit requires every byte to match. */
   readonly token: string;
-  readonly claims: VerifiedClaims;
+  readonly record: TokenRecord;
   readonly validUntilMs: number;
 }
 
@@ -49,29 +51,33 @@ export class VerifiedTokenCache {
     this.entries = options.maxEntries > 0 ? new LruCache(options.maxEntries) : undefined;
   }
 
-  /** The claims of a previously verified token that is still valid at `nowMs`. */
-  get(token: string, nowMs: number): VerifiedClaims | undefined {
+  /** The record of a previously verified token that is still valid at `nowMs`. */
+  get(token: string, nowMs: number): TokenRecord | undefined {
     const entry = this.entries?.get(indexOf(token));
     if (!entry || entry.token !== token) return undefined;
     if (entry.validUntilMs <= nowMs) {
       this.entries?.delete(indexOf(token));
       return undefined;
     }
-    return entry.claims;
+    return entry.record;
   }
 
   /**
-   * Remembers a verified token. `keysTrustedUntilMs` is when the key set that verified it stops
-   * being trusted (its fetch time plus the JWKS maximum age).
+   * Remembers a verified token and returns its record, so the request that verified it shares
+   * what it derives with the requests that reuse it. `keysTrustedUntilMs` is when the key set that
+   * verified it stops being trusted (its fetch time plus the JWKS maximum age). With the cache off,
+   * or a token already past its validity, the record is returned but not remembered.
    */
-  set(token: string, claims: VerifiedClaims, nowMs: number, keysTrustedUntilMs: number): void {
-    if (!this.entries) return;
+  set(token: string, claims: VerifiedClaims, nowMs: number, keysTrustedUntilMs: number): TokenRecord {
+    const record = new TokenRecord(claims);
+    if (!this.entries) return record;
     const { clockSkewSeconds, maxTokenAgeSeconds } = this.options;
     let validUntilMs = Math.min((claims.exp + clockSkewSeconds) * 1000, keysTrustedUntilMs);
     if (maxTokenAgeSeconds !== null && claims.iat !== undefined) {
       validUntilMs = Math.min(validUntilMs, (claims.iat + maxTokenAgeSeconds + clockSkewSeconds) * 1000);
     }
-    if (validUntilMs > nowMs) this.entries.set(indexOf(token), { token, claims, validUntilMs });
+    if (validUntilMs > nowMs) this.entries.set(indexOf(token), { token, record, validUntilMs });
+    return record;
   }
 
   clear(): void {

@@ -3,13 +3,13 @@
  * response, the log line, metrics): a deny of any reason carries what that reason implies.
  */
 import { forbidden, revocationUnavailable, revoked, unauthenticated, type Deny } from '../../lambdas/authorizer/decision';
-import type { Grants } from '../../lambdas/authorizer/grants';
+import { Grants } from '../../lambdas/authorizer/grants';
 import type { VerifiedClaims } from '../../lambdas/core/claims';
 import type { DenyReason } from '../../lambdas/core/reasons';
 import { verifiedClaims } from './claims';
 
 /** A deny for `reason`: with claims when the reason implies a verified token, and grants when it implies a forbidden one. */
-export function denyFor(reason: DenyReason, error?: unknown, claims: VerifiedClaims = verifiedClaims(), grants: Grants = []): Deny {
+export function denyFor(reason: DenyReason, error?: unknown, claims: VerifiedClaims = verifiedClaims(), grants = new Grants([])): Deny {
   switch (reason) {
     case 'insufficient_scope':
       return forbidden(claims, grants);

@@ -5,7 +5,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { RevocationRecord, RevocationStore } from '../../../lambdas/authorizer/revocation-store';
 import { RevocationUnavailableError } from '../../../lambdas/authorizer/revocation-store';
-import { RevocationChecker, type RevocationCounters } from '../../../lambdas/authorizer/revocation-checker';
+import { RevocationChecker, revocationKeysOf, type RevocationCounters } from '../../../lambdas/authorizer/revocation-checker';
 import type { VerifiedClaims } from '../../../lambdas/core/claims';
 import { revocationKey } from '../../../lambdas/core/revocation-table';
 import { CLAIMS_ISSUER, verifiedClaims } from '../../helpers/claims';
@@ -87,6 +87,18 @@ describe('revocation-checker', () => {
     // Assert
     expect(outcome).toEqual({ revoked: false, cacheHits: 0, storeReads: 3 });
     expect(store.lookups).toEqual([[JTI_KEY, SESSION_KEY, SUB_KEY]]);
+  });
+
+  it('looks up the keys it is given, so a token checked again need not rebuild them', async () => {
+    // Prepare
+    const checker = createChecker();
+    const claims = verifiedClaims({ originJti: 'session-1' });
+    const keys = revocationKeysOf(claims);
+    // Act
+    await checker.check(claims, undefined, keys);
+    // Assert
+    expect(store.lookups).toEqual([[...keys.keys]]);
+    expect(keys.keys).toEqual([JTI_KEY, SESSION_KEY, SUB_KEY]);
   });
 
   it('asks only for the subject of a token without jti or session', async () => {
