@@ -15,11 +15,11 @@
  * apply to a decision (revocation counters on a token that never verified, cold start after the
  * first call) are left out of the line rather than written as zero, for the same reason.
  *
- * Cost per invocation (measured in `npm run bench`, table "Tollbooth"): ~17 µs alone, about what the
- * decision log line costs; every metric adds to it (Powertools reads `AWS_LAMBDA_MAX_CONCURRENCY`
- * from the environment on each access to its stores), so the line carries only what the
- * monitoring construct's dashboard and alarms need. Whether the verified-token cache answered is in the decision log
- * line (`tokenCacheHit`) instead.
+ * The line costs about what the decision log line costs (BENCHMARKS.md, "Observability cost"), and
+ * every metric adds to it (Powertools reads `AWS_LAMBDA_MAX_CONCURRENCY` from the environment on
+ * each access to its stores), so the line carries only what the monitoring construct's dashboard
+ * and alarms need. Whether the verified-token cache answered is in the decision log line
+ * (`tokenCacheHit`) instead.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, METRIC_DIMENSIONS, METRIC_NAMES } from '../core/metric-names';

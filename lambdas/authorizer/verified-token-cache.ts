@@ -33,10 +33,10 @@ interface Entry {
 /**
  * Entries are indexed by the token's last 32 characters (the end of the signature, 192 bits) and
  * matched on the whole token. Every event brings the token as a fresh string whose hash V8 has not
- * computed yet, and hashing all ~800 characters of an RS256 token cost ~1.2–1.6 µs per lookup — more
- * than the rest of the lookup (`npm run bench`, table "Tollbooth"). Only tokens that verified are
- * ever stored, so two entries sharing an index is a 2^-192 event, and even then a lookup compares
- * the whole token and simply misses.
+ * computed yet, and hashing every character of an RS256 token cost more than the rest of the
+ * lookup (BENCHMARKS.md, "What was optimised"). Only tokens that verified are ever stored, so two
+ * entries sharing an index is a 2^-192 event, and even then a lookup compares the whole token and
+ * simply misses.
  */
 const INDEX_LENGTH = 32;
 

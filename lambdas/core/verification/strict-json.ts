@@ -52,7 +52,8 @@ export function duplicateMemberName(json: string): string | undefined {
       while (json[end] !== '"') end += json[end] === '\\' ? 2 : 1;
       const names = open.at(-1);
       if (nameExpected && names) {
-        // Only a name with an escape needs decoding; parsing every name cost ~1 µs per claims set.
+        // Only a name with an escape needs decoding: parsing every name was a measurable part of the
+        // pre-check (BENCHMARKS.md, "What was optimised").
         const raw = json.slice(i + 1, end);
         const name = raw.includes('\\') ? (JSON.parse(json.slice(i, end + 1)) as string) : raw;
         if (names.has(name)) return name;
