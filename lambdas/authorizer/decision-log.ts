@@ -6,7 +6,7 @@
  * token id, the route and the latency — and, for failures that point at a bug or an outage, the
  * error's class and a bounded message.
  */
-import { errorClassName } from '../core/error-class';
+import { errorClassName, MAX_LOGGED_ERROR_LENGTH } from '../core/error-class';
 import type { ObservedDecision } from './decision';
 import type { EventKind } from './event';
 import type { DenyReason } from '../core/reasons';
@@ -59,11 +59,9 @@ export function logDecision(logger: DecisionLogger, decision: ObservedDecision, 
   logger.info(DECISION_MESSAGE, attributes);
 }
 
-const MAX_ERROR_MESSAGE = 300;
-
 function describeError(error: unknown): string | undefined {
   if (error === undefined) return undefined;
   const text = error instanceof Error ? `${errorClassName(error)}: ${error.message}` : typeof error;
   // Bounded and stripped of anything shaped like a JWS, in case a library echoes its input.
-  return text.replace(/[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g, '[redacted]').slice(0, MAX_ERROR_MESSAGE);
+  return text.replace(/[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g, '[redacted]').slice(0, MAX_LOGGED_ERROR_LENGTH);
 }

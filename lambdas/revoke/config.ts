@@ -21,6 +21,9 @@ export const REVOKE_ENV = {
 /** The scope the sample stack grants `POST /revocations` to (lib/sample-config.ts uses the same). */
 export const DEFAULT_ADMIN_SCOPE = 'tollbooth:admin';
 
+/** The Powertools service name of the revoke function's log lines (lib/revoke-function.ts repeats it as `REVOKE_SERVICE_NAME`). */
+export const DEFAULT_REVOKE_SERVICE_NAME = 'tollbooth-revoke';
+
 export interface RevokeConfig {
   /** Trusted issuers and verification rules, shared with the authorizer. */
   readonly authorizer: AuthorizerConfig;
