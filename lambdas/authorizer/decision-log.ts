@@ -6,17 +6,14 @@
  * token id, the route and the latency — and, for failures that point at a bug or an outage, the
  * error's class and a bounded message.
  */
-import { errorClassName } from '../core/error-class';
-import type { Decision } from './decision';
+import { errorClassName, MAX_LOGGED_ERROR_LENGTH } from '../core/error-class';
+import type { ObservedDecision } from './decision';
 import type { EventKind } from './event';
 import type { DenyReason } from '../core/reasons';
+import type { StructuredLogger } from '../core/structured-logger';
 
-/** The slice of Powertools' Logger the authorizer uses (tests pass a recorder). */
-export interface DecisionLogger {
-  info(message: string, attributes: Record<string, unknown>): void;
-  warn(message: string, attributes: Record<string, unknown>): void;
-  error(message: string, attributes: Record<string, unknown>): void;
-}
+/** Where the decision line goes: Powertools' Logger in Lambda, a recorder in tests. */
+export type DecisionLogger = StructuredLogger;
 
 export interface DecisionLogContext {
   readonly eventKind: EventKind | 'unknown';
@@ -31,8 +28,8 @@ const OUTAGE_REASONS: ReadonlySet<DenyReason> = new Set<DenyReason>(['revocation
 
 export const DECISION_MESSAGE = 'authorizer decision';
 
-export function logDecision(logger: DecisionLogger, decision: Decision, context: DecisionLogContext): void {
-  const claims = decision.claims;
+export function logDecision(logger: DecisionLogger, decision: ObservedDecision, context: DecisionLogContext): void {
+  const claims = 'claims' in decision ? decision.claims : undefined;
   const attributes: Record<string, unknown> = {
     decision: decision.effect,
     reason: decision.effect === 'deny' ? decision.reason : 'allowed',
@@ -51,20 +48,20 @@ export function logDecision(logger: DecisionLogger, decision: Decision, context:
     logger.info(DECISION_MESSAGE, attributes);
     return;
   }
+  // A forbidden deny carries no error: nothing went wrong, the scopes just do not reach the route.
+  const error = 'error' in decision ? decision.error : undefined;
   if (decision.reason === 'internal' || OUTAGE_REASONS.has(decision.reason)) {
-    attributes['error'] = describeError(decision.error);
+    attributes['error'] = describeError(error);
     logger[decision.reason === 'internal' ? 'error' : 'warn'](DECISION_MESSAGE, attributes);
     return;
   }
-  if (decision.error instanceof Error) attributes['errorClass'] = errorClassName(decision.error);
+  if (error instanceof Error) attributes['errorClass'] = errorClassName(error);
   logger.info(DECISION_MESSAGE, attributes);
 }
-
-const MAX_ERROR_MESSAGE = 300;
 
 function describeError(error: unknown): string | undefined {
   if (error === undefined) return undefined;
   const text = error instanceof Error ? `${errorClassName(error)}: ${error.message}` : typeof error;
   // Bounded and stripped of anything shaped like a JWS, in case a library echoes its input.
-  return text.replace(/[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g, '[redacted]').slice(0, MAX_ERROR_MESSAGE);
+  return text.replace(/[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g, '[redacted]').slice(0, MAX_LOGGED_ERROR_LENGTH);
 }

@@ -12,6 +12,7 @@
  * HTTP API 1.0 and REST REQUEST events look alike; only the former carries `version: "1.0"`.
  */
 import type { APIGatewayRequestAuthorizerEvent, APIGatewayRequestAuthorizerEventV2, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
+import { isRecord } from '../core/guards';
 import { parseExecuteApiArn, type ExecuteApiArn } from './execute-api-arn';
 
 export type EventKind = 'http-v2' | 'http-v1' | 'rest-request' | 'rest-token';
@@ -78,10 +79,6 @@ export function toAuthRequest(kind: EventKind, event: Record<string, unknown>, h
 
 function routeOf(arn: ExecuteApiArn | undefined): string {
   return arn ? `${arn.method} ${arn.path}` : 'unknown';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Values of a single-value map under `name` (case-insensitive for headers). */

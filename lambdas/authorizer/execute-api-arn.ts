@@ -32,7 +32,8 @@ export function parseExecuteApiArn(arn: unknown): ExecuteApiArn | undefined {
   if (typeof arn !== 'string' || arn.length > 4096) return undefined;
   const prefix = ARN_PREFIX.exec(arn);
   if (!prefix) return undefined;
-  // Cut at the first three slashes after the prefix (split-and-join cost twice as much, on every request).
+  // Cut at the first three slashes after the prefix: split-and-join was the larger part of parsing,
+  // on every request (BENCHMARKS.md, "What was optimised").
   const apiStart = prefix[0].length;
   const apiEnd = arn.indexOf('/', apiStart);
   const stageEnd = apiEnd === -1 ? -1 : arn.indexOf('/', apiEnd + 1);

@@ -10,24 +10,33 @@
  * Failing closed is structural: `decide` returns a Decision value for every expected outcome, and
  * the one `try` around it maps anything unexpected to a deny with reason `internal`. The only
  * thing the handler ever throws is the exact `Error('Unauthorized')` REST APIs need for a 401.
+ *
+ * The per-request path creates no closure: every function it calls is created once, here or at
+ * module scope. The bundle keeps function names (`keepNames`), which costs a `defineProperty` for
+ * every closure created — on every request, for one created inside the pipeline. Per-request state
+ * (the request, its decision, its {@link RequestTrace}) lives in the call's locals, never at module
+ * scope, where concurrent invocations in one process would share it.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { createDynamoDbClient } from '../core/dynamodb-client';
 import { DEFAULT_SERVICE_NAME } from '../core/metric-names';
-import { readClaims, type ClaimRules, type VerifiedClaims } from '../core/claims';
-import type { AuthorizerConfig } from '../core/config/config';
-import { deny, type Decision } from './decision';
+import { readClaims, type ClaimRules } from '../core/claims';
+import type { AuthorizerConfig } from '../core/config/authorizer-config';
+import { REVOCATION_SETTINGS } from '../core/config/defaults';
+import { allow, forbidden, revocationUnavailable, revoked, unauthenticated, type Decision, type ObservedDecision } from './decision';
 import { logDecision, type DecisionLogger } from './decision-log';
-import { detectEventKind, toAuthRequest, type AuthRequest, type EventKind } from './event';
-import { GrantResolver, grantsAllow } from './grants';
+import { detectEventKind, toAuthRequest, type AuthRequest } from './event';
+import { GrantResolver } from './grants';
 import type { JwksFetchEvent } from '../core/verification/jwks-cache';
 import { answer, ANONYMOUS_PRINCIPAL, type AuthorizerResponse } from './response';
 import { classify } from '../core/reasons';
 import { DynamoDbRevocationStore, type RevocationStore } from './revocation-store';
 import { RevocationChecker } from './revocation-checker';
 import { extractToken } from '../core/bearer-token';
+import { startTrace, type DecisionObservation, type RequestTrace } from './request-trace';
+import type { TokenRecord } from './token-record';
 import { VerifiedTokenCache } from './verified-token-cache';
 import { createTokenVerification } from '../core/verification/verification-stack';
 
@@ -44,18 +53,9 @@ export interface AuthorizerDeps {
   /** How JWKS documents are fetched. Default: `JwksFetcher` with the configured bounds. */
   readonly jwksFetcher?: Fetcher;
   /** Observes every decision (metrics hook). */
-  readonly onDecision?: (decision: Decision, context: DecisionObservation) => void;
+  readonly onDecision?: (decision: ObservedDecision, observation: DecisionObservation) => void;
   /** Observes every JWKS fetch (metrics hook). */
   readonly onJwksFetch?: (event: JwksFetchEvent) => void;
-}
-
-/** What is known about a decision besides the decision itself. */
-export interface DecisionObservation {
-  readonly eventKind: EventKind | 'unknown';
-  readonly latencyMs: number;
-  readonly tokenCacheHit: boolean;
-  readonly revocationCacheHits: number;
-  readonly revocationStoreReads: number;
 }
 
 export type AuthorizerHandler = (event: unknown) => Promise<AuthorizerResponse>;
@@ -64,13 +64,6 @@ export interface Authorizer {
   readonly handler: AuthorizerHandler;
   /** Fetches every trusted issuer's JWKS; resolves to how many succeeded. Never rejects. */
   hydrate(): Promise<number>;
-}
-
-interface Outcome {
-  readonly decision: Decision;
-  readonly tokenCacheHit: boolean;
-  readonly revocationCacheHits: number;
-  readonly revocationStoreReads: number;
 }
 
 /** Builds an authorizer: verifiers, caches and stores are created once and shared by every call. */
@@ -105,84 +98,83 @@ export function createAuthorizer(config: AuthorizerConfig, deps: AuthorizerDeps 
       new DynamoDbRevocationStore(deps.dynamoDbClient ?? createDynamoDbClient({ requestTimeoutMs, maxAttempts }), {
         tableName,
         // Every attempt may take its full timeout, plus the SDK's short backoff between attempts.
-        deadlineMs: maxAttempts * requestTimeoutMs + 250,
+        deadlineMs: maxAttempts * requestTimeoutMs + REVOCATION_SETTINGS.retryBackoffAllowanceMs,
       });
     revocationChecker = new RevocationChecker(store, { notRevokedCacheSeconds, maxEntries: cacheMaxEntries, now });
   }
 
-  async function verifyClaims(token: string): Promise<VerifiedClaims> {
+  async function verifyToken(token: string): Promise<TokenRecord> {
     const verified = await tokenVerifier.verify(token);
     const claims = readClaims(verified.issuer, verified.header, verified.payload, claimRules, now() / 1000);
-    tokenCache.set(token, claims, now(), verified.keysTrustedUntilMs);
-    return claims;
+    return tokenCache.set(token, claims, now(), verified.keysTrustedUntilMs);
   }
 
-  async function decide(request: AuthRequest): Promise<Outcome> {
-    if (!request.arn) return outcome(deny('unsupported_event'));
+  /**
+   * The pipeline: every expected outcome is a returned Decision. What the stages count goes into
+   * `trace`; a stage whose answer never came (a failed revocation lookup) counts nothing.
+   */
+  async function decide(request: AuthRequest, trace: RequestTrace): Promise<Decision> {
+    const arn = request.arn;
+    if (!arn) return unauthenticated('unsupported_event');
     const extraction = extractToken(request, config.token);
-    if (!extraction.ok) return outcome(deny(extraction.reason));
+    if (!extraction.ok) return unauthenticated(extraction.reason);
 
     // Cache hits (a client reusing its token) and revocation answers from the cache are answered
-    // without awaiting anything: on that path each await cost more than the lookup it waited for.
-    let claims = tokenCache.get(extraction.token, now());
-    const tokenCacheHit = claims !== undefined;
-    if (!claims) {
+    // without awaiting anything: on that path an await costs more than the lookup it waits for.
+    // The token's record carries what the stages below derive from its claims, worked out once per token.
+    let token = tokenCache.get(extraction.token, now());
+    if (token) {
+      trace.tokenCacheHit = true;
+    } else {
       try {
-        claims = await verifyClaims(extraction.token);
+        token = await verifyToken(extraction.token);
       } catch (error) {
-        return outcome(deny(classify(error), { error }));
+        return unauthenticated(classify(error), error);
       }
     }
-    const grants = grantResolver.resolve(claims.scopes);
+    const claims = token.claims;
+    const grants = grantResolver.grantsOf(token);
 
     // Before any Allow can be issued (and cached by API Gateway), the token must not be revoked.
-    let revocationCacheHits = 0;
-    let revocationStoreReads = 0;
     if (revocationChecker) {
+      const keys = token.revocationKeys;
       try {
-        const revocation = revocationChecker.cachedOutcome(claims) ?? (await revocationChecker.check(claims));
-        revocationCacheHits = revocation.cacheHits;
-        revocationStoreReads = revocation.storeReads;
-        if (revocation.revoked) return outcome(deny('revoked', { claims }), { tokenCacheHit, revocationCacheHits, revocationStoreReads });
+        if (revocationChecker.cachedOutcome(claims, trace, keys) ?? (await revocationChecker.check(claims, trace, keys)))
+          return revoked(claims);
       } catch (error) {
-        return outcome(deny('revocation_unavailable', { claims, error }), {
-          tokenCacheHit,
-          revocationCacheHits: 0,
-          revocationStoreReads: 0,
-        });
+        return revocationUnavailable(claims, error);
       }
     }
-    const counters = { tokenCacheHit, revocationCacheHits, revocationStoreReads };
-    if (!grantsAllow(grants, request.arn.resource)) return outcome(deny('insufficient_scope', { claims, grants }), counters);
-    return outcome({ effect: 'allow', claims, grants }, counters);
+    if (!grants.allows(arn.resource)) return forbidden(claims, grants);
+    return allow(claims, grants);
   }
 
   async function handler(event: unknown): Promise<AuthorizerResponse> {
     const started = performance.now();
+    let trace = startTrace();
     let request: AuthRequest | undefined;
-    let result: Outcome;
+    let decision: Decision;
     try {
       const kind = detectEventKind(event);
       if (kind) request = toAuthRequest(kind, event as Record<string, unknown>, config.token.headerName, config.token.queryParameter);
-      result = request ? await decide(request) : outcome(deny('unsupported_event'));
+      decision = request ? await decide(request, trace) : unauthenticated('unsupported_event');
     } catch (error) {
-      result = outcome(deny('internal', { error }));
+      decision = unauthenticated('internal', error);
+      // Whatever the stages counted before the failure did not lead to this decision.
+      trace = startTrace();
     }
-    const observation: DecisionObservation = {
-      eventKind: request?.kind ?? 'unknown',
-      latencyMs: performance.now() - started,
-      tokenCacheHit: result.tokenCacheHit,
-      revocationCacheHits: result.revocationCacheHits,
-      revocationStoreReads: result.revocationStoreReads,
-    };
+    if (request) {
+      trace.eventKind = request.kind;
+      trace.route = request.route;
+    }
+    trace.latencyMs = performance.now() - started;
     try {
-      const { eventKind, latencyMs, tokenCacheHit } = observation;
-      logDecision(logger, result.decision, { eventKind, latencyMs, tokenCacheHit, route: request?.route ?? 'unknown' });
-      deps.onDecision?.(result.decision, observation);
+      logDecision(logger, decision, trace);
+      deps.onDecision?.(decision, trace);
     } catch {
       // Observability must never change the answer.
     }
-    const reply = request ? safeAnswer(request, result.decision) : ({ unauthorized: true } as const);
+    const reply = request ? safeAnswer(request, decision) : ({ unauthorized: true } as const);
     if (reply.unauthorized) throw new Error('Unauthorized');
     return reply.response;
   }
@@ -206,20 +198,6 @@ export function createAuthorizer(config: AuthorizerConfig, deps: AuthorizerDeps 
   }
 
   return { handler, hydrate: verification.hydrate };
-}
-
-/**
- * An outcome with the counters that apply. A module-level function rather than a closure in
- * `decide`: the bundle keeps function names (`keepNames`), which costs a `defineProperty` for
- * every closure created, i.e. on every request for one defined inside the pipeline.
- */
-function outcome(decision: Decision, counters?: Omit<Outcome, 'decision'>): Outcome {
-  return {
-    decision,
-    tokenCacheHit: counters?.tokenCacheHit ?? false,
-    revocationCacheHits: counters?.revocationCacheHits ?? 0,
-    revocationStoreReads: counters?.revocationStoreReads ?? 0,
-  };
 }
 
 /** The Lambda-shaped handler of {@link createAuthorizer}. */

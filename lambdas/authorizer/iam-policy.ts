@@ -16,32 +16,6 @@ import type { Grants } from './grants';
 const POLICY_VERSION = '2012-10-17';
 const INVOKE = 'execute-api:Invoke';
 
-/** A function serves one API with a few stages; more than this many and the memo starts over. */
-const MAX_STAGES_PER_GRANTS = 16;
-
-/**
- * The Allow statement's resource list per grants list and API stage. Grants are memoised per scope
- * set, so this makes the policy for a repeated scope set one lookup however many routes it grants
- * (rebuilding 1,000 ARNs per request was the one per-request cost that grew with the API). The
- * lists are frozen: every response shares them, and API Gateway only ever reads them.
- */
-const resourceLists = new WeakMap<Grants, Map<string, readonly string[]>>();
-
-function allowedResources(arn: ExecuteApiArn, grants: Grants): readonly string[] {
-  let byStage = resourceLists.get(grants);
-  if (!byStage) {
-    byStage = new Map();
-    resourceLists.set(grants, byStage);
-  }
-  let resources = byStage.get(arn.stageArn);
-  if (!resources) {
-    if (byStage.size >= MAX_STAGES_PER_GRANTS) byStage.clear();
-    resources = Object.freeze(grants.map((glob) => resourceArn(arn, glob)));
-    byStage.set(arn.stageArn, resources);
-  }
-  return resources;
-}
-
 /**
  * Allow every granted route; additionally deny the invoked route when it is not among them.
  *
@@ -54,13 +28,13 @@ function allowedResources(arn: ExecuteApiArn, grants: Grants): readonly string[]
  */
 export function grantPolicy(arn: ExecuteApiArn, grants: Grants, invokedRouteGranted: boolean): PolicyDocument {
   const statements: Statement[] = [];
-  if (grants.length > 0) {
+  if (grants.globs.length > 0) {
     // The aws-lambda type wants a mutable array; nothing downstream mutates it.
-    statements.push({ Effect: 'Allow', Action: INVOKE, Resource: allowedResources(arn, grants) as string[] });
+    statements.push({ Effect: 'Allow', Action: INVOKE, Resource: grants.resourceArnsOn(arn) as string[] });
   }
   if (!invokedRouteGranted) {
     if (!IAM_WILDCARDS.test(arn.resource)) statements.push({ Effect: 'Deny', Action: INVOKE, Resource: [resourceArn(arn, arn.resource)] });
-    else if (grants.length === 0) statements.push({ Effect: 'Deny', Action: INVOKE, Resource: [everyRouteArn(arn)] });
+    else if (grants.globs.length === 0) statements.push({ Effect: 'Deny', Action: INVOKE, Resource: [everyRouteArn(arn)] });
   }
   return { Version: POLICY_VERSION, Statement: statements };
 }

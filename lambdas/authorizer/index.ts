@@ -38,9 +38,11 @@ export const handler: AuthorizerHandler = await initialiseEntry(initialise, logg
 export { createAuthorizer, createHandler } from './handler';
 export { AuthorizerMetrics } from './metrics';
 export type { AuthorizerMetricsOptions } from './metrics';
-export type { Authorizer, AuthorizerDeps, AuthorizerHandler, DecisionObservation } from './handler';
-export { ConfigError, parseConfig } from '../core/config/config';
-export type { AuthorizerConfig } from '../core/config/config';
+export type { Authorizer, AuthorizerDeps, AuthorizerHandler } from './handler';
+export type { DecisionObservation } from './request-trace';
+export { ConfigError } from '../core/config/config-error';
+export { parseConfig } from '../core/config/parse-config';
+export type { AuthorizerConfig } from '../core/config/authorizer-config';
 export { loadConfigFromEnvironment } from '../core/config/environment';
 export type { AuthorizerResponse } from './response';
 export type { AuthorizerEvent } from './event';

@@ -15,16 +15,16 @@
  * apply to a decision (revocation counters on a token that never verified, cold start after the
  * first call) are left out of the line rather than written as zero, for the same reason.
  *
- * Cost per invocation (measured in `npm run bench`, table "Tollbooth"): ~17 µs alone, about what the
- * decision log line costs; every metric adds to it (Powertools reads `AWS_LAMBDA_MAX_CONCURRENCY`
- * from the environment on each access to its stores), so the line carries only what the
- * monitoring construct's dashboard and alarms need. Whether the verified-token cache answered is in the decision log
- * line (`tokenCacheHit`) instead.
+ * The line costs about what the decision log line costs (BENCHMARKS.md, "Observability cost"), and
+ * every metric adds to it (Powertools reads `AWS_LAMBDA_MAX_CONCURRENCY` from the environment on
+ * each access to its stores), so the line carries only what the monitoring construct's dashboard
+ * and alarms need. Whether the verified-token cache answered is in the decision log line
+ * (`tokenCacheHit`) instead.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, METRIC_DIMENSIONS, METRIC_NAMES } from '../core/metric-names';
-import type { Decision } from './decision';
-import type { AuthorizerHandler, DecisionObservation } from './handler';
+import type { ObservedDecision } from './decision';
+import type { DecisionObservation } from './request-trace';
 import type { JwksFetchEvent } from '../core/verification/jwks-cache';
 
 export interface AuthorizerMetricsOptions {
@@ -53,7 +53,7 @@ export class AuthorizerMetrics {
   }
 
   /** Records one decision (the handler calls this once per invocation). */
-  readonly onDecision = (decision: Decision, observation: DecisionObservation): void => {
+  readonly onDecision = (decision: ObservedDecision, observation: DecisionObservation): void => {
     const metrics = this.metrics;
     const reason = decision.effect === 'deny' ? decision.reason : 'allowed';
     // An empty set yields the `[service]` dimension set beside the per-reason one (Powertools adds
@@ -93,7 +93,7 @@ export class AuthorizerMetrics {
   }
 
   /** The handler, flushing once per invocation — also when it throws REST's `Unauthorized`. */
-  instrument(handler: AuthorizerHandler): AuthorizerHandler {
+  instrument<Event, Result>(handler: (event: Event) => Promise<Result>): (event: Event) => Promise<Result> {
     return async (event) => {
       try {
         return await handler(event);

@@ -14,12 +14,10 @@
  */
 import type { APIGatewayAuthorizerResult, APIGatewayAuthorizerResultContext, APIGatewaySimpleAuthorizerResult } from 'aws-lambda';
 import type { VerifiedClaims } from '../core/claims';
-import type { HttpApiResponseMode } from '../core/config/config';
+import type { HttpApiResponseMode } from '../core/config/authorizer-config';
 import type { Decision } from './decision';
 import type { AuthRequest } from './event';
-import { grantsAllow } from './grants';
 import { denyAllPolicy, grantPolicy } from './iam-policy';
-import { isForbidden } from '../core/reasons';
 
 export type SimpleResponse = APIGatewaySimpleAuthorizerResult & { context?: APIGatewayAuthorizerResultContext };
 export type AuthorizerResponse = APIGatewayAuthorizerResult | SimpleResponse;
@@ -31,29 +29,26 @@ export type Answer = { readonly unauthorized: false; readonly response: Authoriz
 export const ANONYMOUS_PRINCIPAL = 'anonymous';
 
 export function answer(request: AuthRequest, decision: Decision, httpApiResponseMode: HttpApiResponseMode): Answer {
-  const forbidden = decision.effect === 'deny' && isForbidden(decision.reason);
-  const authenticated = decision.effect === 'allow' || forbidden;
-
   if (request.kind === 'http-v2' && httpApiResponseMode === 'simple') {
     return respond(
       decision.effect === 'allow' ? { isAuthorized: true, context: authorizerContext(decision.claims) } : { isAuthorized: false },
     );
   }
-  if (!authenticated) {
+  // A policy can only grant on the route's API and stage. The pipeline refuses a request whose
+  // ARN it cannot read before deciding anything (`unsupported_event`), so an allow or a forbidden
+  // deny always comes with one; without one there is nothing to grant on, only to refuse.
+  const arn = request.arn;
+  if ((decision.effect === 'deny' && decision.reason !== 'insufficient_scope') || arn === undefined) {
     if (request.kind === 'rest-token' || request.kind === 'rest-request') return { unauthorized: true };
-    return respond({ principalId: ANONYMOUS_PRINCIPAL, policyDocument: denyAllPolicy(request.arn) });
+    return respond({ principalId: ANONYMOUS_PRINCIPAL, policyDocument: denyAllPolicy(arn) });
   }
-  const claims = decision.claims;
-  const grants = decision.grants ?? [];
-  if (!claims || !request.arn) {
-    // Unreachable for decisions the pipeline builds; still never an allow.
-    return respond({ principalId: ANONYMOUS_PRINCIPAL, policyDocument: denyAllPolicy(request.arn) });
-  }
-  const invokedRouteGranted = decision.effect === 'allow' && grantsAllow(grants, request.arn.resource);
+  // The pipeline only allows a granted route, but an allow's grants are checked against it again:
+  // one match, and an allow built elsewhere can never leave the invoked route without its Deny.
+  const invokedRouteGranted = decision.effect === 'allow' && decision.grants.allows(arn.resource);
   return respond({
-    principalId: claims.sub,
-    policyDocument: grantPolicy(request.arn, grants, invokedRouteGranted),
-    context: authorizerContext(claims),
+    principalId: decision.claims.sub,
+    policyDocument: grantPolicy(arn, decision.grants, invokedRouteGranted),
+    context: authorizerContext(decision.claims),
   });
 }
 

@@ -15,7 +15,7 @@
  * round trip, and concurrent lookups of the same key share one request.
  */
 import { LruCache } from '../core/lru-cache';
-import { revocationKey } from '../core/revocation-table';
+import { isSubjectRevocationKey, revocationKey } from '../core/revocation-table';
 import type { VerifiedClaims } from '../core/claims';
 import type { RevocationRecord, RevocationStore } from './revocation-store';
 
@@ -26,19 +26,35 @@ export interface RevocationCheckerOptions {
   readonly now?: () => number;
 }
 
-/** The outcome of a check, with how much of it came from the cache (for metrics). */
-export interface RevocationOutcome {
-  readonly revoked: boolean;
-  /** Keys answered from the cache / keys read from the store. */
-  readonly cacheHits: number;
-  readonly storeReads: number;
+/** Where a check records how much of its answer came from the cache (the request's trace, for metrics). */
+export interface RevocationCounters {
+  /** Keys answered from the cache. */
+  revocationCacheHits: number;
+  /** Keys read from the store. */
+  revocationStoreReads: number;
 }
 
-interface TokenKeys {
-  /** The token's own key and its session's, when it has those claims. */
+/** The table keys one token is checked against. */
+export interface RevocationKeys {
+  /** The token's own key and its session's, when it has those claims: revoked outright. */
   readonly tokenKeys: readonly string[];
+  /** Its subject's: revokes tokens issued before the item's `revokedBefore`. */
   readonly subjectKey: string;
+  /** All of them, in lookup order. */
   readonly keys: readonly string[];
+}
+
+/**
+ * The table keys of a token. Built afresh they are new strings, which the cache must hash again
+ * on every lookup; so a caller checking the same token again (the pipeline, through its token
+ * record) passes the keys it built the first time, hashes already known.
+ */
+export function revocationKeysOf(claims: VerifiedClaims): RevocationKeys {
+  const tokenKeys: string[] = [];
+  if (claims.jti) tokenKeys.push(revocationKey('jti', claims.issuer, claims.jti));
+  if (claims.originJti) tokenKeys.push(revocationKey('session', claims.issuer, claims.originJti));
+  const subjectKey = revocationKey('sub', claims.issuer, claims.sub);
+  return { tokenKeys, subjectKey, keys: [...tokenKeys, subjectKey] };
 }
 
 interface CachedAnswer {
@@ -49,7 +65,6 @@ interface CachedAnswer {
 export class RevocationChecker {
   private readonly answers: LruCache<string, CachedAnswer>;
   private readonly pending = new Map<string, Promise<RevocationRecord | undefined>>();
-  private readonly keysByClaims = new WeakMap<VerifiedClaims, TokenKeys>();
   private readonly now: () => number;
   private readonly notRevokedMs: number;
 
@@ -63,12 +78,13 @@ export class RevocationChecker {
   }
 
   /**
-   * The answer when every key of the token is cached and current, without touching the store;
-   * `undefined` otherwise (then call {@link check}). Synchronous so the common case — a token
-   * whose answers are cached — costs no promise and no await on the hot path.
+   * Whether the token is revoked when every key of it is cached and current, without touching the
+   * store; `undefined` otherwise (then call {@link check}). Synchronous so the common case — a
+   * token whose answers are cached — costs no promise and no await on the hot path. Counts go to
+   * `counters` only when it answers.
    */
-  cachedOutcome(claims: VerifiedClaims): RevocationOutcome | undefined {
-    const { tokenKeys, subjectKey } = this.keysOf(claims);
+  cachedOutcome(claims: VerifiedClaims, counters?: RevocationCounters, keys = revocationKeysOf(claims)): boolean | undefined {
+    const { tokenKeys, subjectKey } = keys;
     const now = this.now();
     let tokenRevoked = false;
     for (const key of tokenKeys) {
@@ -78,23 +94,26 @@ export class RevocationChecker {
     }
     const subject = this.answers.get(subjectKey);
     if (!subject || subject.validUntil <= now) return undefined;
-    return {
-      revoked: tokenRevoked || isSubjectRevocationInForce(subject.record, claims.iat),
-      cacheHits: tokenKeys.length + 1,
-      storeReads: 0,
-    };
+    if (counters) {
+      counters.revocationCacheHits = tokenKeys.length + 1;
+      counters.revocationStoreReads = 0;
+    }
+    return tokenRevoked || isSubjectRevocationInForce(subject.record, claims.iat);
   }
 
-  /** Resolves whether the token is revoked; rejects with RevocationUnavailableError when it cannot tell. */
-  async check(claims: VerifiedClaims): Promise<RevocationOutcome> {
-    const { tokenKeys, subjectKey, keys } = this.keysOf(claims);
+  /**
+   * Resolves whether the token is revoked; rejects with RevocationUnavailableError when it cannot
+   * tell. Counts go to `counters` only when it answers: a failed lookup counts nothing.
+   */
+  async check(claims: VerifiedClaims, counters?: RevocationCounters, keys = revocationKeysOf(claims)): Promise<boolean> {
+    const { tokenKeys, subjectKey } = keys;
 
     const now = this.now();
     const records = new Map<string, RevocationRecord | undefined>();
     const waits: Promise<void>[] = [];
     const missing: string[] = [];
     let cacheHits = 0;
-    for (const key of keys) {
+    for (const key of keys.keys) {
       const cached = this.answers.get(key);
       if (cached && cached.validUntil > now) {
         records.set(key, cached.record);
@@ -118,29 +137,11 @@ export class RevocationChecker {
       );
     await Promise.all(waits);
 
-    const revoked =
-      tokenKeys.some((key) => records.get(key) !== undefined) || isSubjectRevocationInForce(records.get(subjectKey), claims.iat);
-    return { revoked, cacheHits, storeReads: missing.length };
-  }
-
-  /**
-   * The table keys of a token, built once per claims object: a repeated token comes back with the
-   * same claims object from the verified-token cache, so its keys (and their string hashes) are
-   * reused instead of being rebuilt and rehashed on every request. Weak, so keys live exactly as
-   * long as the cached claims.
-   */
-  private keysOf(claims: VerifiedClaims): TokenKeys {
-    let keys = this.keysByClaims.get(claims);
-    if (!keys) {
-      const tokenKeys = [
-        claims.jti && revocationKey('jti', claims.issuer, claims.jti),
-        claims.originJti && revocationKey('session', claims.issuer, claims.originJti),
-      ].filter((key): key is string => typeof key === 'string');
-      const subjectKey = revocationKey('sub', claims.issuer, claims.sub);
-      keys = { tokenKeys, subjectKey, keys: [...tokenKeys, subjectKey] };
-      this.keysByClaims.set(claims, keys);
+    if (counters) {
+      counters.revocationCacheHits = cacheHits;
+      counters.revocationStoreReads = missing.length;
     }
-    return keys;
+    return tokenKeys.some((key) => records.get(key) !== undefined) || isSubjectRevocationInForce(records.get(subjectKey), claims.iat);
   }
 
   private fetch(keys: readonly string[], claims: VerifiedClaims): Promise<Map<string, RevocationRecord | undefined>> {
@@ -152,7 +153,7 @@ export class RevocationChecker {
         results.set(key, record);
         // A revoked token or session is kept until the token expires; anything else for the window.
         const keepUntil =
-          record && !key.startsWith('sub#') ? Math.max(claims.exp * 1000, now + this.notRevokedMs) : now + this.notRevokedMs;
+          record && !isSubjectRevocationKey(key) ? Math.max(claims.exp * 1000, now + this.notRevokedMs) : now + this.notRevokedMs;
         if (keepUntil > now) this.answers.set(key, { record, validUntil: keepUntil });
       }
       return results;

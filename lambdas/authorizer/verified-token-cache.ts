@@ -1,6 +1,7 @@
 /**
  * Remembers tokens whose signature and claims already verified, keyed on the exact token string,
- * so a client reusing its token skips the signature check.
+ * so a client reusing its token skips the signature check and gets back the same
+ * {@link TokenRecord}, with whatever later stages already derived from its claims.
  *
  * Safety rests on three rules:
  * - a hit requires the whole token to match, so any change to any byte (header, payload or
@@ -14,6 +15,7 @@
  */
 import { LruCache } from '../core/lru-cache';
 import type { VerifiedClaims } from '../core/claims';
+import { TokenRecord } from './token-record';
 
 export interface VerifiedTokenCacheOptions {
   readonly maxEntries: number;
@@ -24,17 +26,17 @@ export interface VerifiedTokenCacheOptions {
 interface Entry {
   /** The whole token: a hit requires every byte to match. */
   readonly token: string;
-  readonly claims: VerifiedClaims;
+  readonly record: TokenRecord;
   readonly validUntilMs: number;
 }
 
 /**
  * Entries are indexed by the token's last 32 characters (the end of the signature, 192 bits) and
  * matched on the whole token. Every event brings the token as a fresh string whose hash V8 has not
- * computed yet, and hashing all ~800 characters of an RS256 token cost ~1.2–1.6 µs per lookup — more
- * than the rest of the lookup (`npm run bench`, table "Tollbooth"). Only tokens that verified are
- * ever stored, so two entries sharing an index is a 2^-192 event, and even then a lookup compares
- * the whole token and simply misses.
+ * computed yet, and hashing every character of an RS256 token cost more than the rest of the
+ * lookup (BENCHMARKS.md, "What was optimised"). Only tokens that verified are ever stored, so two
+ * entries sharing an index is a 2^-192 event, and even then a lookup compares the whole token and
+ * simply misses.
  */
 const INDEX_LENGTH = 32;
 
@@ -49,29 +51,33 @@ export class VerifiedTokenCache {
     this.entries = options.maxEntries > 0 ? new LruCache(options.maxEntries) : undefined;
   }
 
-  /** The claims of a previously verified token that is still valid at `nowMs`. */
-  get(token: string, nowMs: number): VerifiedClaims | undefined {
+  /** The record of a previously verified token that is still valid at `nowMs`. */
+  get(token: string, nowMs: number): TokenRecord | undefined {
     const entry = this.entries?.get(indexOf(token));
     if (!entry || entry.token !== token) return undefined;
     if (entry.validUntilMs <= nowMs) {
       this.entries?.delete(indexOf(token));
       return undefined;
     }
-    return entry.claims;
+    return entry.record;
   }
 
   /**
-   * Remembers a verified token. `keysTrustedUntilMs` is when the key set that verified it stops
-   * being trusted (its fetch time plus the JWKS maximum age).
+   * Remembers a verified token and returns its record, so the request that verified it shares
+   * what it derives with the requests that reuse it. `keysTrustedUntilMs` is when the key set that
+   * verified it stops being trusted (its fetch time plus the JWKS maximum age). With the cache off,
+   * or a token already past its validity, the record is returned but not remembered.
    */
-  set(token: string, claims: VerifiedClaims, nowMs: number, keysTrustedUntilMs: number): void {
-    if (!this.entries) return;
+  set(token: string, claims: VerifiedClaims, nowMs: number, keysTrustedUntilMs: number): TokenRecord {
+    const record = new TokenRecord(claims);
+    if (!this.entries) return record;
     const { clockSkewSeconds, maxTokenAgeSeconds } = this.options;
     let validUntilMs = Math.min((claims.exp + clockSkewSeconds) * 1000, keysTrustedUntilMs);
     if (maxTokenAgeSeconds !== null && claims.iat !== undefined) {
       validUntilMs = Math.min(validUntilMs, (claims.iat + maxTokenAgeSeconds + clockSkewSeconds) * 1000);
     }
-    if (validUntilMs > nowMs) this.entries.set(indexOf(token), { token, claims, validUntilMs });
+    if (validUntilMs > nowMs) this.entries.set(indexOf(token), { token, record, validUntilMs });
+    return record;
   }
 
   clear(): void {

@@ -6,7 +6,7 @@
  * canonical base64url (no padding, no whitespace, no empty segments, no JWE, no unused bits set
  * in a segment's last character).
  */
-import type { TokenConfig } from './config/config';
+import type { TokenConfig } from './config/authorizer-config';
 import type { DenyReason } from './reasons';
 
 /** Where a request may carry the token: every value of the token header and of the query parameter. */
@@ -22,9 +22,10 @@ export type TokenExtraction = { readonly ok: true; readonly token: string } | { 
 // RFC 6750 §2.1: "Bearer" 1*SP b64token; we take exactly one space-separated credential.
 const BEARER = /^bearer +([^\s]+)$/i;
 const JWS_COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-// Both of the above in one pass, for the header nearly every request carries. Scanning an ~800-
-// character RS256 header twice cost 2.2 µs against 0.8 µs once (`npm run bench`); anything this
-// does not match takes the two-step path below, which names the precise reason.
+// Both of the above in one pass, for the header nearly every request carries: scanning a long
+// RS256 header twice is a visible share of a repeated token's decision (BENCHMARKS.md, "What was
+// optimised"). Anything this does not match takes the two-step path below, which names the
+// precise reason.
 const BEARER_JWS = /^bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
 
 export function extractToken(request: TokenCarriers, config: TokenConfig): TokenExtraction {
@@ -75,8 +76,8 @@ function isCanonicalJws(jws: string): boolean {
  *
  * Only the last character can be at fault, so only it is looked at: with 2 characters left over
  * after whole groups of 4, its low 4 bits are unused; with 3, its low 2 bits; 1 left over is never
- * a whole byte. The same answer as decoding and re-encoding the segment, which cost ~1.5 µs per
- * RS256 token on every request (`npm run bench`).
+ * a whole byte. The same answer as decoding and re-encoding the segment, which cost more than the
+ * rest of the extraction on every request (BENCHMARKS.md, "What was optimised").
  */
 function isCanonicalBase64Url(text: string, start: number, end: number): boolean {
   const leftOver = (end - start) % 4;

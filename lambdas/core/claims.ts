@@ -8,7 +8,8 @@
  * `invalid_claim`, never a coercion.
  */
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
-import type { IssuerConfig, VerificationConfig } from './config/config';
+import type { IssuerConfig, VerificationConfig } from './config/authorizer-config';
+import { isStringArray } from './guards';
 import { DenyError } from './reasons';
 
 /** The verified facts about a token that the rest of the pipeline uses. */
@@ -104,9 +105,7 @@ function addWords(into: Set<string>, value: unknown): void {
 }
 
 function stringArray(value: unknown, name: string): string[] {
-  if (!Array.isArray(value) || !value.every((item): item is string => typeof item === 'string')) {
-    throw new DenyError('invalid_claim', `${name} must be an array of strings`);
-  }
+  if (!isStringArray(value)) throw new DenyError('invalid_claim', `${name} must be an array of strings`);
   return value;
 }
 

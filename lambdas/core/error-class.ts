@@ -9,6 +9,9 @@ export function errorClassName(error: unknown): string {
   return constructorName && constructorName !== 'Error' ? constructorName : error.name;
 }
 
+/** Longest error text a log line carries: enough to diagnose, too short to echo a request back. */
+export const MAX_LOGGED_ERROR_LENGTH = 300;
+
 /** `Class: message`, for log lines about infrastructure failures. */
 export function describeError(error: unknown): string {
   return error instanceof Error ? `${errorClassName(error)}: ${error.message}` : String(error);

@@ -6,12 +6,10 @@
  * a program importing an entry module for its factories — a missing configuration must not be an
  * import error: the returned handler reports it when called instead.
  */
+import type { StructuredLogger } from './structured-logger';
 
 /** Errors of cold start are logged here before they fail the initialisation. */
-export interface EntryLogger {
-  error(message: string, attributes: Record<string, unknown>): void;
-  warn(message: string, attributes: Record<string, unknown>): void;
-}
+export type EntryLogger = Pick<StructuredLogger, 'error' | 'warn'>;
 
 /** Runs `initialise` once and returns the handler it built, under the contract above. */
 export async function initialiseEntry<Event, Result>(

@@ -5,9 +5,8 @@
  * A `Map` finds entries; a doubly linked list through them keeps the order of use, so get, set
  * and evict are O(1). (An earlier version used the `Map`'s own insertion order and evicted its
  * first key. Every delete leaves a hole that `keys().next()` must step over until the table is
- * rebuilt, so in steady state each eviction walked thousands of holes: 6.6 µs per insert at
- * 10,000 entries and 21.7 µs at 50,000 — the revocation cache's default size — against 0.3 µs
- * now; `npm run bench`, table "Memory".)
+ * rebuilt, so in steady state each eviction walked thousands of holes, and an insert grew slower
+ * with the cache's size; BENCHMARKS.md, "What was optimised", has the before and after.)
  *
  * One refinement, for the hot path (a repeated token reads three of these caches): a read does
  * not move an entry that is already among the most recently used quarter. Such an entry is at

@@ -69,7 +69,9 @@ export type DenyReason = (typeof DENY_REASONS)[number];
  * Reasons that mean "the caller is authenticated but not permitted". They become an explicit deny
  * policy (403) on every API kind; every other reason is an authentication failure (401 on REST).
  */
-export const FORBIDDEN_REASONS: ReadonlySet<DenyReason> = new Set<DenyReason>(['insufficient_scope']);
+export type ForbiddenReason = 'insufficient_scope';
+
+export const FORBIDDEN_REASONS: ReadonlySet<DenyReason> = new Set<ForbiddenReason>(['insufficient_scope']);
 
 /**
  * Thrown by Tollbooth's own checks when they reject a token, carrying the reason directly so that
@@ -129,6 +131,6 @@ export function classify(error: unknown): DenyReason {
 }
 
 /** True when the reason means "authenticated but not permitted" rather than "not authenticated". */
-export function isForbidden(reason: DenyReason): boolean {
+export function isForbidden(reason: DenyReason): reason is ForbiddenReason {
   return FORBIDDEN_REASONS.has(reason);
 }

@@ -42,6 +42,17 @@ export function revocationKey(kind: RevocationKind, issuer: string, id: string):
   return `${kind}#sha256:${createHash('sha256').update(`${issuer}#${id}`).digest('hex')}`;
 }
 
+const SUBJECT_KEY_PREFIX: `${RevocationKind}#` = 'sub#';
+
+/**
+ * True for the key of a subject item. Readers treat those differently: a subject item revokes by
+ * comparing `revokedBefore` with a token's `iat`, and a later sign-out moves it forward, so it is
+ * never cached as "revoked for good" the way a token or session item is.
+ */
+export function isSubjectRevocationKey(key: string): boolean {
+  return key.startsWith(SUBJECT_KEY_PREFIX);
+}
+
 /**
  * The table's definition, as `CreateTableCommand` input: what the local stack and the tests
  * create, mirroring what the CDK construct deploys (partition key `pk`, on-demand billing).

@@ -7,8 +7,10 @@
  * `TOLLBOOTH_CONFIG`, `TOLLBOOTH_REVOCATION_TABLE`) plus `TOLLBOOTH_ADMIN_SCOPE`; a bad
  * configuration fails the cold start with every problem named, as the authorizer's does.
  */
-import { ConfigError, type AuthorizerConfig } from '../core/config/config';
+import type { AuthorizerConfig } from '../core/config/authorizer-config';
+import { ConfigError } from '../core/config/config-error';
 import { loadConfigFromEnvironment } from '../core/config/environment';
+import { Problems } from '../core/problems';
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from '../core/revocation-writer';
 
 /** Environment variables the revoke function reads beyond the authorizer's (`CONFIG_ENV`). */
@@ -18,6 +20,9 @@ export const REVOKE_ENV = {
 
 /** The scope the sample stack grants `POST /revocations` to (lib/sample-config.ts uses the same). */
 export const DEFAULT_ADMIN_SCOPE = 'tollbooth:admin';
+
+/** The Powertools service name of the revoke function's log lines (lib/revoke-function.ts repeats it as `REVOKE_SERVICE_NAME`). */
+export const DEFAULT_REVOKE_SERVICE_NAME = 'tollbooth-revoke';
 
 export interface RevokeConfig {
   /** Trusted issuers and verification rules, shared with the authorizer. */
@@ -37,17 +42,17 @@ export interface RevokeConfigOptions {
 
 /** Builds the revoke configuration from a parsed authorizer configuration; throws {@link ConfigError}. */
 export function revokeConfigFrom(authorizer: AuthorizerConfig, options: RevokeConfigOptions = {}): RevokeConfig {
-  const problems: string[] = [];
+  const problems = new Problems();
   const adminScope = options.adminScope ?? DEFAULT_ADMIN_SCOPE;
   if (adminScope === '' || /\s/.test(adminScope))
-    problems.push(`${REVOKE_ENV.adminScope}: "${adminScope}" is not a scope name (non-empty, no whitespace)`);
+    problems.add(REVOKE_ENV.adminScope, `"${adminScope}" is not a scope name (non-empty, no whitespace)`);
   const maxTokenLifetimeSeconds = options.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
   if (!Number.isInteger(maxTokenLifetimeSeconds) || maxTokenLifetimeSeconds < 60)
-    problems.push('maxTokenLifetimeSeconds must be a whole number of seconds, at least 60');
+    problems.add('', 'maxTokenLifetimeSeconds must be a whole number of seconds, at least 60');
   if (!authorizer.revocation.enabled) {
-    problems.push('revocation.enabled is false: the revocation endpoint needs the table (set TOLLBOOTH_REVOCATION_TABLE)');
+    problems.add('', 'revocation.enabled is false: the revocation endpoint needs the table (set TOLLBOOTH_REVOCATION_TABLE)');
   }
-  if (problems.length > 0 || !authorizer.revocation.enabled) throw new ConfigError(problems);
+  if (!problems.isEmpty || !authorizer.revocation.enabled) throw new ConfigError(problems.list);
   return { authorizer, tableName: authorizer.revocation.tableName, adminScope, maxTokenLifetimeSeconds };
 }
 

@@ -23,11 +23,13 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Fetcher } from 'aws-jwt-verify/https';
-import type { DecisionLogger } from '../authorizer/decision-log';
+import { REVOKE_WRITE_SETTINGS } from '../core/config/defaults';
 import { createDynamoDbClient } from '../core/dynamodb-client';
-import { describeError } from '../core/error-class';
+import { describeError, MAX_LOGGED_ERROR_LENGTH } from '../core/error-class';
+import { isRecord } from '../core/guards';
 import { RevocationWriter } from '../core/revocation-writer';
-import type { RevokeConfig } from './config';
+import type { StructuredLogger } from '../core/structured-logger';
+import { DEFAULT_REVOKE_SERVICE_NAME, type RevokeConfig } from './config';
 import { parseRevocationRequest, type RevocationRequest } from './revocation-request';
 import { createTokenInspector } from './token-inspector';
 
@@ -39,7 +41,7 @@ export interface RevokeDeps {
   /** Milliseconds since the epoch. */
   readonly now?: () => number;
   /** One line per request. Default: Powertools Logger. */
-  readonly logger?: DecisionLogger;
+  readonly logger?: StructuredLogger;
 }
 
 /** One item written, as reported to the caller. */
@@ -64,9 +66,9 @@ const RETRY_AFTER_SECONDS = 5;
  */
 export function createRevoker(config: RevokeConfig, deps: RevokeDeps = {}): Revoker {
   const now = deps.now ?? Date.now;
-  const logger = deps.logger ?? new Logger({ serviceName: 'tollbooth-revoke' });
+  const logger = deps.logger ?? new Logger({ serviceName: DEFAULT_REVOKE_SERVICE_NAME });
   // Writes may wait a little longer than the authorizer's hot-path reads: an admin can afford it.
-  const client = deps.dynamoDbClient ?? createDynamoDbClient({ requestTimeoutMs: 1000, maxAttempts: 3 });
+  const client = deps.dynamoDbClient ?? createDynamoDbClient(REVOKE_WRITE_SETTINGS);
   const writer = new RevocationWriter(client, config.tableName, now);
   const inspector = createTokenInspector(config.authorizer, { now, ...(deps.jwksFetcher ? { jwksFetcher: deps.jwksFetcher } : {}) });
   const trustedIssuers = config.authorizer.issuers.map((issuer) => issuer.issuer);
@@ -75,7 +77,7 @@ export function createRevoker(config: RevokeConfig, deps: RevokeDeps = {}): Revo
     try {
       return await handle(readEvent(event));
     } catch (error) {
-      logger.error('revocation failed', { error: describeError(error).slice(0, 300) });
+      logger.error('revocation failed', { error: describeError(error).slice(0, MAX_LOGGED_ERROR_LENGTH) });
       return respond(500, { error: 'server_error' });
     }
   }
@@ -193,7 +195,7 @@ export function createRevoker(config: RevokeConfig, deps: RevokeDeps = {}): Revo
     try {
       return outcome(200, { revoked: await action() }, log);
     } catch (error) {
-      const described = describeError(error).slice(0, 300);
+      const described = describeError(error).slice(0, MAX_LOGGED_ERROR_LENGTH);
       return unavailable('the revocation table could not be written', { ...log, error: described });
     }
   }
@@ -282,8 +284,4 @@ function respond(
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
     body: JSON.stringify(body),
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

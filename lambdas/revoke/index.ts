@@ -15,10 +15,10 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { hydrateAtColdStart, initialiseEntry } from '../core/lambda-entry';
-import { loadRevokeConfigFromEnvironment } from './config';
+import { DEFAULT_REVOKE_SERVICE_NAME, loadRevokeConfigFromEnvironment } from './config';
 import { createRevoker, type RevokeHandler } from './handler';
 
-const logger = new Logger({ serviceName: 'tollbooth-revoke' });
+const logger = new Logger({ serviceName: DEFAULT_REVOKE_SERVICE_NAME });
 
 async function initialise(): Promise<RevokeHandler> {
   const config = loadRevokeConfigFromEnvironment();
@@ -32,5 +32,5 @@ export const handler: RevokeHandler = await initialiseEntry(initialise, logger);
 
 export { createHandler, createRevoker } from './handler';
 export type { RevokeDeps, RevokedEntry, RevokeHandler, Revoker } from './handler';
-export { DEFAULT_ADMIN_SCOPE, loadRevokeConfigFromEnvironment, REVOKE_ENV, revokeConfigFrom } from './config';
+export { DEFAULT_ADMIN_SCOPE, DEFAULT_REVOKE_SERVICE_NAME, loadRevokeConfigFromEnvironment, REVOKE_ENV, revokeConfigFrom } from './config';
 export type { RevokeConfig, RevokeConfigOptions } from './config';

@@ -14,6 +14,7 @@
  * A `refresh_token` hint is refused with `unsupported_token_type` (RFC 7009 §2.2.1): refresh tokens
  * are the identity provider's to revoke, and Tollbooth only ever sees access tokens.
  */
+import { isRecord } from '../core/guards';
 
 /** What the caller asked to revoke. `iss` is checked against the trusted issuers later. */
 export type RevocationRequest =
@@ -79,8 +80,8 @@ function parseJson(text: string): ParsedRevocationRequest {
   } catch {
     return invalid('the body is not valid JSON');
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return invalid('the body must be a JSON object');
-  const fields = body as Record<string, unknown>;
+  if (!isRecord(body)) return invalid('the body must be a JSON object');
+  const fields = body;
   const unknownKeys = Object.keys(fields).filter((key) => !(JSON_KEYS as readonly string[]).includes(key));
   if (unknownKeys.length > 0)
     return invalid(`unknown field ${unknownKeys.map((key) => JSON.stringify(key)).join(', ')} (known: ${JSON_KEYS.join(', ')})`);

@@ -20,7 +20,7 @@
  */
 import type { VerifiedClaims } from '../core/claims';
 import { readClaims } from '../core/claims';
-import type { AuthorizerConfig } from '../core/config/config';
+import type { AuthorizerConfig } from '../core/config/authorizer-config';
 import { classify, type DenyReason } from '../core/reasons';
 import { extractToken } from '../core/bearer-token';
 import { createTokenVerification } from '../core/verification/verification-stack';

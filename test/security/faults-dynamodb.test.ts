@@ -97,7 +97,7 @@ beforeAll(async () => {
       dynamoDbClient: client,
       logger: logs,
       onDecision: (decision) => {
-        decision.effect === 'deny' && causes.push(causeOf(decision.error));
+        'error' in decision && causes.push(causeOf(decision.error));
       },
     },
   }).handler;

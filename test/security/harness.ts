@@ -12,6 +12,7 @@
 import { KeyObject } from 'node:crypto';
 import type { PolicyDocument, Statement } from 'aws-lambda';
 import type { AuthorizerHandler } from '../../lambdas/authorizer/handler';
+import { isRecord } from '../../lambdas/core/guards';
 import { isForbidden, type DenyReason } from '../../lambdas/core/reasons';
 import { globMatches } from '../../lambdas/core/route-pattern';
 import { httpApiV2Event, restRequestEvent, restTokenEvent, type EventOptions } from '../helpers/events';
@@ -170,10 +171,6 @@ export function isExactlyUnauthorized(error: unknown): boolean {
 
 function describeThrown(error: unknown): string {
   return error instanceof Error ? `${error.constructor.name}(${JSON.stringify(error.message)})` : typeof error;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {

@@ -11,7 +11,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, parseConfig, type AuthorizerConfig } from './config';
+import type { AuthorizerConfig } from './authorizer-config';
+import { ConfigError } from './config-error';
+import { parseConfig } from './parse-config';
+import { isRecord } from '../guards';
+import { Problems } from '../problems';
 
 /** Every environment variable the authorizer reads (the CDK construct declares each one). */
 export const CONFIG_ENV = {
@@ -33,7 +37,7 @@ const nodeIo: ConfigSourceIo = { exists: existsSync, readText: (path) => readFil
 
 /** Reads, merges and validates the configuration; throws {@link ConfigError} naming every problem. */
 export function loadConfigFromEnvironment(env: Environment = process.env, io: ConfigSourceIo = nodeIo): AuthorizerConfig {
-  const problems: string[] = [];
+  const problems = new Problems();
   let merged: Record<string, unknown> = {};
 
   const explicitFile = env[CONFIG_ENV.file];
@@ -46,7 +50,8 @@ export function loadConfigFromEnvironment(env: Environment = process.env, io: Co
   const inline = env[CONFIG_ENV.inline];
   if (inline) merged = { ...merged, ...parseJsonObject(() => inline, CONFIG_ENV.inline, problems) };
   if (!file && !inline) {
-    problems.push(
+    problems.add(
+      '',
       `no configuration: set ${CONFIG_ENV.inline} to JSON, or ${CONFIG_ENV.file} to a JSON file, or ship ${DEFAULT_CONFIG_FILE_NAME} beside the handler`,
     );
   }
@@ -63,23 +68,23 @@ export function loadConfigFromEnvironment(env: Environment = process.env, io: Co
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     // With no source at all, "issuers is required" and the like would only repeat the first problem.
-    if (file || inline) problems.push(...error.problems);
+    if (file || inline) problems.addAll(error.problems);
   }
-  if (!config || problems.length > 0) throw new ConfigError(problems);
+  if (!config || !problems.isEmpty) throw new ConfigError(problems.list);
   return config;
 }
 
-function parseJsonObject(read: () => string, source: string, problems: string[]): Record<string, unknown> {
+function parseJsonObject(read: () => string, source: string, problems: Problems): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(read());
   } catch (error) {
-    problems.push(`${source}: not readable JSON (${error instanceof Error ? error.message : String(error)})`);
+    problems.add(source, `not readable JSON (${error instanceof Error ? error.message : String(error)})`);
     return {};
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    problems.push(`${source}: must hold a JSON object`);
+  if (!isRecord(parsed)) {
+    problems.add(source, 'must hold a JSON object');
     return {};
   }
-  return parsed as Record<string, unknown>;
+  return parsed;
 }

@@ -2,21 +2,12 @@
  * Typed readers for untrusted configuration objects that record every problem instead of throwing
  * at the first one, so a bad deployment fails at cold start with the whole list in one message.
  */
+import { isRecord } from '../guards';
+import type { Problems } from '../problems';
+import type { IntegerSetting } from './defaults';
 
-/** Collects problems, each prefixed with the path of the field it concerns. */
-export class Problems {
-  readonly list: string[] = [];
-
-  add(path: string, message: string): void {
-    this.list.push(path ? `${path}: ${message}` : message);
-  }
-}
-
+/** A configuration object as read from JSON: named members of unknown type, never written. */
 export type RawObject = Readonly<Record<string, unknown>>;
-
-export function isObject(value: unknown): value is RawObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function join(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
@@ -51,19 +42,13 @@ export function readBoolean(raw: RawObject, key: string, path: string, problems:
   return value;
 }
 
-/** Reads an integer within [min, max]; the bounds are part of the message when it is not. */
-export function readInteger(
-  raw: RawObject,
-  key: string,
-  path: string,
-  problems: Problems,
-  bounds: { min: number; max: number; fallback: number },
-): number {
+/** Reads an integer within [min, max], or its default; the bounds are part of the message when it is not. */
+export function readInteger(raw: RawObject, key: string, path: string, problems: Problems, setting: IntegerSetting): number {
   const value = raw[key];
-  if (value === undefined) return bounds.fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < bounds.min || value > bounds.max) {
-    problems.add(join(path, key), `must be an integer from ${bounds.min} to ${bounds.max}, got ${JSON.stringify(value)}`);
-    return bounds.fallback;
+  if (value === undefined) return setting.default;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < setting.min || value > setting.max) {
+    problems.add(join(path, key), `must be an integer from ${setting.min} to ${setting.max}, got ${JSON.stringify(value)}`);
+    return setting.default;
   }
   return value;
 }
@@ -102,7 +87,7 @@ export function readChoice<T extends string>(
 export function readObject(raw: RawObject, key: string, path: string, problems: Problems): RawObject {
   const value = raw[key];
   if (value === undefined) return {};
-  if (!isObject(value)) {
+  if (!isRecord(value)) {
     problems.add(join(path, key), 'must be an object');
     return {};
   }

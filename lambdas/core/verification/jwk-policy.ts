@@ -14,6 +14,7 @@
  */
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { isJwk, type Jwk, type Jwks } from 'aws-jwt-verify/jwk';
+import { isRecord } from '../guards';
 
 export interface KeyPolicyOptions {
   /** Algorithms tokens may use; a key that names another `alg` is useless and dropped. */
@@ -47,7 +48,7 @@ export function applyKeyPolicy(jwks: UncheckedJwks | Jwks, options: KeyPolicyOpt
   const rejected: RejectedKey[] = [];
   for (const jwk of jwks.keys) {
     if (!isJwk(jwk as Parameters<typeof isJwk>[0])) {
-      const kid = typeof jwk === 'object' && jwk !== null && 'kid' in jwk && typeof jwk.kid === 'string' ? jwk.kid : undefined;
+      const kid = isRecord(jwk) && typeof jwk['kid'] === 'string' ? jwk['kid'] : undefined;
       rejected.push({ kid, reason: 'not a well-formed JWK (a standard field has the wrong type)' });
       continue;
     }

@@ -20,6 +20,7 @@ import type { DecomposedJwt } from 'aws-jwt-verify/jwt';
 import { JwksNotAvailableInCacheError, JwksValidationError, JwtWithoutValidKidError, KidNotFoundInJwksError } from 'aws-jwt-verify/error';
 import { safeJsonParse } from 'aws-jwt-verify/safe-json-parse';
 import { describeError } from '../error-class';
+import { isRecord } from '../guards';
 import { algorithmFitsKey, applyKeyPolicy, type KeyPolicyOptions, type RejectedKey, type UncheckedJwks } from './jwk-policy';
 import { DenyError } from '../reasons';
 
@@ -43,6 +44,7 @@ export interface JwksCacheOptions {
   readonly fetchUriOverrides?: ReadonlyMap<string, string>;
   /** Milliseconds since the epoch. */
   readonly now?: () => number;
+  /** Observes every fetch (logs, metrics). An observer that throws changes nothing here. */
   readonly onFetch?: (event: JwksFetchEvent) => void;
   /** Called when a refetch changed the keys of a URI that was already cached. */
   readonly onKeysChanged?: (uri: string, jwks: Jwks) => void;
@@ -156,14 +158,27 @@ export class TollboothJwksCache implements JwksCache {
       const previous = this.sets.get(jwksUri);
       const cached = { jwks, fetchedAt: this.now() };
       this.sets.set(jwksUri, cached);
-      this.options.onFetch?.({ uri: fetchUri, ok: true, durationMs: this.now() - started, keys: jwks.keys.length, rejected });
+      this.observe({ uri: fetchUri, ok: true, durationMs: this.now() - started, keys: jwks.keys.length, rejected });
       if (previous && JSON.stringify(previous.jwks.keys) !== JSON.stringify(jwks.keys)) {
         this.options.onKeysChanged?.(jwksUri, jwks);
       }
       return cached;
     } catch (error) {
-      this.options.onFetch?.({ uri: fetchUri, ok: false, durationMs: this.now() - started, error: describeError(error) });
+      this.observe({ uri: fetchUri, ok: false, durationMs: this.now() - started, error: describeError(error) });
       throw error;
+    }
+  }
+
+  /**
+   * Tells the observer about a fetch. Observability must never change an answer: a logger or a
+   * metrics hook that throws would otherwise turn a good fetch into a failed one (and a failed one
+   * into a second report), and the request waiting on it into `jwks_unavailable`.
+   */
+  private observe(event: JwksFetchEvent): void {
+    try {
+      this.options.onFetch?.(event);
+    } catch {
+      // Nothing to do: the fetch's outcome stands as it is.
     }
   }
 }
@@ -193,8 +208,6 @@ function parseJwks(body: ArrayBuffer): UncheckedJwks {
   } catch {
     throw new JwksValidationError('JWKS is not valid UTF-8 JSON');
   }
-  if (typeof parsed !== 'object' || parsed === null || !('keys' in parsed) || !Array.isArray(parsed.keys)) {
-    throw new JwksValidationError('JWKS is not an object with a "keys" array');
-  }
-  return { keys: parsed.keys };
+  if (!isRecord(parsed) || !Array.isArray(parsed['keys'])) throw new JwksValidationError('JWKS is not an object with a "keys" array');
+  return { keys: parsed['keys'] };
 }

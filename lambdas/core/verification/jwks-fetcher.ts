@@ -12,18 +12,12 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { FetchError, NonRetryableFetchError } from 'aws-jwt-verify/error';
 import type { Fetcher } from 'aws-jwt-verify/https';
+import { isLoopbackHttpUrl } from '../loopback-url';
 
 export interface JwksFetcherOptions {
   readonly timeoutMs: number;
   readonly maxResponseBytes: number;
   readonly allowInsecureLoopbackHttp: boolean;
-}
-
-/** True for `http://` URLs whose host is a loopback address. */
-export function isLoopbackHttpUrl(url: URL): boolean {
-  if (url.protocol !== 'http:') return false;
-  const host = url.hostname;
-  return host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 export class JwksFetcher implements Fetcher {

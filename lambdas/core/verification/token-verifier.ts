@@ -15,7 +15,7 @@ import { CognitoJwtVerifier } from 'aws-jwt-verify/cognito-verifier';
 import type { Jwks, JwksCache } from 'aws-jwt-verify/jwk';
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { JwtVerifier } from 'aws-jwt-verify/jwt-verifier';
-import type { AuthorizerConfig, CognitoIssuerConfig, IssuerConfig, OidcIssuerConfig } from '../config/config';
+import type { AuthorizerConfig, CognitoIssuerConfig, IssuerConfig, OidcIssuerConfig } from '../config/authorizer-config';
 import { assertRegisteredClaimTypes, readJoseObject } from './strict-json';
 import { DenyError } from '../reasons';
 
@@ -87,8 +87,9 @@ export class TokenVerifier {
   async verify(token: string): Promise<VerifiedToken> {
     // Strict JSON first (no duplicate members, UTF-8 only); a claim of the wrong type is
     // invalid_claim, where the library would call it a parse error. Decoded once: these objects
-    // serve every check below (aws-jwt-verify's decomposeUnverifiedJwt on top cost 8.4 µs per
-    // RS256 token for a third and fourth parse; `npm run bench`). They are only read, never merged.
+    // serve every check below, where aws-jwt-verify's decomposeUnverifiedJwt on top would parse
+    // both a third and a fourth time (BENCHMARKS.md, "What was optimised"). They are only read,
+    // never merged.
     const [headerSegment = '', payloadSegment = '', signatureB64 = ''] = token.split('.');
     const header = readJoseObject(headerSegment, 'header') as JwtHeader;
     const payload = readJoseObject(payloadSegment, 'payload') as JwtPayload;

@@ -5,13 +5,11 @@
  * so a token is trusted by one exactly when it is trusted by the other.
  */
 import type { Fetcher } from 'aws-jwt-verify/https';
-import type { AuthorizerConfig } from '../config/config';
+import type { AuthorizerConfig } from '../config/authorizer-config';
+import { VERIFICATION_SETTINGS } from '../config/defaults';
 import { JwksFetcher } from './jwks-fetcher';
 import { TollboothJwksCache, type JwksFetchEvent } from './jwks-cache';
 import { libraryJwksUris, TokenVerifier } from './token-verifier';
-
-/** Never weaker than this, whatever a JWKS publishes (README, "Keys and the JWKS"). */
-const MIN_RSA_MODULUS_BITS = 2048;
 
 export interface TokenVerificationDeps {
   /** How JWKS documents are fetched. Default: {@link JwksFetcher} with the configured bounds. */
@@ -40,7 +38,7 @@ export function createTokenVerification(config: AuthorizerConfig, deps: TokenVer
   let verifier: TokenVerifier | undefined;
   const jwksCache = new TollboothJwksCache({
     fetcher: deps.jwksFetcher ?? new JwksFetcher(config.jwks),
-    keyPolicy: { algorithms: config.verification.algorithms, minRsaModulusBits: MIN_RSA_MODULUS_BITS },
+    keyPolicy: { algorithms: config.verification.algorithms, minRsaModulusBits: VERIFICATION_SETTINGS.minRsaModulusBits },
     maxAgeSeconds: config.jwks.maxAgeSeconds,
     minRefetchIntervalSeconds: config.jwks.minRefetchIntervalSeconds,
     fetchUriOverrides,

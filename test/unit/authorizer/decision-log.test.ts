@@ -3,9 +3,11 @@
  * bounded, redacted error text.
  */
 import { describe, expect, it } from 'vitest';
-import { deny, type Decision } from '../../../lambdas/authorizer/decision';
+import { allow, forbidden, unauthenticated, type Decision } from '../../../lambdas/authorizer/decision';
+import { Grants } from '../../../lambdas/authorizer/grants';
 import { DECISION_MESSAGE, logDecision, type DecisionLogContext } from '../../../lambdas/authorizer/decision-log';
 import { CLAIMS_ISSUER, verifiedClaims } from '../../helpers/claims';
+import { denyFor } from '../../helpers/decisions';
 import { LogCapture } from '../../helpers/log-capture';
 
 const CONTEXT: DecisionLogContext = { eventKind: 'http-v2', route: 'GET /orders/42', latencyMs: 1.23456, tokenCacheHit: false };
@@ -16,7 +18,7 @@ describe('decision-log', () => {
   it('logs an allow at info with only the allow-listed fields', () => {
     // Prepare
     const logs = new LogCapture();
-    const decision: Decision = { effect: 'allow', claims: CLAIMS, grants: ['GET/orders/*'] };
+    const decision: Decision = allow(CLAIMS, new Grants(['GET/orders/*']));
     // Act
     logDecision(logs, decision, CONTEXT);
     // Assert
@@ -44,7 +46,7 @@ describe('decision-log', () => {
     // Prepare
     const logs = new LogCapture();
     // Act
-    logDecision(logs, { effect: 'allow', claims: CLAIMS, grants: ['GET/orders/*'] }, CONTEXT);
+    logDecision(logs, allow(CLAIMS, new Grants(['GET/orders/*'])), CONTEXT);
     // Assert
     expect(logs.text).not.toContain('orders:read');
     expect(logs.text).not.toContain('GET/orders/*');
@@ -55,7 +57,7 @@ describe('decision-log', () => {
     const logs = new LogCapture();
     const error = Object.assign(new Error(`token ${JWS} expired`), { name: 'JwtExpiredError' });
     // Act
-    logDecision(logs, deny('expired', { error }), CONTEXT);
+    logDecision(logs, unauthenticated('expired', error), CONTEXT);
     // Assert
     expect(logs.lines).toEqual([
       {
@@ -79,7 +81,7 @@ describe('decision-log', () => {
     // Prepare
     const logs = new LogCapture();
     // Act
-    logDecision(logs, deny('insufficient_scope', { claims: CLAIMS, grants: [] }), CONTEXT);
+    logDecision(logs, forbidden(CLAIMS, new Grants([])), CONTEXT);
     // Assert
     expect(logs.lastDecision).toMatchObject({ decision: 'deny', reason: 'insufficient_scope', sub: 'alice', jti: 'token-1' });
     expect(logs.lastDecision).not.toHaveProperty('errorClass');
@@ -92,7 +94,7 @@ describe('decision-log', () => {
       const logs = new LogCapture();
       const error = Object.assign(new Error('connect ETIMEDOUT 10.0.0.1:443'), { name: 'FetchError' });
       // Act
-      logDecision(logs, deny(reason, { error }), CONTEXT);
+      logDecision(logs, denyFor(reason, error), CONTEXT);
       // Assert
       expect(logs.lines).toHaveLength(1);
       expect(logs.lines[0]).toMatchObject({ level: 'warn', attributes: { reason, error: 'FetchError: connect ETIMEDOUT 10.0.0.1:443' } });
@@ -103,7 +105,7 @@ describe('decision-log', () => {
     // Prepare
     const logs = new LogCapture();
     // Act
-    logDecision(logs, deny('internal', { error: new TypeError("Cannot read properties of undefined (reading 'sub')") }), CONTEXT);
+    logDecision(logs, unauthenticated('internal', new TypeError("Cannot read properties of undefined (reading 'sub')")), CONTEXT);
     // Assert
     expect(logs.lines[0]).toMatchObject({
       level: 'error',
@@ -116,7 +118,7 @@ describe('decision-log', () => {
     const logs = new LogCapture();
     const error = new Error(`could not verify ${JWS} against the JWKS`);
     // Act
-    logDecision(logs, deny('verification_failed', { error }), CONTEXT);
+    logDecision(logs, unauthenticated('verification_failed', error), CONTEXT);
     // Assert
     expect(logs.lastDecision?.['error']).toBe('Error: could not verify [redacted] against the JWKS');
     expect(logs.text).not.toContain(JWS);
@@ -128,7 +130,7 @@ describe('decision-log', () => {
     const logs = new LogCapture();
     const unsigned = `${JWS.split('.').slice(0, 2).join('.')}.`;
     // Act
-    logDecision(logs, deny('internal', { error: new Error(`bad token ${unsigned}`) }), CONTEXT);
+    logDecision(logs, unauthenticated('internal', new Error(`bad token ${unsigned}`)), CONTEXT);
     // Assert
     expect(logs.lastDecision?.['error']).toBe('Error: bad token [redacted]');
   });
@@ -137,7 +139,7 @@ describe('decision-log', () => {
     // Prepare
     const logs = new LogCapture();
     // Act
-    logDecision(logs, deny('internal', { error: new Error('x'.repeat(5000)) }), CONTEXT);
+    logDecision(logs, unauthenticated('internal', new Error('x'.repeat(5000))), CONTEXT);
     // Assert
     expect(String(logs.lastDecision?.['error'])).toHaveLength(300);
   });
@@ -150,7 +152,7 @@ describe('decision-log', () => {
     // Prepare
     const logs = new LogCapture();
     // Act
-    logDecision(logs, deny('internal', { error }), CONTEXT);
+    logDecision(logs, unauthenticated('internal', error), CONTEXT);
     // Assert
     expect(logs.lastDecision?.['error']).toBe(logged);
     expect(logs.text).not.toContain(JWS);

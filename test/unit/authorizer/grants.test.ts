@@ -1,26 +1,16 @@
 /**
- * Scope sets → compact IAM globs: fewer globs, never a different set of requests.
+ * Grants: what a scope set grants, how a request is matched against it (indexed or not, the same
+ * answer), the policy's resource lists per stage, and the memo per scope set.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { compactGrants, GrantResolver, grantsAllow, type ScopeRoutes } from '../../../lambdas/authorizer/grants';
+import { describe, expect, it, vi } from 'vitest';
+import { parseExecuteApiArn, type ExecuteApiArn } from '../../../lambdas/authorizer/execute-api-arn';
+import { GrantResolver, Grants, type ScopeRoutes } from '../../../lambdas/authorizer/grants';
+import { TokenRecord } from '../../../lambdas/authorizer/token-record';
 import { globMatches, parseRoutePattern, type RoutePattern } from '../../../lambdas/core/route-pattern';
+import { verifiedClaims } from '../../helpers/claims';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
-
-/** What a set of `METHOD/path-glob` globs is meant to allow: `*` as a method stands for one method. */
-function meantToAllow(globs: readonly string[], resource: string): boolean {
-  const [method, path] = splitMethod(resource);
-  return globs.some((glob) => {
-    const [globMethod, pathGlob] = splitMethod(glob);
-    return (globMethod === '*' || globMethod === method) && globMatches(pathGlob, path);
-  });
-}
-
-function splitMethod(text: string): [string, string] {
-  const slash = text.indexOf('/');
-  return [text.slice(0, slash), text.slice(slash + 1)];
-}
 
 function routes(...sources: string[]): RoutePattern[] {
   return sources.map((source) => {
@@ -31,118 +21,7 @@ function routes(...sources: string[]): RoutePattern[] {
 }
 
 describe('grants', () => {
-  describe('compactGrants', () => {
-    it('merges a path granted for every method into one * method glob', () => {
-      // Prepare
-      const globs = METHODS.map((method) => `${method}/*`);
-      // Act
-      const grants = compactGrants(globs);
-      // Assert
-      expect(grants).toEqual(['*/*']);
-    });
-
-    it('keeps one glob per method on a literal path, because a * method would also match deeper paths', () => {
-      // Prepare: under IAM's rules "*/orders" also matches "GET/admin/orders"
-      const globs = METHODS.map((method) => `${method}/orders`);
-      // Act
-      const grants = compactGrants(globs);
-      // Assert
-      expect(grantsAllow(grants, 'GET/admin/orders')).toBe(false);
-      expect(grants).toEqual(METHODS.map((method) => `${method}/orders`).sort());
-    });
-
-    it('expands an ANY route on a literal path into one glob per method', () => {
-      // Act
-      const grants = compactGrants(['*/admin/*']);
-      // Assert
-      expect(grants).toEqual(METHODS.map((method) => `${method}/admin/*`).sort());
-      expect(grantsAllow(grants, 'DELETE/admin/users/7')).toBe(true);
-      expect(grantsAllow(grants, 'GET/public/admin/x')).toBe(false);
-    });
-
-    it('keeps methods apart when not every method is granted', () => {
-      // Act
-      const grants = compactGrants(['POST/orders', 'GET/orders']);
-      // Assert
-      expect(grants).toEqual(['GET/orders', 'POST/orders']);
-    });
-
-    it.each([
-      { name: 'a literal path under a path wildcard', input: ['GET/orders/1', 'GET/orders/*'], expected: ['GET/orders/*'] },
-      { name: 'a deeper wildcard under a shallower one', input: ['GET/orders/*/items', 'GET/orders/*'], expected: ['GET/orders/*'] },
-      { name: 'every route under ANY /{proxy+}', input: ['GET/orders', 'DELETE/admin/*', '*/*'], expected: ['*/*'] },
-      { name: 'a one-method route under an ANY route', input: ['*/*/orders', 'PUT/a/orders'], expected: ['*/*/orders'] },
-      { name: 'duplicates', input: ['GET/orders', 'GET/orders'], expected: ['GET/orders'] },
-    ])('drops $name', ({ input, expected }) => {
-      // Act
-      const grants = compactGrants(input);
-      // Assert
-      expect(grants).toEqual(expected);
-    });
-
-    it('keeps globs that only overlap', () => {
-      // Act
-      const grants = compactGrants(['GET/orders/*/items', 'GET/orders/1']);
-      // Assert
-      expect(grants).toEqual(['GET/orders/*/items', 'GET/orders/1']);
-    });
-
-    it('grants exactly the requests the route patterns mean, where a method is one whole segment', () => {
-      // Prepare: globs as route patterns compile them, requests as API Gateway sends them
-      const method = fc.constantFrom<string>('*', ...METHODS);
-      const segment = fc.constantFrom('a', 'b', '*', 'a*');
-      const glob = fc.tuple(method, fc.array(segment, { minLength: 1, maxLength: 3 })).map(([m, path]) => `${m}/${path.join('/')}`);
-      const request = fc
-        .tuple(fc.constantFrom(...METHODS), fc.array(fc.constantFrom('a', 'b', 'ab', ''), { minLength: 1, maxLength: 4 }))
-        .map(([m, path]) => `${m}/${path.join('/')}`);
-      // Act / Assert
-      fc.assert(
-        fc.property(fc.array(glob, { maxLength: 10 }), fc.array(request, { minLength: 1, maxLength: 10 }), (globs, requests) => {
-          const grants = compactGrants(globs);
-          for (const resource of requests) expect(grantsAllow(grants, resource)).toBe(meantToAllow(globs, resource));
-        }),
-        { numRuns: 500 },
-      );
-    });
-
-    it('grants nothing more than the input when every method of a literal path is granted', () => {
-      // Prepare
-      const globs = METHODS.map((method) => `${method}/orders`);
-      const requests = METHODS.flatMap((method) => [`${method}/orders`, `${method}/admin/orders`, `${method}/x/orders`]);
-      // Act
-      const grants = compactGrants(globs);
-      // Assert
-      for (const resource of requests) expect(grantsAllow(grants, resource)).toBe(grantsAllow(globs, resource));
-    });
-  });
-
-  describe('compactGrants on long lists', () => {
-    it('grants exactly what 10 to 60 input globs mean, and compacting again changes nothing', () => {
-      // Prepare: long enough that globs share first segments (the index compares within those)
-      const segment = fc.constantFrom('a', 'b', 'ab', '*', 'a*', 'x', '');
-      const glob = fc
-        .tuple(fc.constantFrom(...METHODS, '*'), fc.array(segment, { minLength: 1, maxLength: 4 }))
-        .map(([method, path]) => `${method}/${path.join('/')}`);
-      const request = fc
-        .tuple(fc.constantFrom(...METHODS), fc.array(fc.constantFrom('a', 'b', 'ab', 'x', 'xa', ''), { minLength: 1, maxLength: 5 }))
-        .map(([method, path]) => `${method}/${path.join('/')}`);
-      // Act / Assert
-      fc.assert(
-        fc.property(
-          fc.array(glob, { minLength: 10, maxLength: 60 }),
-          fc.array(request, { minLength: 1, maxLength: 20 }),
-          (globs, requests) => {
-            const compacted = compactGrants(globs);
-            for (const resource of requests) expect(grantsAllow(compacted, resource)).toBe(meantToAllow(globs, resource));
-            expect(compactGrants(compacted)).toEqual(compacted);
-          },
-        ),
-        { numRuns: 300 },
-      );
-    });
-  });
-
-  describe('grantsAllow', () => {
+  describe('Grants.allows', () => {
     it.each([
       { resource: 'GET/orders', allowed: true },
       { resource: 'GET/orders/42', allowed: true },
@@ -150,14 +29,14 @@ describe('grants', () => {
       { resource: 'GET/ordersx', allowed: false },
     ])('answers $allowed for $resource', ({ resource, allowed }) => {
       // Act
-      const result = grantsAllow(['GET/orders', 'GET/orders/*'], resource);
+      const result = new Grants(['GET/orders', 'GET/orders/*']).allows(resource);
       // Assert
       expect(result).toBe(allowed);
     });
 
     it('allows nothing without grants', () => {
       // Act / Assert
-      expect(grantsAllow([], 'GET/orders')).toBe(false);
+      expect(new Grants([]).allows('GET/orders')).toBe(false);
     });
 
     it('answers exactly as a scan of every glob when the list is long enough to be indexed', () => {
@@ -175,11 +54,48 @@ describe('grants', () => {
           fc.array(glob, { minLength: 9, maxLength: 40 }),
           fc.array(request, { minLength: 1, maxLength: 20 }),
           (globs, requests) => {
-            for (const resource of requests) expect(grantsAllow(globs, resource)).toBe(globs.some((g) => globMatches(g, resource)));
+            const grants = new Grants(globs);
+            for (const resource of requests) expect(grants.allows(resource)).toBe(globs.some((g) => globMatches(g, resource)));
           },
         ),
         { numRuns: 500 },
       );
+    });
+  });
+
+  describe('Grants.resourceArnsOn', () => {
+    const STAGE = 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5';
+
+    function arnOn(stage: string): ExecuteApiArn {
+      const arn = parseExecuteApiArn(`${STAGE}/${stage}/GET/orders/1`);
+      if (!arn) throw new Error('fixture ARN did not parse');
+      return arn;
+    }
+
+    it('lists every glob as an ARN of the stage, built once per stage and frozen', () => {
+      // Prepare
+      const grants = new Grants(['GET/orders', 'GET/orders/*']);
+      // Act
+      const first = grants.resourceArnsOn(arnOn('prod'));
+      const again = grants.resourceArnsOn(arnOn('prod'));
+      const test = grants.resourceArnsOn(arnOn('test'));
+      // Assert
+      expect(first).toEqual([`${STAGE}/prod/GET/orders`, `${STAGE}/prod/GET/orders/*`]);
+      expect(again).toBe(first);
+      expect(Object.isFrozen(first)).toBe(true);
+      expect(test).toEqual([`${STAGE}/test/GET/orders`, `${STAGE}/test/GET/orders/*`]);
+    });
+
+    it('starts its lists over past 16 stages, with the same answers', () => {
+      // Prepare
+      const grants = new Grants(['GET/orders']);
+      const first = grants.resourceArnsOn(arnOn('s0'));
+      for (let stage = 1; stage <= 16; stage++) grants.resourceArnsOn(arnOn(`s${stage}`));
+      // Act
+      const again = grants.resourceArnsOn(arnOn('s0'));
+      // Assert
+      expect(again).not.toBe(first);
+      expect(again).toEqual(first);
     });
   });
 
@@ -196,7 +112,7 @@ describe('grants', () => {
       // Act
       const grants = resolver.resolve(['orders:read', 'orders:write', 'orders:item']);
       // Assert
-      expect(grants).toEqual(['GET/orders', 'GET/orders/*', 'POST/orders', 'PUT/orders/*']);
+      expect(grants.globs).toEqual(['GET/orders', 'GET/orders/*', 'POST/orders', 'PUT/orders/*']);
     });
 
     it('ignores scopes that are not configured', () => {
@@ -206,8 +122,8 @@ describe('grants', () => {
       const withUnknown = resolver.resolve(['openid', 'orders:read', 'profile']);
       const unknownOnly = resolver.resolve(['openid', 'profile']);
       // Assert
-      expect(withUnknown).toEqual(['GET/orders', 'GET/orders/*']);
-      expect(unknownOnly).toEqual([]);
+      expect(withUnknown.globs).toEqual(['GET/orders', 'GET/orders/*']);
+      expect(unknownOnly.globs).toEqual([]);
     });
 
     it('memoises per scope set, whatever the order, duplicates or unknown scopes', () => {
@@ -228,7 +144,21 @@ describe('grants', () => {
       const writer = resolver.resolve(['orders:write']);
       // Assert
       expect(writer).not.toBe(reader);
-      expect(writer).toEqual(['POST/orders', 'PUT/orders/*']);
+      expect(writer.globs).toEqual(['POST/orders', 'PUT/orders/*']);
+    });
+
+    it('gives a token the grants of its scopes, working out its scope-set key once per token', () => {
+      // Prepare
+      const resolver = new GrantResolver(scopeRoutes);
+      const keyOf = vi.spyOn(resolver, 'scopeSetKey');
+      const token = new TokenRecord(verifiedClaims({ scopes: ['orders:write', 'email', 'orders:read'] }));
+      // Act
+      const first = resolver.grantsOf(token);
+      const again = resolver.grantsOf(token);
+      // Assert
+      expect(again).toBe(first);
+      expect(keyOf).toHaveBeenCalledTimes(1);
+      expect(first).toBe(resolver.resolve(['orders:read', 'orders:write']));
     });
 
     it('recomputes a scope set evicted from its bounded memo, with the same answer', () => {
@@ -240,7 +170,7 @@ describe('grants', () => {
       const again = resolver.resolve(['orders:read']);
       // Assert
       expect(again).not.toBe(first);
-      expect(again).toEqual(first);
+      expect(again.globs).toEqual(first.globs);
     });
   });
 });

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseExecuteApiArn, type ExecuteApiArn } from '../../../lambdas/authorizer/execute-api-arn';
+import { Grants } from '../../../lambdas/authorizer/grants';
 import { denyAllPolicy, grantPolicy } from '../../../lambdas/authorizer/iam-policy';
 
 const STAGE_ARN = 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod';
@@ -18,7 +19,7 @@ describe('iam-policy', () => {
   describe('grantPolicy', () => {
     it('builds the allowed resources once per grants list and stage, and shares them frozen', () => {
       // Prepare
-      const grants = ['GET/orders', 'GET/orders/*'];
+      const grants = new Grants(['GET/orders', 'GET/orders/*']);
       const otherStage = parseExecuteApiArn('arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/test/GET/orders');
       if (!otherStage) throw new Error('fixture ARN did not parse');
       const resources = (arn: ExecuteApiArn): unknown => {
@@ -42,7 +43,7 @@ describe('iam-policy', () => {
       // Prepare
       const arn = arnOf('GET/orders/42');
       // Act
-      const policy = grantPolicy(arn, ['GET/orders', 'GET/orders/*', 'POST/orders'], true);
+      const policy = grantPolicy(arn, new Grants(['GET/orders', 'GET/orders/*', 'POST/orders']), true);
       // Assert
       expect(policy).toEqual({
         Version: '2012-10-17',
@@ -60,7 +61,7 @@ describe('iam-policy', () => {
       // Prepare
       const arn = arnOf('DELETE/orders/42');
       // Act
-      const policy = grantPolicy(arn, ['GET/orders/*'], false);
+      const policy = grantPolicy(arn, new Grants(['GET/orders/*']), false);
       // Assert
       expect(policy.Statement).toEqual([
         { Effect: 'Allow', Action: 'execute-api:Invoke', Resource: [`${STAGE_ARN}/GET/orders/*`] },
@@ -76,13 +77,13 @@ describe('iam-policy', () => {
       // Prepare: POST/orders is granted; the invoked route is not, and its name is an IAM pattern.
       const arn = arnOf(resource);
       // Act
-      const policy = grantPolicy(arn, ['POST/orders'], false);
+      const policy = grantPolicy(arn, new Grants(['POST/orders']), false);
       // Assert: only the Allow; the invoked route falls to IAM's implicit deny (still a 403).
       expect(policy.Statement).toEqual([{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: [`${STAGE_ARN}/POST/orders`] }]);
     });
 
     it('denies every route of the stage for an invoked route with a wildcard when nothing is granted', () => {
-      const policy = grantPolicy(arnOf('GET/*'), [], false);
+      const policy = grantPolicy(arnOf('GET/*'), new Grants([]), false);
       expect(policy.Statement).toEqual([{ Effect: 'Deny', Action: 'execute-api:Invoke', Resource: [`${STAGE_ARN}/*`] }]);
     });
 
@@ -90,7 +91,7 @@ describe('iam-policy', () => {
       // Prepare
       const arn = arnOf('GET/orders');
       // Act
-      const policy = grantPolicy(arn, [], false);
+      const policy = grantPolicy(arn, new Grants([]), false);
       // Assert
       expect(policy.Statement).toEqual([{ Effect: 'Deny', Action: 'execute-api:Invoke', Resource: [`${STAGE_ARN}/GET/orders`] }]);
     });

@@ -7,12 +7,15 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import type { Jwk } from 'aws-jwt-verify/jwk';
 import { parseConfig } from '../../../lambdas/core/config/config';
-import { deny, type Decision } from '../../../lambdas/authorizer/decision';
-import { createAuthorizer, type DecisionObservation } from '../../../lambdas/authorizer/handler';
+import { allow, unauthenticated, type Decision } from '../../../lambdas/authorizer/decision';
+import type { DecisionObservation } from '../../../lambdas/authorizer/request-trace';
+import { Grants } from '../../../lambdas/authorizer/grants';
+import { createAuthorizer } from '../../../lambdas/authorizer/handler';
 import { AuthorizerMetrics } from '../../../lambdas/authorizer/metrics';
 import { DENY_REASONS } from '../../../lambdas/core/reasons';
 import { METRIC_NAMES } from '../../../lambdas/core/metric-names';
 import { verifiedClaims } from '../../helpers/claims';
+import { denyFor } from '../../helpers/decisions';
 import { httpApiV2Event, restTokenEvent } from '../../helpers/events';
 import { FakeJwksFetcher } from '../../helpers/fake-jwks-fetcher';
 import { LogCapture } from '../../helpers/log-capture';
@@ -62,7 +65,7 @@ const OBSERVATION: DecisionObservation = {
   revocationCacheHits: 2,
   revocationStoreReads: 0,
 };
-const ALLOW: Decision = { effect: 'allow', claims: verifiedClaims(), grants: ['GET/orders'] };
+const ALLOW: Decision = allow(verifiedClaims(), new Grants(['GET/orders']));
 
 describe('metrics', () => {
   it('writes one EMF line with the namespace, both dimension sets and every decision metric', () => {
@@ -119,7 +122,7 @@ describe('metrics', () => {
       // Prepare
       const metrics = new AuthorizerMetrics();
       // Act
-      metrics.onDecision(deny(reason), { ...OBSERVATION, revocationCacheHits: 0 });
+      metrics.onDecision(denyFor(reason), { ...OBSERVATION, revocationCacheHits: 0 });
       metrics.flush();
       // Assert
       expect(onlyLine()).toMatchObject({ decision: 'deny', reason, Decisions: 1, Denies: 1 });
@@ -155,7 +158,7 @@ describe('metrics', () => {
     // Prepare
     const metrics = new AuthorizerMetrics();
     // Act
-    metrics.onDecision(deny('revocation_unavailable', { claims: verifiedClaims() }), { ...OBSERVATION, revocationCacheHits: 0 });
+    metrics.onDecision(denyFor('revocation_unavailable'), { ...OBSERVATION, revocationCacheHits: 0 });
     metrics.flush();
     // Assert
     expect(onlyLine()).toMatchObject({ reason: 'revocation_unavailable', RevocationLookups: 1, RevocationLookupFailures: 1, Denies: 1 });
@@ -165,7 +168,7 @@ describe('metrics', () => {
     // Prepare
     const metrics = new AuthorizerMetrics();
     // Act
-    metrics.onDecision(deny('malformed'), { ...OBSERVATION, revocationCacheHits: 0 });
+    metrics.onDecision(unauthenticated('malformed'), { ...OBSERVATION, revocationCacheHits: 0 });
     metrics.flush();
     // Assert
     const names = onlyLine()._aws.CloudWatchMetrics[0]?.Metrics.map((metric) => metric.Name);

@@ -4,23 +4,24 @@
 import { describe, expect, it } from 'vitest';
 import { parseExecuteApiArn } from '../../../lambdas/authorizer/execute-api-arn';
 import type { HttpApiResponseMode } from '../../../lambdas/core/config/config';
-import { deny, type Decision } from '../../../lambdas/authorizer/decision';
+import { allow, forbidden, revoked, unauthenticated, type Decision } from '../../../lambdas/authorizer/decision';
 import type { AuthRequest, EventKind } from '../../../lambdas/authorizer/event';
+import { Grants } from '../../../lambdas/authorizer/grants';
 import { answer, authorizerContext } from '../../../lambdas/authorizer/response';
 import { executeApiArn } from '../../helpers/events';
 import { CLAIMS_ISSUER, verifiedClaims } from '../../helpers/claims';
 
 const CLAIMS = verifiedClaims({ sub: 'alice', scopes: ['orders:read', 'orders:list'], jti: 'token-1', clientId: 'app-1' });
-const GRANTS = ['GET/orders', 'GET/orders/*'];
+const GRANTS = new Grants(['GET/orders', 'GET/orders/*']);
 
 function request(kind: EventKind, method = 'GET', path = '/orders/42'): AuthRequest {
   return { kind, arn: parseExecuteApiArn(executeApiArn(method, path)), route: `${method} ${path}`, headerValues: [], queryValues: [] };
 }
 
-const ALLOW: Decision = { effect: 'allow', claims: CLAIMS, grants: GRANTS };
-const INSUFFICIENT_SCOPE: Decision = deny('insufficient_scope', { claims: CLAIMS, grants: GRANTS });
-const EXPIRED: Decision = deny('expired', { error: new Error('expired') });
-const REVOKED: Decision = deny('revoked', { claims: CLAIMS });
+const ALLOW: Decision = allow(CLAIMS, GRANTS);
+const INSUFFICIENT_SCOPE: Decision = forbidden(CLAIMS, GRANTS);
+const EXPIRED: Decision = unauthenticated('expired', new Error('expired'));
+const REVOKED: Decision = revoked(CLAIMS);
 
 const CONTEXT = { sub: 'alice', scope: 'orders:read orders:list', iss: CLAIMS_ISSUER, clientId: 'app-1', jti: 'token-1' };
 const ALLOW_STATEMENT = {

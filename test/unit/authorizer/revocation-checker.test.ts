@@ -5,7 +5,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { RevocationRecord, RevocationStore } from '../../../lambdas/authorizer/revocation-store';
 import { RevocationUnavailableError } from '../../../lambdas/authorizer/revocation-store';
-import { RevocationChecker } from '../../../lambdas/authorizer/revocation-checker';
+import { RevocationChecker, revocationKeysOf, type RevocationCounters } from '../../../lambdas/authorizer/revocation-checker';
+import type { VerifiedClaims } from '../../../lambdas/core/claims';
 import { revocationKey } from '../../../lambdas/core/revocation-table';
 import { CLAIMS_ISSUER, verifiedClaims } from '../../helpers/claims';
 
@@ -46,6 +47,32 @@ function createChecker(notRevokedCacheSeconds = 30): RevocationChecker {
   return new RevocationChecker(store, { notRevokedCacheSeconds, maxEntries: 100, now: () => nowMs });
 }
 
+interface Counted {
+  readonly revoked: boolean;
+  readonly cacheHits: number;
+  readonly storeReads: number;
+}
+
+function noCounts(): RevocationCounters {
+  return { revocationCacheHits: 0, revocationStoreReads: 0 };
+}
+
+/** A check with the counts it records, as the request's trace receives them. */
+async function counted(checker: RevocationChecker, claims: VerifiedClaims): Promise<Counted> {
+  const counters = noCounts();
+  const revoked = await checker.check(claims, counters);
+  return { revoked, cacheHits: counters.revocationCacheHits, storeReads: counters.revocationStoreReads };
+}
+
+/** The synchronous answer from the cache with its counts, or undefined. */
+function countedFromCache(checker: RevocationChecker, claims: VerifiedClaims): Counted | undefined {
+  const counters = noCounts();
+  const revoked = checker.cachedOutcome(claims, counters);
+  return revoked === undefined
+    ? undefined
+    : { revoked, cacheHits: counters.revocationCacheHits, storeReads: counters.revocationStoreReads };
+}
+
 beforeEach(() => {
   nowMs = NOW_S * 1000;
   store = new FakeStore();
@@ -56,10 +83,22 @@ describe('revocation-checker', () => {
     // Prepare
     const checker = createChecker();
     // Act
-    const outcome = await checker.check(verifiedClaims({ originJti: 'session-1' }));
+    const outcome = await counted(checker, verifiedClaims({ originJti: 'session-1' }));
     // Assert
     expect(outcome).toEqual({ revoked: false, cacheHits: 0, storeReads: 3 });
     expect(store.lookups).toEqual([[JTI_KEY, SESSION_KEY, SUB_KEY]]);
+  });
+
+  it('looks up the keys it is given, so a token checked again need not rebuild them', async () => {
+    // Prepare
+    const checker = createChecker();
+    const claims = verifiedClaims({ originJti: 'session-1' });
+    const keys = revocationKeysOf(claims);
+    // Act
+    await checker.check(claims, undefined, keys);
+    // Assert
+    expect(store.lookups).toEqual([[...keys.keys]]);
+    expect(keys.keys).toEqual([JTI_KEY, SESSION_KEY, SUB_KEY]);
   });
 
   it('asks only for the subject of a token without jti or session', async () => {
@@ -79,7 +118,7 @@ describe('revocation-checker', () => {
     store.records.set(key, record);
     const checker = createChecker();
     // Act
-    const outcome = await checker.check(verifiedClaims({ originJti: 'session-1' }));
+    const outcome = await counted(checker, verifiedClaims({ originJti: 'session-1' }));
     // Assert
     expect(outcome.revoked).toBe(true);
   });
@@ -95,7 +134,7 @@ describe('revocation-checker', () => {
     store.records.set(SUB_KEY, { revokedBefore, expiresAt: NOW_S + 3600 });
     const checker = createChecker();
     // Act
-    const outcome = await checker.check(verifiedClaims({ iat }));
+    const outcome = await counted(checker, verifiedClaims({ iat }));
     // Assert
     expect(outcome.revoked).toBe(revoked);
   });
@@ -109,7 +148,7 @@ describe('revocation-checker', () => {
     store.records.clear();
     nowMs += 499_000;
     // Act
-    const beforeExpiry = await checker.check(claims);
+    const beforeExpiry = await counted(checker, claims);
     // Assert
     expect(beforeExpiry).toMatchObject({ revoked: true, cacheHits: 1 });
     expect(store.lookups.at(-1)).toEqual([SUB_KEY]);
@@ -123,9 +162,9 @@ describe('revocation-checker', () => {
     store.records.set(JTI_KEY, { revokedBefore: undefined, expiresAt: NOW_S + 3600 });
     // Act
     nowMs += 29_999;
-    const withinWindow = await checker.check(claims);
+    const withinWindow = await counted(checker, claims);
     nowMs += 1;
-    const afterWindow = await checker.check(claims);
+    const afterWindow = await counted(checker, claims);
     // Assert
     expect(withinWindow).toEqual({ revoked: false, cacheHits: 2, storeReads: 0 });
     expect(afterWindow).toEqual({ revoked: true, cacheHits: 0, storeReads: 2 });
@@ -141,7 +180,7 @@ describe('revocation-checker', () => {
     store.records.set(SUB_KEY, { revokedBefore: NOW_S, expiresAt: NOW_S + 3600 });
     // Act
     nowMs += 30_000;
-    const outcome = await checker.check(claims);
+    const outcome = await counted(checker, claims);
     // Assert
     expect(outcome.revoked).toBe(true);
   });
@@ -151,7 +190,7 @@ describe('revocation-checker', () => {
     const checker = createChecker(0);
     // Act
     await checker.check(verifiedClaims());
-    const second = await checker.check(verifiedClaims());
+    const second = await counted(checker, verifiedClaims());
     // Assert
     expect(second).toEqual({ revoked: false, cacheHits: 0, storeReads: 2 });
     expect(store.lookups).toHaveLength(2);
@@ -162,7 +201,7 @@ describe('revocation-checker', () => {
     const checker = createChecker();
     await checker.check(verifiedClaims({ jti: 'token-1' }));
     // Act
-    const outcome = await checker.check(verifiedClaims({ jti: 'token-2' }));
+    const outcome = await counted(checker, verifiedClaims({ jti: 'token-2' }));
     // Assert
     expect(outcome).toEqual({ revoked: false, cacheHits: 1, storeReads: 1 });
     expect(store.lookups[1]).toEqual([revocationKey('jti', CLAIMS_ISSUER, 'token-2')]);
@@ -174,7 +213,7 @@ describe('revocation-checker', () => {
     store.hold();
     const checker = createChecker();
     // Act
-    const checks = Promise.all([1, 2, 3].map(() => checker.check(verifiedClaims())));
+    const checks = Promise.all([1, 2, 3].map(() => counted(checker, verifiedClaims())));
     store.release();
     const outcomes = await checks;
     // Assert
@@ -207,8 +246,20 @@ describe('revocation-checker', () => {
     // Assert
     for (const check of checks) await expect(check).rejects.toThrow(RevocationUnavailableError);
     store.failure = undefined;
-    await expect(checker.check(verifiedClaims())).resolves.toEqual({ revoked: false, cacheHits: 0, storeReads: 2 });
+    await expect(counted(checker, verifiedClaims())).resolves.toEqual({ revoked: false, cacheHits: 0, storeReads: 2 });
     expect(store.lookups).toHaveLength(2);
+  });
+
+  it('records no counts for a check that could not answer', async () => {
+    // Prepare
+    store.failure = new RevocationUnavailableError('revocation lookup failed: timeout');
+    const checker = createChecker();
+    const counters = noCounts();
+    // Act
+    const check = checker.check(verifiedClaims(), counters);
+    // Assert
+    await expect(check).rejects.toThrow(RevocationUnavailableError);
+    expect(counters).toEqual(noCounts());
   });
 
   describe('cachedOutcome', () => {
@@ -218,7 +269,7 @@ describe('revocation-checker', () => {
       const claims = verifiedClaims({ originJti: 'session-1' });
       await checker.check(claims);
       // Act
-      const outcome = checker.cachedOutcome(claims);
+      const outcome = countedFromCache(checker, claims);
       // Assert
       expect(outcome).toEqual({ revoked: false, cacheHits: 3, storeReads: 0 });
       expect(store.lookups).toHaveLength(1);
@@ -244,9 +295,11 @@ describe('revocation-checker', () => {
       const checker = createChecker();
       await prepare(checker);
       // Act
-      const outcome = checker.cachedOutcome(verifiedClaims());
+      const counters = noCounts();
+      const outcome = checker.cachedOutcome(verifiedClaims(), counters);
       // Assert
       expect(outcome).toBeUndefined();
+      expect(counters).toEqual(noCounts());
     });
 
     it.each([
@@ -259,7 +312,7 @@ describe('revocation-checker', () => {
       const claims = verifiedClaims();
       await checker.check(claims);
       // Act
-      const outcome = checker.cachedOutcome(claims);
+      const outcome = countedFromCache(checker, claims);
       // Assert
       expect(outcome?.revoked).toBe(true);
     });

@@ -14,15 +14,16 @@ const KEYS_TRUSTED_UNTIL_MS = NOW_MS + 3600 * 1000;
 const TOKEN = 'header.payload.signature';
 
 describe('verified-token-cache', () => {
-  it('returns the claims of a token verified before', () => {
+  it('returns the record of a token verified before: the one set() returned, with its claims', () => {
     // Prepare
     const cache = new VerifiedTokenCache(OPTIONS);
     const claims = verifiedClaims({ exp: NOW_S + 600 });
-    cache.set(TOKEN, claims, NOW_MS, KEYS_TRUSTED_UNTIL_MS);
+    const record = cache.set(TOKEN, claims, NOW_MS, KEYS_TRUSTED_UNTIL_MS);
     // Act
     const cached = cache.get(TOKEN, NOW_MS + 1000);
     // Assert
-    expect(cached).toBe(claims);
+    expect(cached).toBe(record);
+    expect(cached?.claims).toBe(claims);
   });
 
   it('misses a token that differs in any byte', () => {
@@ -98,12 +99,14 @@ describe('verified-token-cache', () => {
     expect(cache.get(TOKEN, NOW_MS - 1)).toBeUndefined();
   });
 
-  it('remembers nothing when maxEntries is 0', () => {
+  it('remembers nothing when maxEntries is 0, but still hands the request its record', () => {
     // Prepare
     const cache = new VerifiedTokenCache({ ...OPTIONS, maxEntries: 0 });
+    const claims = verifiedClaims({ exp: NOW_S + 600 });
     // Act
-    cache.set(TOKEN, verifiedClaims({ exp: NOW_S + 600 }), NOW_MS, KEYS_TRUSTED_UNTIL_MS);
+    const record = cache.set(TOKEN, claims, NOW_MS, KEYS_TRUSTED_UNTIL_MS);
     // Assert
+    expect(record.claims).toBe(claims);
     expect(cache.get(TOKEN, NOW_MS)).toBeUndefined();
     expect(cache.size).toBe(0);
     expect(() => cache.clear()).not.toThrow();

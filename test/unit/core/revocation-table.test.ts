@@ -3,7 +3,12 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { REVOCATION_ATTRIBUTES, revocationKey, revocationTableDefinition } from '../../../lambdas/core/revocation-table';
+import {
+  isSubjectRevocationKey,
+  REVOCATION_ATTRIBUTES,
+  revocationKey,
+  revocationTableDefinition,
+} from '../../../lambdas/core/revocation-table';
 
 const ISSUER = 'https://issuer.example';
 
@@ -65,6 +70,18 @@ describe('revocation-table', () => {
     it('is deterministic, so writers and readers agree', () => {
       // Act / Assert
       expect(revocationKey('jti', ISSUER, 'z'.repeat(3000))).toBe(revocationKey('jti', ISSUER, 'z'.repeat(3000)));
+    });
+  });
+
+  describe('isSubjectRevocationKey', () => {
+    it.each([
+      { kind: 'sub' as const, id: 'alice', subject: true },
+      { kind: 'sub' as const, id: 'a'.repeat(2000), subject: true },
+      { kind: 'jti' as const, id: 'sub#alice', subject: false },
+      { kind: 'session' as const, id: 'alice', subject: false },
+    ])('answers $subject for a $kind key', ({ kind, id, subject }) => {
+      // Act / Assert
+      expect(isSubjectRevocationKey(revocationKey(kind, ISSUER, id))).toBe(subject);
     });
   });
 

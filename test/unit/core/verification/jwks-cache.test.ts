@@ -41,6 +41,22 @@ beforeEach(() => {
 });
 
 describe('jwks-cache', () => {
+  it('serves a fetched key even when the fetch observer throws, and reports the fetch once', async () => {
+    // Prepare
+    const reported: JwksFetchEvent[] = [];
+    const cache = createCache({
+      onFetch: (event) => {
+        reported.push(event);
+        throw new Error('log sink down');
+      },
+    });
+    // Act
+    const jwk = await cache.getJwk(URI, tokenWithKid('k1'));
+    // Assert
+    expect(jwk).toEqual(K1);
+    expect(reported).toEqual([expect.objectContaining({ ok: true })]);
+  });
+
   it('fetches a JWKS once and serves later lookups from the cache', async () => {
     // Prepare
     const cache = createCache();

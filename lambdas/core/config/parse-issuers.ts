@@ -1,23 +1,16 @@
 /**
  * Parses the `issuers` part of the configuration: OIDC issuers and Cognito user pools, each with
  * its audience or client ids (required, or explicitly `null`), its JWKS URI (HTTPS only; plain
- * HTTP on loopback only when allowed) and its group settings. Kept apart from `config.ts` because
+ * HTTP on loopback only when allowed) and its group settings. Kept apart from `parse-config.ts` because
  * issuers carry most of the configuration's security decisions.
  */
 import { CognitoJwtVerifier } from 'aws-jwt-verify/cognito-verifier';
-import type { CognitoIssuerConfig, IssuerConfig, JwksConfig, OidcIssuerConfig } from './config';
-import {
-  fieldPath,
-  isObject,
-  type Problems,
-  readBoolean,
-  readChoice,
-  readString,
-  readStringList,
-  rejectUnknownKeys,
-  type RawObject,
-} from './fields';
-import { isLoopbackHttpUrl } from '../verification/jwks-fetcher';
+import type { CognitoIssuerConfig, IssuerConfig, JwksConfig, OidcIssuerConfig } from './authorizer-config';
+import { isRecord } from '../guards';
+import type { Problems } from '../problems';
+import { ISSUER_SETTINGS } from './defaults';
+import { fieldPath, readBoolean, readChoice, readString, readStringList, rejectUnknownKeys, type RawObject } from './fields';
+import { isLoopbackHttpUrl } from '../loopback-url';
 
 /** Reads and checks `issuers`; every problem goes to `problems`. */
 export function parseIssuers(raw: RawObject, jwks: JwksConfig, problems: Problems): IssuerConfig[] {
@@ -29,11 +22,11 @@ export function parseIssuers(raw: RawObject, jwks: JwksConfig, problems: Problem
   const issuers: IssuerConfig[] = [];
   list.forEach((entry: unknown, index) => {
     const path = `issuers[${index}]`;
-    if (!isObject(entry)) {
+    if (!isRecord(entry)) {
       problems.add(path, 'must be an object');
       return;
     }
-    const type = readChoice(entry, 'type', path, problems, ['oidc', 'cognito'] as const, 'oidc');
+    const type = readChoice(entry, 'type', path, problems, ['oidc', 'cognito'] as const, ISSUER_SETTINGS.type);
     const issuer = type === 'cognito' ? parseCognitoIssuer(entry, path, problems) : parseOidcIssuer(entry, path, jwks, problems);
     if (!issuer) return;
     checkJwksUri(issuer.jwksUri, `${path}.jwksUri`, jwks, problems);
@@ -80,9 +73,9 @@ function parseOidcIssuer(raw: RawObject, path: string, jwks: JwksConfig, problem
     issuer,
     audiences,
     jwksUri: readString(raw, 'jwksUri', path, problems) ?? defaultJwksUri(issuer),
-    requireAccessTokenType: readBoolean(raw, 'requireAccessTokenType', path, problems, false),
-    groupsClaim: readString(raw, 'groupsClaim', path, problems, 'groups'),
-    groupsAsScopes: readBoolean(raw, 'groupsAsScopes', path, problems, false),
+    requireAccessTokenType: readBoolean(raw, 'requireAccessTokenType', path, problems, ISSUER_SETTINGS.requireAccessTokenType),
+    groupsClaim: readString(raw, 'groupsClaim', path, problems, ISSUER_SETTINGS.oidcGroupsClaim),
+    groupsAsScopes: readBoolean(raw, 'groupsAsScopes', path, problems, ISSUER_SETTINGS.groupsAsScopes),
   };
 }
 
@@ -118,10 +111,10 @@ function parseCognitoIssuer(raw: RawObject, path: string, problems: Problems): C
     issuer: parsed.issuer,
     jwksUri: readString(raw, 'jwksUri', path, problems) ?? parsed.jwksUri,
     clientIds,
-    tokenUse: readChoice(raw, 'tokenUse', path, problems, ['access', 'id'] as const, 'access'),
+    tokenUse: readChoice(raw, 'tokenUse', path, problems, ['access', 'id'] as const, ISSUER_SETTINGS.cognitoTokenUse),
     requiredGroups: readStringList(raw, 'requiredGroups', path, problems) ?? [],
-    groupsClaim: readString(raw, 'groupsClaim', path, problems, 'cognito:groups'),
-    groupsAsScopes: readBoolean(raw, 'groupsAsScopes', path, problems, false),
+    groupsClaim: readString(raw, 'groupsClaim', path, problems, ISSUER_SETTINGS.cognitoGroupsClaim),
+    groupsAsScopes: readBoolean(raw, 'groupsAsScopes', path, problems, ISSUER_SETTINGS.groupsAsScopes),
   };
 }
 

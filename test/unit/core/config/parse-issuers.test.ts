@@ -14,7 +14,7 @@ function withIssuers(issuers: unknown[], extra: Record<string, unknown> = {}): R
   return { ...BASE, issuers, ...extra };
 }
 
-describe('config issuers', () => {
+describe('parse-issuers', () => {
   describe('audience', () => {
     it('refuses an OIDC issuer without an audience, saying how to opt out', () => {
       // Act

@@ -1,6 +1,6 @@
 /**
  * parseConfig: defaults, every problem named at once, and the top-level settings. Issuer settings
- * are in config-issuers.test.ts.
+ * are in parse-issuers.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../../../lambdas/core/config/config';
@@ -12,7 +12,7 @@ const VALID = {
   revocation: { tableName: 'tollbooth-revocations' },
 };
 
-describe('config', () => {
+describe('parse-config', () => {
   describe('parseConfig defaults', () => {
     it('fills every setting that is not given with its documented default', () => {
       // Act

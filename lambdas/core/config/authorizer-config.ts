@@ -1,0 +1,114 @@
+/**
+ * The authorizer's one typed configuration: what every part of Tollbooth reads once
+ * `parseConfig` has validated and defaulted a raw document. Types only (and the algorithm list
+ * they are built from), so the verification stack, the claim rules and the issuer parser can
+ * import them without importing the parser.
+ */
+import type { RoutePattern } from '../route-pattern';
+
+/** Signature algorithms Tollbooth can verify (aws-jwt-verify's asymmetric set). */
+export const SUPPORTED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+export type SignatureAlgorithm = (typeof SUPPORTED_ALGORITHMS)[number];
+
+/** How an HTTP API (payload 2.0) authorizer answers: `isAuthorized`, or an IAM policy. */
+export type HttpApiResponseMode = 'simple' | 'iam';
+
+interface IssuerCommon {
+  /** The exact `iss` value tokens carry. */
+  readonly issuer: string;
+  /** Where the JWKS is fetched from. */
+  readonly jwksUri: string;
+  /** Claim holding group names (Cognito: `cognito:groups`). */
+  readonly groupsClaim: string;
+  /** Treat each group as a scope when resolving routes. */
+  readonly groupsAsScopes: boolean;
+}
+
+/** Any OpenID Connect / OAuth 2 issuer, verified with aws-jwt-verify's `JwtVerifier`. */
+export interface OidcIssuerConfig extends IssuerCommon {
+  readonly kind: 'oidc';
+  /** Accepted `aud` values (any one must be present); `null` only when explicitly configured. */
+  readonly audiences: readonly string[] | null;
+  /** Require RFC 9068 `typ: at+jwt` in the header. */
+  readonly requireAccessTokenType: boolean;
+}
+
+/** An Amazon Cognito user pool, verified with aws-jwt-verify's `CognitoJwtVerifier`. */
+export interface CognitoIssuerConfig extends IssuerCommon {
+  readonly kind: 'cognito';
+  readonly userPoolId: string;
+  /** Accepted app client ids (`client_id` on access tokens, `aud` on ID tokens); `null` = any. */
+  readonly clientIds: readonly string[] | null;
+  /** Which Cognito token kind is accepted. Access tokens unless ID tokens are asked for. */
+  readonly tokenUse: 'access' | 'id';
+  /** The token must be in at least one of these groups (empty = no group requirement). */
+  readonly requiredGroups: readonly string[];
+}
+
+export type IssuerConfig = OidcIssuerConfig | CognitoIssuerConfig;
+
+export interface TokenConfig {
+  /** Lower-cased name of the header that carries `Bearer <jwt>`. */
+  readonly headerName: string;
+  /** Longest header value accepted, checked before any parsing. */
+  readonly maxLength: number;
+  /** Accept a token from the query string (RFC 6750 §2.3). Off: tokens must not travel in URLs. */
+  readonly allowQueryString: boolean;
+  /** Query parameter that carries the token when allowed, and that is refused otherwise. */
+  readonly queryParameter: string;
+}
+
+export interface VerificationConfig {
+  readonly algorithms: readonly SignatureAlgorithm[];
+  /** Tolerance for `exp`, `nbf` and `iat` against this machine's clock. */
+  readonly clockSkewSeconds: number;
+  /** Deny tokens whose `iat` is older than this; `null` = no limit beyond `exp`. */
+  readonly maxTokenAgeSeconds: number | null;
+}
+
+export interface JwksConfig {
+  /** Bound on one JWKS fetch, connection to last byte. */
+  readonly timeoutMs: number;
+  /** Largest JWKS document accepted. */
+  readonly maxResponseBytes: number;
+  /** A cached JWKS is refreshed after half of this and no longer trusted after all of it. */
+  readonly maxAgeSeconds: number;
+  /** At most one fetch per JWKS URI per this interval, whatever unknown `kid`s arrive. */
+  readonly minRefetchIntervalSeconds: number;
+  /** Fetch every JWKS during cold start (a failure is logged, not fatal). */
+  readonly hydrateOnColdStart: boolean;
+  /** Allow `http://` JWKS URIs on loopback addresses (local development and tests only). */
+  readonly allowInsecureLoopbackHttp: boolean;
+}
+
+export type RevocationConfig =
+  | { readonly enabled: false }
+  | {
+      readonly enabled: true;
+      readonly tableName: string;
+      /** How long a "not revoked" answer is trusted before DynamoDB is asked again. */
+      readonly notRevokedCacheSeconds: number;
+      /** Cap on cached revocation answers. */
+      readonly cacheMaxEntries: number;
+      /** Bound on one DynamoDB request attempt. */
+      readonly requestTimeoutMs: number;
+      /** Attempts per lookup, first one included. */
+      readonly maxAttempts: number;
+    };
+
+export interface VerifiedTokenCacheConfig {
+  /** Cap on remembered verified tokens; 0 turns the cache off. */
+  readonly maxEntries: number;
+}
+
+export interface AuthorizerConfig {
+  readonly issuers: readonly IssuerConfig[];
+  /** Scope → the route patterns it grants. */
+  readonly scopeRoutes: ReadonlyMap<string, readonly RoutePattern[]>;
+  readonly httpApiResponseMode: HttpApiResponseMode;
+  readonly token: TokenConfig;
+  readonly verification: VerificationConfig;
+  readonly jwks: JwksConfig;
+  readonly revocation: RevocationConfig;
+  readonly verifiedTokenCache: VerifiedTokenCacheConfig;
+}
