@@ -19,6 +19,7 @@
 import { readFileSync } from 'node:fs';
 import { Duration, Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { describeProblems } from '../lambdas/core/problems';
 import type { HttpApiResponseMode } from '../lambdas/core/config/config';
 import { SAMPLE_SCOPE_ROUTES } from '../lib/sample-config';
 import { TollboothStack, type TollboothStackProps } from '../lib/tollbooth-stack';
@@ -44,7 +45,7 @@ export type ContextReader = (key: string) => unknown;
 /** Thrown when the context is unusable; `problems` lists every problem. */
 export class AppContextError extends Error {
   constructor(readonly problems: readonly string[]) {
-    super(`Invalid context for the Tollbooth app:\n- ${problems.join('\n- ')}`);
+    super(describeProblems('Invalid context for the Tollbooth app', problems));
     this.name = 'AppContextError';
   }
 }

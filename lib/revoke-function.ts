@@ -6,11 +6,11 @@
  * `TollboothAuthorizer.addRevocationEndpoint`: this is the only principal that writes it.
  */
 import type { Construct } from 'constructs';
-import { REVOKE_ENV } from '../lambdas/revoke/config';
+import { DEFAULT_REVOKE_SERVICE_NAME, REVOKE_ENV } from '../lambdas/revoke/config';
 import { COMMON_ENVIRONMENT, TollboothFunction, type TollboothFunctionSettings } from './tollbooth-function';
 
 /** The service name in every log line of the revocation endpoint. */
-export const REVOKE_SERVICE_NAME = 'tollbooth-revoke';
+export const REVOKE_SERVICE_NAME = DEFAULT_REVOKE_SERVICE_NAME;
 
 /** Every environment variable the revoke function's code reads, declared on the function. */
 export const REVOKE_ENVIRONMENT = [...COMMON_ENVIRONMENT, REVOKE_ENV.adminScope] as const;

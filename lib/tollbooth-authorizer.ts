@@ -24,6 +24,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ConfigError, type HttpApiResponseMode } from '../lambdas/core/config/config';
+import { RESULTS_CACHE_TTL_SECONDS, REVOCATION_SETTINGS } from '../lambdas/core/config/defaults';
+import { describeProblems } from '../lambdas/core/problems';
 import { DEFAULT_ADMIN_SCOPE } from '../lambdas/revoke/config';
 import { buildAuthorizerConfig } from './authorizer-config';
 import { AUTHORIZER_SERVICE_NAME, AuthorizerFunction } from './authorizer-function';
@@ -39,9 +41,9 @@ import type { TrustedIssuer } from './trusted-issuer';
 /** API Gateway's upper bound on the authorizer result cache. */
 const MAX_RESULTS_CACHE_SECONDS = 3600;
 /** Default result cache TTL of every authorizer that answers with a policy. */
-const DEFAULT_RESULTS_CACHE_SECONDS = 30;
+const DEFAULT_RESULTS_CACHE_SECONDS = RESULTS_CACHE_TTL_SECONDS.iam;
 /** Default "not revoked" window of the function. */
-const DEFAULT_NOT_REVOKED_SECONDS = 30;
+const DEFAULT_NOT_REVOKED_SECONDS = REVOCATION_SETTINGS.notRevokedCacheSeconds.default;
 
 /** Properties of a {@link TollboothAuthorizer}. */
 export interface TollboothAuthorizerProps {
@@ -251,7 +253,7 @@ export class TollboothAuthorizer extends Construct {
     }
     this.restResultsCacheTtl = cacheTtl ?? Duration.seconds(DEFAULT_RESULTS_CACHE_SECONDS);
     // A simple response is a bare yes for whatever the cache key covers, so it is only cached when asked for.
-    this.httpResultsCacheTtl = cacheTtl ?? Duration.seconds(responseMode === 'simple' ? 0 : DEFAULT_RESULTS_CACHE_SECONDS);
+    this.httpResultsCacheTtl = cacheTtl ?? Duration.seconds(RESULTS_CACHE_TTL_SECONDS[responseMode]);
     this.cacheByRoute = props.cacheByRoute ?? true;
     if (responseMode === 'simple' && this.httpResultsCacheTtl.toSeconds() !== 0 && !this.cacheByRoute) {
       problems.push(
@@ -309,9 +311,7 @@ export class TollboothAuthorizer extends Construct {
       problems.push(...error.problems);
     }
     if (!config || problems.length > 0) {
-      throw new Error(
-        `${this.node.path}: invalid Tollbooth authorizer (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n- ${problems.join('\n- ')}`,
-      );
+      throw new Error(describeProblems(`${this.node.path}: invalid Tollbooth authorizer`, problems));
     }
 
     this.table = revocationEnabled
@@ -391,7 +391,7 @@ export class TollboothAuthorizer extends Construct {
     if (!this.scopes.has(adminScope))
       problems.push(`adminScope "${adminScope}" is not a key of scopeRoutes, so no token could reach the endpoint`);
     if (!this.table || problems.length > 0)
-      throw new Error(`${this.node.path}: cannot add the revocation endpoint:\n- ${problems.join('\n- ')}`);
+      throw new Error(describeProblems(`${this.node.path}: cannot add the revocation endpoint`, problems));
     this.revokeFunction = new RevokeFunction(this, 'RevokeFunction', { ...this.functionSettings, adminScope });
     this.revokeAdminScope = adminScope;
     this.grantRevoke(this.revokeFunction);

@@ -16,6 +16,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { describeProblems } from '../lambdas/core/problems';
 import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, METRIC_DIMENSIONS, METRIC_NAMES } from '../lambdas/core/metric-names';
 
 /** What can be tuned; the authorizer construct's `monitoring` option takes these. */
@@ -310,5 +311,5 @@ function validate(props: TollboothMonitoringProps): void {
     problems.push(`metricsNamespace "${props.metricsNamespace}" is not a valid CloudWatch namespace`);
   }
   if (props.serviceName !== undefined && props.serviceName.trim() === '') problems.push('serviceName must not be empty');
-  if (problems.length > 0) throw new Error(`Invalid TollboothMonitoring props:\n- ${problems.join('\n- ')}`);
+  if (problems.length > 0) throw new Error(describeProblems('Invalid TollboothMonitoring props', problems));
 }

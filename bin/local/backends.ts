@@ -6,6 +6,7 @@
  * wired in local-stack.ts.
  */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { isRecord } from '../../lambdas/core/guards';
 
 /** Echoes the route, path parameters and `requestContext.authorizer.lambda`. */
 export async function echoBackend(event: unknown): Promise<APIGatewayProxyStructuredResultV2> {
@@ -28,8 +29,4 @@ export async function healthBackend(): Promise<APIGatewayProxyStructuredResultV2
 
 function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
   return { statusCode, headers: { 'content-type': 'application/json' }, body: `${JSON.stringify(body, null, 2)}\n` };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

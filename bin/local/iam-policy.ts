@@ -13,6 +13,7 @@
  * Statements this evaluator does not understand (`Condition`, `NotAction`, `NotResource`,
  * `Principal`) fail closed: such an `Allow` never matches and such a `Deny` always does.
  */
+import { isRecord } from '../../lambdas/core/guards';
 
 /** The outcome of evaluating a policy for one request. */
 export type PolicyVerdict = 'allow' | 'explicit-deny' | 'implicit-deny';
@@ -87,8 +88,4 @@ export function iamGlobMatches(pattern: string, text: string, ignoreCase = false
   }
   while (g < glob.length && glob[g] === '*') g++;
   return g === glob.length;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

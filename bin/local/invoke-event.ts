@@ -20,6 +20,7 @@ import { LOCAL_AUDIENCE, SAMPLE_SCOPE_ROUTES } from '../../lib/sample-config';
 import { TrustedIssuer } from '../../lib/trusted-issuer';
 import { buildLocalBundle } from './bundle-cache';
 import { startDevIssuer, type DevIssuer } from './dev-issuer';
+import { REVOCATION_SETTINGS } from '../../lambdas/core/config/defaults';
 import { AWS_SDK_NOTICE_OFF } from './aws-sdk-notice';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-credentials';
 import { startLocalDynamoDb, type LocalDynamoDb } from './local-dynamodb';
@@ -78,7 +79,7 @@ export async function invokeEvent(
       issuers: [TrustedIssuer.oidc({ issuer: issuer.issuer, audiences: [LOCAL_AUDIENCE], jwksUri: issuer.jwksUri })],
       scopeRoutes: SAMPLE_SCOPE_ROUTES,
       httpApiResponseMode: 'iam',
-      notRevokedCacheSeconds: 30,
+      notRevokedCacheSeconds: REVOCATION_SETTINGS.notRevokedCacheSeconds.default,
       advanced: { jwks: { allowInsecureLoopbackHttp: true } },
     });
     const configFile = join(configDir, 'tollbooth.config.json');

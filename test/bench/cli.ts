@@ -26,7 +26,10 @@ await runTable('cli', 'Command-line tools: spawn to exit', async () => {
     { name: 'tollbooth-decode <jwt>', args: [join(dist, 'tollbooth-decode.js'), TOKEN] },
     { name: 'tollbooth-token --help', args: [join(dist, 'tollbooth-token.js'), '--help'] },
     { name: 'tollbooth-revoke --help', args: [join(dist, 'tollbooth-revoke.js'), '--help'] },
-    { name: 'reference: tsx bin/decode.ts <jwt> (uncompiled)', args: ['--import', 'tsx', join(REPOSITORY_ROOT, 'bin', 'decode.ts'), TOKEN] },
+    {
+      name: 'reference: tsx bin/decode.ts <jwt> (uncompiled)',
+      args: ['--import', 'tsx', join(REPOSITORY_ROOT, 'bin', 'decode.ts'), TOKEN],
+    },
   ];
   progress(`timing ${variants.length} commands, ${ROUNDS} interleaved rounds`);
   const timings = new Map<string, number[]>(variants.map((variant) => [variant.name, []]));
@@ -57,7 +60,11 @@ await runTable('cli', 'Command-line tools: spawn to exit', async () => {
   ];
   return {
     columns: ['Command', 'Median, spawn to exit', 'Against node -e 0'],
-    rows: variants.map((variant) => [variant.name, `${medianOf(variant.name).toFixed(1)} ms`, formatRatio(medianOf(variant.name) / baseMs)]),
+    rows: variants.map((variant) => [
+      variant.name,
+      `${medianOf(variant.name).toFixed(1)} ms`,
+      formatRatio(medianOf(variant.name) / baseMs),
+    ]),
     notes: [
       'Each command is a fresh `node` process, as a shell runs it; the rounds interleave the commands so machine noise hits them alike.',
       'The tools are the CommonJS bundles under dist/bin/ (npm run build), what npm scripts and the package bin entries run.',
