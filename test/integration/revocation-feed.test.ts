@@ -51,7 +51,8 @@ function countedClient(endpoint: string, sent: Record<string, number>, requestTi
   });
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      sent[context.commandName] = (sent[context.commandName] ?? 0) + 1;
+      const name = context.commandName ?? 'unknown';
+      sent[name] = (sent[name] ?? 0) + 1;
       return next(args);
     },
     { step: 'initialize', name: 'countRequests' },
