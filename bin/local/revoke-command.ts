@@ -155,7 +155,7 @@ export async function revokeCommand(
       throw new CommandError(`${target.description} could not be written: ${describe(error)}`);
     });
     for (const line of lines) io.stdout(`revoked ${line.what} in ${target.description}; the row expires ${isoOf(line.expiresAt)}\n`);
-    if (target.state && !table) io.stdout(`the running local stack refuses it within ${target.state.revocationWindowSeconds} s\n`);
+    if (target.state && !table) io.stdout(`the running local stack refuses it within about ${target.state.revocationWindowSeconds} s\n`);
   } finally {
     target.close();
   }
