@@ -91,7 +91,9 @@ export interface TollboothAuthorizerProps {
   readonly revocationTableProps?: Omit<RevocationTableProps, 'existingTable'>;
 
   /**
-   * How long the function trusts a "not revoked" answer before asking DynamoDB again (0–3600 s).
+   * How long the function trusts a "not revoked" answer when the revocation feed does not keep it
+   * current (feed off or unreadable), 0–3600 s; while the feed is followed the function's bound is
+   * the smaller of this and one second (0: every request consults DynamoDB).
    *
    * @default Duration.seconds(30)
    */
@@ -100,7 +102,8 @@ export interface TollboothAuthorizerProps {
   /**
    * How long API Gateway caches a decision (0 turns the cache off, at most one hour), for every
    * authorizer handed out: REST `TOKEN` and `REQUEST` authorizers and HTTP API authorizers.
-   * Adds to `notRevokedCacheDuration` in the worst-case revocation delay.
+   * The cache flusher flushes it after each revocation (docs/caching.md); without one (an imported
+   * table without a stream) it adds to the revocation delay.
    *
    * @default - Duration.seconds(30), except 0 (no cache) for the HTTP API authorizer with simple
    * responses: a cached "yes" has no routes in it (docs/caching.md)
