@@ -15,7 +15,7 @@
  * identity source for `resultsCacheTtl`, and the function itself trusts a "not revoked" answer for
  * `notRevokedCacheDuration`: see docs/caching.md.
  */
-import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Names, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -420,7 +420,7 @@ export class TollboothAuthorizer extends Construct {
     });
     const apis = kind === 'http' ? 'apis' : 'restapis';
     const base = `arn:${apiStack.partition}:apigateway:${apiStack.region}::/${apis}/${apiId}/stages`;
-    new iam.CfnPolicy(scope, `${id}Policy`, {
+    const policy = new iam.CfnPolicy(scope, `${id}Policy`, {
       policyName: `${id}Policy`.slice(0, 128),
       roles: [flusher.role.roleName],
       policyDocument: {
@@ -430,6 +430,19 @@ export class TollboothAuthorizer extends Construct {
           { Effect: 'Allow', Action: 'apigateway:DELETE', Resource: `${base}/*/cache/authorizers` },
         ],
       },
+    });
+    // The one wildcard is the stage name: every stage of this one API, and only its authorizer cache.
+    // cdk-nag names the finding by the resource as it renders it (references as <LogicalId>).
+    const shown = (value: string): string => {
+      const resolved: unknown = apiStack.resolve(value);
+      if (typeof resolved === 'string') return resolved;
+      const ref = (resolved as { Ref?: unknown } | undefined)?.Ref;
+      return typeof ref === 'string' ? `<${ref}>` : value;
+    };
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:${shown(apiStack.partition)}:apigateway:${shown(apiStack.region)}::/${apis}/${shown(apiId)}/stages/*/cache/authorizers]`,
+      reason:
+        "The wildcard is the stage segment of one API's ARN: the cache flusher may empty the authorizer cache (DELETE …/cache/authorizers) of every stage of this API, stages it lists with the GET above — nothing else.",
     });
   }
 

@@ -85,7 +85,8 @@ function startInstance(endpoint = fixture.dynalite.endpoint, overrides: Record<s
 
 beforeAll(async () => {
   fixture = await startFixture();
-  writerClient = fixture.dynalite.client({ maxAttempts: 2 });
+  // The writers' own bounds are not under test here: generous, so a busy machine cannot fail a write.
+  writerClient = fixture.dynalite.client({ maxAttempts: 3, requestTimeoutMs: 5000, connectionTimeoutMs: 5000 });
   writer = new RevocationWriter(writerClient, fixture.dynalite.tableName);
 });
 
