@@ -26,6 +26,7 @@ export const LAMBDA_NODE_MAJOR = 22;
 export const LAMBDA_ENTRIES = {
   authorizer: 'lambdas/authorizer/index.ts',
   revoke: 'lambdas/revoke/index.ts',
+  flusher: 'lambdas/flusher/index.ts',
 } as const;
 
 /**

@@ -14,6 +14,7 @@ import { type Duration, Stack } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { Construct } from 'constructs';
 import { lambdaAuthorizerUri } from './authorizer-uri';
 
 /** Properties of a {@link TollboothHttpRouteAuthorizer}. */
@@ -30,6 +31,8 @@ export interface TollboothHttpRouteAuthorizerProps {
   readonly id: string;
   /** Called once per route the authorizer is put on (validation, bookkeeping). */
   readonly onBind?: (route: apigwv2.IHttpRoute) => void;
+  /** Called once per API, when its authorizer is created, with a scope in the API's stack. */
+  readonly onApi?: (api: apigwv2.IHttpApi, scope: Construct) => void;
 }
 
 /** An HTTP API Lambda authorizer (payload format 2.0) that can be bound to routes of many APIs. */
@@ -76,6 +79,7 @@ export class TollboothHttpRouteAuthorizer implements apigwv2.IHttpRouteAuthorize
         }),
       });
       this.byApi.set(api.node.path, { api, authorizer });
+      this.props.onApi?.(api, api);
     }
     this.props.onBind?.(options.route);
     return { authorizerId: authorizer.authorizerId, authorizationType: this.authorizationType };

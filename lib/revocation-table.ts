@@ -7,7 +7,8 @@
  * Defaults are the safe ones for a security control: on-demand billing (no throttling surprise
  * when revocation traffic spikes), point-in-time recovery, AWS-managed encryption, TTL on
  * `expiresAt` so revocations disappear once every token they concern has expired, and
- * `RemovalPolicy.RETAIN` so deleting the stack never silently un-revokes tokens.
+ * `RemovalPolicy.RETAIN` so deleting the stack never silently un-revokes tokens. A stream
+ * (`NEW_IMAGE`; `NEW_AND_OLD_IMAGES` for a global table) feeds the cache flusher.
  */
 import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -87,6 +88,8 @@ export class RevocationTable extends Construct {
       encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       replicas: replicaRegions.map((region) => ({ region })),
+      // The cache flusher reads new rows from the stream; a global table requires both images.
+      dynamoStream: replicaRegions.length > 0 ? dynamodb.StreamViewType.NEW_AND_OLD_IMAGES : dynamodb.StreamViewType.NEW_IMAGE,
     });
     this.created = true;
   }

@@ -15,20 +15,23 @@
  * identity source for `resultsCacheTtl`, and the function itself trusts a "not revoked" answer for
  * `notRevokedCacheDuration`: see docs/caching.md.
  */
-import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Names, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ConfigError, type HttpApiResponseMode } from '../lambdas/core/config/config';
 import { RESULTS_CACHE_TTL_SECONDS, REVOCATION_SETTINGS } from '../lambdas/core/config/defaults';
 import { describeProblems } from '../lambdas/core/problems';
+import { FEED_KEY_PREFIX } from '../lambdas/core/revocation-feed';
 import { DEFAULT_ADMIN_SCOPE } from '../lambdas/revoke/config';
 import { buildAuthorizerConfig } from './authorizer-config';
 import { AUTHORIZER_SERVICE_NAME, AuthorizerFunction } from './authorizer-function';
+import { CacheFlusherFunction } from './cache-flusher-function';
 import { LAMBDA_NODE_MAJOR } from './bundling';
 import { TollboothHttpRouteAuthorizer } from './http-api-authorizer';
 import { TollboothRestAuthorizer } from './rest-api-authorizer';
@@ -88,7 +91,9 @@ export interface TollboothAuthorizerProps {
   readonly revocationTableProps?: Omit<RevocationTableProps, 'existingTable'>;
 
   /**
-   * How long the function trusts a "not revoked" answer before asking DynamoDB again (0–3600 s).
+   * How long the function trusts a "not revoked" answer when the revocation feed does not keep it
+   * current (feed off or unreadable), 0–3600 s; while the feed is followed the function's bound is
+   * the smaller of this and one second (0: every request consults DynamoDB).
    *
    * @default Duration.seconds(30)
    */
@@ -97,7 +102,8 @@ export interface TollboothAuthorizerProps {
   /**
    * How long API Gateway caches a decision (0 turns the cache off, at most one hour), for every
    * authorizer handed out: REST `TOKEN` and `REQUEST` authorizers and HTTP API authorizers.
-   * Adds to `notRevokedCacheDuration` in the worst-case revocation delay.
+   * The cache flusher flushes it after each revocation (docs/caching.md); without one (an imported
+   * table without a stream) it adds to the revocation delay.
    *
    * @default - Duration.seconds(30), except 0 (no cache) for the HTTP API authorizer with simple
    * responses: a cached "yes" has no routes in it (docs/caching.md)
@@ -230,6 +236,17 @@ export class TollboothAuthorizer extends Construct {
   /** Alarms and dashboard, unless `monitoring` is `false`. */
   readonly monitoring: TollboothMonitoring | undefined;
 
+  /**
+   * The cache flusher (`lambdas/flusher/`), triggered by the revocation table's stream: it flushes
+   * API Gateway's authorizer cache on the protected APIs' stages after each revocation. `undefined`
+   * when revocation is off or an imported table has no stream (`tableStreamArn`): API Gateway's
+   * cached answers then expire with `resultsCacheTtl` (docs/caching.md).
+   */
+  readonly cacheFlusher: lambda.IFunction | undefined;
+
+  /** The SSM path the protected APIs register under for the cache flusher. */
+  readonly flushRegistryPath: string;
+
   private readonly authorizerFunction: AuthorizerFunction;
   private readonly headerName: string;
   private readonly cacheByRoute: boolean;
@@ -350,6 +367,19 @@ export class TollboothAuthorizer extends Construct {
     if (props.functionLogicalId)
       (this.authorizerFunction.node.defaultChild as lambda.CfnFunction).overrideLogicalId(props.functionLogicalId);
 
+    const stack = Stack.of(this);
+    this.flushRegistryPath = `/tollbooth/${Token.isUnresolved(stack.stackName) ? 'stack' : stack.stackName}/${Names.uniqueId(this)}`;
+    this.cacheFlusher =
+      this.table?.tableStreamArn !== undefined
+        ? new CacheFlusherFunction(this, 'CacheFlusher', {
+            ...this.functionSettings,
+            configFile: {},
+            inlineConfig: '',
+            table: this.table,
+            registryPath: this.flushRegistryPath,
+          })
+        : undefined;
+
     if (this.table) {
       // Least privilege: the one call the authorizer makes, on this table only.
       this.authorizerFunction.addToRolePolicy(
@@ -367,6 +397,52 @@ export class TollboothAuthorizer extends Construct {
       identitySource: this.httpIdentitySources,
       resultsCacheTtl: this.httpResultsCacheTtl,
       id: this.idInApis(),
+      onApi: (api, scope) => this.registerForFlush(scope, 'http', api.apiId, this.httpResultsCacheTtl),
+    });
+  }
+
+  /**
+   * Registers an API with the cache flusher, in the API's own scope (its stack refers to this one,
+   * never the reverse): an SSM parameter under {@link flushRegistryPath} naming it, and a policy on
+   * the flusher's role allowing exactly this API's stage list and authorizer-cache flushes. Nothing
+   * when there is no flusher or API Gateway caches nothing.
+   */
+  private registerForFlush(scope: Construct, kind: 'http' | 'rest', apiId: string, ttl: Duration): void {
+    const flusher = this.cacheFlusher;
+    if (!flusher?.role || ttl.toSeconds() === 0) return;
+    const id = `${this.idInApis()}Flush`;
+    if (scope.node.tryFindChild(`${id}Registration`)) return;
+    const apiStack = Stack.of(scope);
+    new ssm.StringParameter(scope, `${id}Registration`, {
+      parameterName: `${this.flushRegistryPath}/apis/${Names.uniqueId(scope)}`,
+      stringValue: apiStack.toJsonString({ kind, apiId }),
+      description: 'Tollbooth: this API stage list is flushed after revocations',
+    });
+    const apis = kind === 'http' ? 'apis' : 'restapis';
+    const base = `arn:${apiStack.partition}:apigateway:${apiStack.region}::/${apis}/${apiId}/stages`;
+    const policy = new iam.CfnPolicy(scope, `${id}Policy`, {
+      policyName: `${id}Policy`.slice(0, 128),
+      roles: [flusher.role.roleName],
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: 'apigateway:GET', Resource: base },
+          { Effect: 'Allow', Action: 'apigateway:DELETE', Resource: `${base}/*/cache/authorizers` },
+        ],
+      },
+    });
+    // The one wildcard is the stage name: every stage of this one API, and only its authorizer cache.
+    // cdk-nag names the finding by the resource as it renders it (references as <LogicalId>).
+    const shown = (value: string): string => {
+      const resolved: unknown = apiStack.resolve(value);
+      if (typeof resolved === 'string') return resolved;
+      const ref = (resolved as { Ref?: unknown } | undefined)?.Ref;
+      return typeof ref === 'string' ? `<${ref}>` : value;
+    };
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:${shown(apiStack.partition)}:apigateway:${shown(apiStack.region)}::/${apis}/${shown(apiId)}/stages/*/cache/authorizers]`,
+      reason:
+        "The wildcard is the stage segment of one API's ARN: the cache flusher may empty the authorizer cache (DELETE …/cache/authorizers) of every stage of this API, stages it lists with the GET above — nothing else.",
     });
   }
 
@@ -400,13 +476,20 @@ export class TollboothAuthorizer extends Construct {
 
   /**
    * Lets `grantee` write revocations to the table — what the revocation endpoint, the
-   * `tollbooth-revoke` CLI and `RevocationWriter` need (`dynamodb:PutItem`), and nothing else.
+   * `tollbooth-revoke` CLI and `RevocationWriter` need, and nothing else: `dynamodb:PutItem` (rows
+   * and feed slots), and `dynamodb:GetItem` / `dynamodb:UpdateItem` on feed items only (the head).
    * Throws when revocation is off.
    */
   grantRevoke(grantee: iam.IGrantable): iam.Grant {
     const table = this.table;
     if (!table) throw new Error(`${this.node.path}: revocation is off, so there is no table to grant writes on`);
     table.encryptionKey?.grantEncryptDecrypt(grantee);
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      resourceArns: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${FEED_KEY_PREFIX}*`] } },
+    });
     return iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:PutItem'], resourceArns: [table.tableArn] });
   }
 
@@ -442,6 +525,7 @@ export class TollboothAuthorizer extends Construct {
         resultsCacheTtl: this.restResultsCacheTtl,
       });
       this.restAuthorizers.set(key, authorizer);
+      this.registerForFlush(api, 'rest', api.restApiId, this.restResultsCacheTtl);
     }
     return authorizer;
   }

@@ -56,6 +56,11 @@ export class AuthorizerResultCache<T> {
     return undefined;
   }
 
+  /** Forgets every answer: what API Gateway's authorizer-cache flush does to a stage. */
+  flush(): void {
+    this.entries.clear();
+  }
+
   set(identitySource: readonly string[], value: T): void {
     if (this.enabled) this.entries.set(keyOf(identitySource), { value, expiresAt: this.now() + this.ttlMs });
   }

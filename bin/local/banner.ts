@@ -1,7 +1,8 @@
 /**
  * The text `npm start` prints once the stack is ready: where everything listens, the cache
  * windows in effect, the routes and their scopes, and ready-to-paste commands that walk through
- * allow (200), no token (401), too few scopes (403) and revocation (403 once the window passed).
+ * allow (200), no token (401), too few scopes (403) and revocation (403 about a second later, the
+ * caches left on: the revocation feed).
  */
 import { ADMIN_SCOPE, SAMPLE_PUBLIC_ROUTES } from '../../lib/sample-config';
 import type { LocalStack } from './local-stack';
@@ -9,7 +10,7 @@ import type { LocalStack } from './local-stack';
 /** The ready banner for a started stack; `readyInMs` is shown as the start-up time. */
 export function banner(stack: LocalStack, readyInMs: number): string {
   const api = stack.apiUrl;
-  const window = stack.authorizerCacheTtlSeconds + stack.notRevokedCacheSeconds;
+  const window = stack.revocationBoundSeconds;
   const table = stack.revocationTable;
   const lines = [
     `Tollbooth local stack — ready in ${(readyInMs / 1000).toFixed(1)} s. Ctrl-C stops everything.`,
@@ -23,7 +24,7 @@ export function banner(stack: LocalStack, readyInMs: number): string {
         ? `  DynamoDB     ${table.endpoint ?? ''}   dynalite in memory, table ${table.name}`
         : `  DynamoDB     table ${table.name} through the AWS SDK's standard chain (TOLLBOOTH_REVOCATION_TABLE)`
       : '  revocation   disabled by the configuration',
-    `  caches       authorizer result cache ${stack.authorizerCacheTtlSeconds} s + "not revoked" cache ${stack.notRevokedCacheSeconds} s: a revocation is refused within ${window} s`,
+    `  caches       authorizer result cache ${stack.authorizerCacheTtlSeconds} s, "not revoked" cache ${stack.notRevokedCacheSeconds} s; the revocation feed refuses a revoked token within about ${window} s`,
     '',
     '  Routes:',
     ...Object.entries(stack.scopeRoutes).map(([scope, routes]) => `    ${scope.padEnd(18)} ${routes.join(', ')}`),
@@ -52,7 +53,7 @@ export function banner(stack: LocalStack, readyInMs: number): string {
       `    ${admin}`,
       `    curl -i ${api}/revocations -H "Authorization: Bearer $ADMIN" --data-urlencode "token=$TOKEN"`,
       '    #   …or write the table directly:  npm run -s revoke -- --token "$TOKEN"',
-      `    sleep ${window}; curl -i ${api}/orders -H "Authorization: Bearer $TOKEN"    # 403, revoked`,
+      `    sleep ${window}; curl -i ${api}/orders -H "Authorization: Bearer $TOKEN"    # 403, revoked (caches left on)`,
       '',
     );
   }

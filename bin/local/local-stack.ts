@@ -13,6 +13,7 @@
  * The API's routes are always the sample's (lib/sample-config.ts), as the CDK stack deploys them.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CACHE_FLUSH_SETTINGS, RESULTS_CACHE_TTL_SECONDS, REVOCATION_SETTINGS } from '../../lambdas/core/config/defaults';
 import { ConfigError, parseConfig, type AuthorizerConfig } from '../../lambdas/core/config/config';
 import { CONFIG_ENV, loadConfigFromEnvironment } from '../../lambdas/core/config/environment';
 import type { DecisionLogger } from '../../lambdas/authorizer/decision-log';
@@ -26,10 +27,20 @@ import { echoBackend, healthBackend } from './backends';
 import { startDevIssuer, type DevIssuer } from './dev-issuer';
 import { startLocalApi, type LocalApi, type RequestLog, type RouteTarget } from './local-api';
 import { startLocalDynamoDb, type LocalDynamoDb } from './local-dynamodb';
+import { startFeedFlusher } from './feed-flusher';
 import { RouteAuthorizer } from './route-authorizer';
 
-/** The local stack's cache windows: small, so a revocation visibly bites within seconds. */
-export const LOCAL_DEFAULTS = { authorizerCacheTtlSeconds: 5, notRevokedCacheSeconds: 5 } as const;
+/**
+ * The local stack's cache windows: the production defaults. With the revocation feed a revocation
+ * bites within about a second however long they are, which is what the local stack shows.
+ */
+export const LOCAL_DEFAULTS = {
+  authorizerCacheTtlSeconds: RESULTS_CACHE_TTL_SECONDS.iam,
+  notRevokedCacheSeconds: REVOCATION_SETTINGS.notRevokedCacheSeconds.default,
+} as const;
+
+/** Seconds within which a revocation is refused while the feed is followed (the banner says so). */
+export const FEED_REVOCATION_BOUND_SECONDS = Math.ceil(CACHE_FLUSH_SETTINGS.delayMs / 1000);
 
 /** The route served by the revoke Lambda. */
 export const REVOCATION_ROUTE = 'POST /revocations';
@@ -62,6 +73,8 @@ export interface LocalStack {
   readonly authorizerCacheTtlSeconds: number;
   /** 0 when revocation is disabled. */
   readonly notRevokedCacheSeconds: number;
+  /** Seconds within which a revocation is refused: about one with the feed, else both caches added. */
+  readonly revocationBoundSeconds: number;
   /** Scope → route patterns in effect. */
   readonly scopeRoutes: Readonly<Record<string, readonly string[]>>;
   /** Times the authorizer handler was invoked (authorizer cache misses). */
@@ -139,6 +152,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }),
       cleanups,
     );
+    // dynalite has no stream: following the feed's head plays its part and flushes the cache emulation.
+    const following = config.revocation.enabled && config.revocation.feed && client !== undefined;
+    if (following && client) {
+      const stop = startFeedFlusher({ client, tableName: config.revocation.tableName, flush: () => routeAuthorizer.flushCache(), logger });
+      cleanups.push(stop);
+    }
     // After the ports are bound, so a busy port is reported before anything else is printed.
     await Promise.all([authorizer.hydrate(), revoker?.hydrate()]);
 
@@ -151,6 +170,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         : undefined,
       authorizerCacheTtlSeconds: options.authorizerCacheTtlSeconds ?? LOCAL_DEFAULTS.authorizerCacheTtlSeconds,
       notRevokedCacheSeconds: config.revocation.enabled ? config.revocation.notRevokedCacheSeconds : 0,
+      revocationBoundSeconds: following
+        ? FEED_REVOCATION_BOUND_SECONDS
+        : (options.authorizerCacheTtlSeconds ?? LOCAL_DEFAULTS.authorizerCacheTtlSeconds) +
+          (config.revocation.enabled ? config.revocation.notRevokedCacheSeconds : 0),
       scopeRoutes: Object.fromEntries(
         [...config.scopeRoutes].map(([scope, patterns]) => [scope, patterns.map((pattern) => pattern.source)]),
       ),

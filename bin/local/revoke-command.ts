@@ -10,6 +10,7 @@
  * can write the table directly anyway, so verification would protect nothing — but the endpoint,
  * reachable over the network by token holders, must verify.
  */
+import { canonicalIssuer } from '../../lambdas/core/cognito-issuer';
 import { createDynamoDbClient } from '../../lambdas/core/dynamodb-client';
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, RevocationWriter } from '../../lambdas/core/revocation-writer';
 import { CommandError, integerOption, parseCommand, stringOption, UsageError, type CommandIo } from './args';
@@ -27,7 +28,8 @@ Revokes in the revocation table. Idempotent; every row carries a TTL (expiresAt)
 
 What:
   --token <jwt>     that token: its jti (until its exp) and, with origin_jti, its sign-in session.
-                    The token is decoded, not verified (you can write the table anyway).
+                    The token is decoded, not verified (you can write the table anyway); its iss is
+                    mapped to the configured issuer (a Cognito pool's global-form iss to the regional one).
   --jti <id>        one token by id; --exp <epoch seconds> keeps the row until then (default: now + 24 h)
   --sub <id>        every token of this subject issued before now (global sign-out)
 Where:
@@ -108,15 +110,15 @@ export async function revokeCommand(
     }
     if (!jti && !originJti) throw new UsageError('the token has no jti or origin_jti: revoke its subject with --sub');
     plan = async ({ writer, state }) => {
-      checkTrusted(iss, state);
+      const issuer = trustedIssuerFor(iss, state);
       const lines: Revoked[] = [];
       if (jti) {
-        const item = await writer.revokeToken({ issuer: iss, jti, exp: tokenExp, reason });
-        lines.push({ what: `token jti=${jti} (iss ${iss})`, expiresAt: item.expiresAt });
+        const item = await writer.revokeToken({ issuer, jti, exp: tokenExp, reason });
+        lines.push({ what: `token jti=${jti} (iss ${issuer})`, expiresAt: item.expiresAt });
       }
       if (originJti) {
-        const item = await writer.revokeSession({ issuer: iss, originJti, reason });
-        lines.push({ what: `sign-in session origin_jti=${originJti} (iss ${iss})`, expiresAt: item.expiresAt });
+        const item = await writer.revokeSession({ issuer, originJti, reason });
+        lines.push({ what: `sign-in session origin_jti=${originJti} (iss ${issuer})`, expiresAt: item.expiresAt });
       }
       return lines;
     };
@@ -153,7 +155,7 @@ export async function revokeCommand(
       throw new CommandError(`${target.description} could not be written: ${describe(error)}`);
     });
     for (const line of lines) io.stdout(`revoked ${line.what} in ${target.description}; the row expires ${isoOf(line.expiresAt)}\n`);
-    if (target.state && !table) io.stdout(`the running local stack refuses it within ${target.state.revocationWindowSeconds} s\n`);
+    if (target.state && !table) io.stdout(`the running local stack refuses it within about ${target.state.revocationWindowSeconds} s\n`);
   } finally {
     target.close();
   }
@@ -194,10 +196,7 @@ async function openTarget(table: string | undefined, region: string | undefined,
 }
 
 function issuerFor(explicit: string | undefined, state: LocalStackState | undefined, table: string | undefined): string {
-  if (explicit !== undefined) {
-    checkTrusted(explicit, state);
-    return explicit;
-  }
+  if (explicit !== undefined) return trustedIssuerFor(explicit, state);
   if (table !== undefined || !state) throw new UsageError('--iss is required with --table (the issuer whose tokens to revoke)');
   const [only, ...others] = state.trustedIssuers;
   if (only === undefined || others.length > 0)
@@ -205,11 +204,18 @@ function issuerFor(explicit: string | undefined, state: LocalStackState | undefi
   return only;
 }
 
-/** Against the local stack, a revocation for an issuer it does not trust would silently do nothing. */
-function checkTrusted(iss: string, state: LocalStackState | undefined): void {
-  if (state && !state.trustedIssuers.includes(iss)) {
+/**
+ * The configured issuer an `iss` names. Against the local stack it must be one the stack trusts (a
+ * revocation for another would silently do nothing); any form the verifier accepts maps to it. A
+ * deployed table (`--table`) comes with no configuration, so the issuer is only made canonical:
+ * `revocationKey` keys rows on that form, as the authorizer does.
+ */
+function trustedIssuerFor(iss: string, state: LocalStackState | undefined): string {
+  if (!state) return canonicalIssuer(iss);
+  const configured = state.trustedIssuers.find((trusted) => canonicalIssuer(trusted) === canonicalIssuer(iss));
+  if (configured === undefined)
     throw new UsageError(`issuer ${iss} is not trusted by the running local stack (it trusts ${state.trustedIssuers.join(', ')})`);
-  }
+  return configured;
 }
 
 function isoOf(epochSeconds: number): string {

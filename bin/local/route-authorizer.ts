@@ -56,6 +56,11 @@ export class RouteAuthorizer {
     this.cache = new AuthorizerResultCache({ ttlSeconds: options.cacheTtlSeconds, ...(options.now ? { now: options.now } : {}) });
   }
 
+  /** API Gateway's `ResetAuthorizersCache`: every cached answer is forgotten. */
+  flushCache(): void {
+    this.cache.flush();
+  }
+
   async authorize(request: LocalRequest, routeKey: string): Promise<GatewayDecision> {
     const values = request.headers[this.identityHeader] ?? [];
     const identity = values.join(',');

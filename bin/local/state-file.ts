@@ -25,7 +25,7 @@ export interface LocalStackState {
   readonly issuerUrl: string | null;
   /** `iss` values the authorizer trusts. */
   readonly trustedIssuers: readonly string[];
-  /** Worst-case seconds before a revocation is refused: authorizer cache TTL + "not revoked" cache. */
+  /** Seconds before a revocation is refused: about one with the feed, else both caches added. */
   readonly revocationWindowSeconds: number;
   /** The revocation table; `endpoint` is dynalite's, `null` for a real table (standard AWS chain). */
   readonly revocationTable: { readonly name: string; readonly endpoint: string | null; readonly region: string | null } | null;
@@ -42,7 +42,7 @@ export function stateOfStack(stack: LocalStack, region: string | null): LocalSta
     apiUrl: stack.apiUrl,
     issuerUrl: stack.devIssuer?.issuer ?? null,
     trustedIssuers: stack.trustedIssuers,
-    revocationWindowSeconds: stack.authorizerCacheTtlSeconds + stack.notRevokedCacheSeconds,
+    revocationWindowSeconds: stack.revocationBoundSeconds,
     revocationTable: table ? { name: table.name, endpoint: table.endpoint ?? null, region } : null,
   };
 }

@@ -24,7 +24,10 @@ import { createDynamoDbClient } from '../core/dynamodb-client';
 import { DEFAULT_SERVICE_NAME } from '../core/metric-names';
 import { readClaims, type ClaimRules } from '../core/claims';
 import type { AuthorizerConfig } from '../core/config/authorizer-config';
-import { REVOCATION_SETTINGS } from '../core/config/defaults';
+import { REVOCATION_FEED_SETTINGS, REVOCATION_SETTINGS } from '../core/config/defaults';
+import { describeError, MAX_LOGGED_ERROR_LENGTH } from '../core/error-class';
+import { DynamoDbRevocationFeed, type RevocationFeedSource } from '../core/revocation-feed-reader';
+import { RevocationFeedFollower, type FeedEvent } from './revocation-feed-follower';
 import { allow, forbidden, revocationUnavailable, revoked, unauthenticated, type Decision, type ObservedDecision } from './decision';
 import { logDecision, type DecisionLogger } from './decision-log';
 import { detectEventKind, toAuthRequest, type AuthRequest } from './event';
@@ -48,7 +51,9 @@ export interface AuthorizerDeps {
   readonly now?: () => number;
   /** Where revocations are read. Default: DynamoDB via {@link dynamoDbClient}. */
   readonly revocationStore?: RevocationStore;
-  /** DynamoDB client for the default store. Default: bounded client from the SDK's standard config. */
+  /** Where the revocation feed is read. Default: DynamoDB via {@link dynamoDbClient}. */
+  readonly revocationFeed?: RevocationFeedSource;
+  /** DynamoDB client for the default store and feed. Default: bounded client from the SDK's standard config. */
   readonly dynamoDbClient?: DynamoDBClient;
   /** How JWKS documents are fetched. Default: `JwksFetcher` with the configured bounds. */
   readonly jwksFetcher?: Fetcher;
@@ -92,15 +97,35 @@ export function createAuthorizer(config: AuthorizerConfig, deps: AuthorizerDeps 
 
   let revocationChecker: RevocationChecker | undefined;
   if (config.revocation.enabled) {
-    const { tableName, requestTimeoutMs, maxAttempts, notRevokedCacheSeconds, cacheMaxEntries } = config.revocation;
-    const store =
-      deps.revocationStore ??
-      new DynamoDbRevocationStore(deps.dynamoDbClient ?? createDynamoDbClient({ requestTimeoutMs, maxAttempts }), {
-        tableName,
-        // Every attempt may take its full timeout, plus the SDK's short backoff between attempts.
-        deadlineMs: maxAttempts * requestTimeoutMs + REVOCATION_SETTINGS.retryBackoffAllowanceMs,
-      });
-    revocationChecker = new RevocationChecker(store, { notRevokedCacheSeconds, maxEntries: cacheMaxEntries, now });
+    const { tableName, requestTimeoutMs, maxAttempts, notRevokedCacheSeconds, cacheMaxEntries, feed, feedRegions } = config.revocation;
+    // Every attempt may take its full timeout, plus the SDK's short backoff between attempts.
+    const deadlineMs = maxAttempts * requestTimeoutMs + REVOCATION_SETTINGS.retryBackoffAllowanceMs;
+    const client =
+      deps.revocationStore && deps.revocationFeed
+        ? undefined
+        : (deps.dynamoDbClient ?? createDynamoDbClient({ requestTimeoutMs, maxAttempts }));
+    const store = deps.revocationStore ?? new DynamoDbRevocationStore(client as DynamoDBClient, { tableName, deadlineMs });
+    const follower = feed
+      ? new RevocationFeedFollower({
+          source: deps.revocationFeed ?? new DynamoDbRevocationFeed(client as DynamoDBClient, tableName),
+          regions: feedRegions,
+          now,
+          deadlineMs,
+          pollIntervalMs: REVOCATION_FEED_SETTINGS.pollIntervalMs,
+          retentionMs: REVOCATION_FEED_SETTINGS.retentionSeconds * 1000,
+          maxCatchUpEntries: REVOCATION_FEED_SETTINGS.maxCatchUpEntries,
+          onEvent: (event) => logFeedEvent(logger, event),
+        })
+      : undefined;
+    revocationChecker = new RevocationChecker(store, {
+      notRevokedCacheSeconds,
+      maxEntries: cacheMaxEntries,
+      now,
+      deadlineMs,
+      feed: follower,
+      pollIntervalMs: REVOCATION_FEED_SETTINGS.pollIntervalMs,
+      maxRetainedEntries: REVOCATION_FEED_SETTINGS.maxRetainedEntries,
+    });
   }
 
   async function verifyToken(token: string): Promise<TokenRecord> {
@@ -203,6 +228,13 @@ export function createAuthorizer(config: AuthorizerConfig, deps: AuthorizerDeps 
 /** The Lambda-shaped handler of {@link createAuthorizer}. */
 export function createHandler(config: AuthorizerConfig, deps?: AuthorizerDeps): AuthorizerHandler {
   return createAuthorizer(config, deps).handler;
+}
+
+/** The feed's life in the log: epochs starting (and why), catching up, failing. */
+function logFeedEvent(logger: DecisionLogger, event: FeedEvent): void {
+  if (event.kind === 'started') logger.info('revocation feed: following', { reason: event.reason, heads: event.heads });
+  else if (event.kind === 'caught-up') logger.info('revocation feed: caught up', { entries: event.entries, heads: event.heads });
+  else logger.warn('revocation feed: read failed', { error: describeError(event.error).slice(0, MAX_LOGGED_ERROR_LENGTH) });
 }
 
 function logJwksFetch(logger: DecisionLogger, event: JwksFetchEvent): void {

@@ -2,7 +2,7 @@
  * Where revocations are read from: a port ({@link RevocationStore}) and its DynamoDB adapter.
  *
  * All keys one token needs (its `jti`, its sign-in session, its subject) are fetched in one
- * `BatchGetItem` round trip. Any failure — network, throttling, timeout, keys left unprocessed —
+ * strongly consistent `BatchGetItem` round trip. Any failure — network, throttling, timeout, keys left unprocessed —
  * is a {@link RevocationUnavailableError}, which the authorizer turns into a deny: if we cannot
  * tell whether a token is revoked, it does not get in.
  */
@@ -55,6 +55,9 @@ export class DynamoDbRevocationStore implements RevocationStore {
           RequestItems: {
             [tableName]: {
               Keys: keys.map((key) => ({ [partitionKey]: { S: key } })),
+              // Strongly consistent: an answer is worth "not revoked as of the instant this read
+              // started", which the feed then keeps current (revocation-checker.ts).
+              ConsistentRead: true,
               ProjectionExpression: '#pk, #rb, #ex',
               ExpressionAttributeNames: { '#pk': partitionKey, '#rb': revokedBefore, '#ex': expiresAt },
             },

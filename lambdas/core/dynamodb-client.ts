@@ -13,6 +13,11 @@ export interface DynamoDbClientOptions {
   readonly requestTimeoutMs: number;
   /** Attempts including the first. */
   readonly maxAttempts: number;
+  /**
+   * Bound on establishing the connection. Default: the attempt's bound, at most 1 s — a healthy
+   * endpoint accepts within milliseconds, so a slow connect means a broken one.
+   */
+  readonly connectionTimeoutMs?: number;
   /** Extra client settings (tests pass an endpoint and static credentials). */
   readonly clientConfig?: DynamoDBClientConfig;
 }
@@ -21,7 +26,7 @@ export function createDynamoDbClient(options: DynamoDbClientOptions): DynamoDBCl
   return new DynamoDBClient({
     maxAttempts: options.maxAttempts,
     requestHandler: {
-      connectionTimeout: Math.min(options.requestTimeoutMs, 1000),
+      connectionTimeout: options.connectionTimeoutMs ?? Math.min(options.requestTimeoutMs, 1000),
       requestTimeout: options.requestTimeoutMs,
       // Without this, @smithy/node-http-handler 4.x only logs a warning when requestTimeout
       // passes and keeps waiting: a stalled attempt is never abandoned, so the next attempt never

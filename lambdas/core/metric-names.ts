@@ -13,6 +13,9 @@ export const DEFAULT_METRICS_NAMESPACE = 'Tollbooth';
 /** Default value of the `service` dimension (override with `POWERTOOLS_SERVICE_NAME`). */
 export const DEFAULT_SERVICE_NAME = 'tollbooth-authorizer';
 
+/** The `service` dimension of the cache flusher's metrics. */
+export const FLUSHER_SERVICE_NAME = 'tollbooth-cache-flusher';
+
 export const METRIC_NAMES = {
   /** 1 per decision. With the `decision` and `reason` dimensions: decisions by outcome and reason code. */
   decisions: 'Decisions',
@@ -39,6 +42,10 @@ export const METRIC_NAMES = {
   restUnauthorized: 'RestUnauthorized',
   /** 1 on the first invocation of an execution environment. */
   coldStart: 'ColdStart',
+  /** Cache flusher: API Gateway authorizer-cache flushes attempted after revocations (one per stage). */
+  cacheFlushes: 'CacheFlushes',
+  /** Cache flusher: flushes that failed; the revocation stands, the cached answer expires with its TTL. */
+  cacheFlushFailures: 'CacheFlushFailures',
 } as const;
 
 export type MetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES];

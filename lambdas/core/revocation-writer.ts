@@ -1,14 +1,23 @@
 /**
- * Writes revocations: the one implementation behind the `revoke` CLI and the admin Lambda.
+ * Writes revocations: the one implementation behind the `revoke` CLI, the admin Lambda and the
+ * library's users. Every write is announced on the revocation feed (`revocation-feed.ts`) after
+ * the row is written and before the write returns, so every instance following the feed refuses
+ * the token within about a second of that return.
  *
  * Every write is idempotent and only ever strengthens a revocation. Revoking a token or session
  * again never shortens its expiry: a conditional write refuses to replace a later `expiresAt`
  * with an earlier one (say a `jti` revoked with the token's 7-day `exp`, then again by bare `jti`
  * with the 24-hour default — the TTL would otherwise shrink and the token work again once the row
  * is gone). Likewise a subject revocation only ever moves `revokedBefore` forward. A refused write
- * counts as success: the revocation already stands at least that far.
+ * counts as success: the revocation already stands at least that far — and is announced again
+ * anyway, so a caller retrying a write whose announcement failed completes it.
+ *
+ * The whole write (row, feed slot, feed head; SDK retries included) runs under one deadline,
+ * `REVOCATION_FEED_SETTINGS.writeDeadlineMs`.
  */
 import { ConditionalCheckFailedException, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { REVOCATION_FEED_SETTINGS } from './config/defaults';
+import { RevocationFeedAppender } from './revocation-feed-appender';
 import { REVOCATION_ATTRIBUTES, revocationKey } from './revocation-table';
 
 const { partitionKey, expiresAt, revokedAt, revokedBefore, reason: reasonAttribute } = REVOCATION_ATTRIBUTES;
@@ -24,11 +33,15 @@ export interface RevokedItem {
 }
 
 export class RevocationWriter {
+  private readonly feed: RevocationFeedAppender;
+
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.feed = new RevocationFeedAppender(client, tableName, { now });
+  }
 
   /** Revokes one token by its `jti`; the item expires with the token. */
   async revokeToken(input: { issuer: string; jti: string; exp: number; reason?: string }): Promise<RevokedItem> {
@@ -70,23 +83,34 @@ export class RevocationWriter {
     return this.putIf(item, reason, expiresAt, item.expiresAt);
   }
 
-  /** Writes the item unless it exists with `attribute` ≥ `value`; that refusal is success. */
+  /**
+   * Writes the item unless it exists with `attribute` ≥ `value` (that refusal is success), then
+   * announces it on the feed — row first: a slot is only ever claimed for a row already written.
+   */
   private async putIf(item: RevokedItem, reason: string | undefined, attribute: string, value: number): Promise<void> {
+    const signal = AbortSignal.timeout(REVOCATION_FEED_SETTINGS.writeDeadlineMs);
     try {
-      await this.put(item, reason, {
-        ConditionExpression: 'attribute_not_exists(#pk) OR #attr < :value',
-        ExpressionAttributeNames: { '#pk': partitionKey, '#attr': attribute },
-        ExpressionAttributeValues: { ':value': { N: String(value) } },
-      });
+      await this.put(
+        item,
+        reason,
+        {
+          ConditionExpression: 'attribute_not_exists(#pk) OR #attr < :value',
+          ExpressionAttributeNames: { '#pk': partitionKey, '#attr': attribute },
+          ExpressionAttributeValues: { ':value': { N: String(value) } },
+        },
+        signal,
+      );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
+    await this.feed.append({ key: item.key, revokedBefore: item.revokedBefore }, signal);
   }
 
   private async put(
     item: RevokedItem,
     reason: string | undefined,
-    condition: Partial<ConstructorParameters<typeof PutItemCommand>[0]> = {},
+    condition: Partial<ConstructorParameters<typeof PutItemCommand>[0]>,
+    signal: AbortSignal,
   ): Promise<void> {
     await this.client.send(
       new PutItemCommand({
@@ -100,6 +124,7 @@ export class RevocationWriter {
         },
         ...condition,
       }),
+      { abortSignal: signal },
     );
   }
 

@@ -26,6 +26,7 @@ import type { Fetcher } from 'aws-jwt-verify/https';
 import { REVOKE_WRITE_SETTINGS } from '../core/config/defaults';
 import { createDynamoDbClient } from '../core/dynamodb-client';
 import { describeError, MAX_LOGGED_ERROR_LENGTH } from '../core/error-class';
+import { canonicalIssuer } from '../core/cognito-issuer';
 import { isRecord } from '../core/guards';
 import { RevocationWriter } from '../core/revocation-writer';
 import type { StructuredLogger } from '../core/structured-logger';
@@ -202,8 +203,10 @@ export function createRevoker(config: RevokeConfig, deps: RevokeDeps = {}): Revo
 
   function resolveIssuer(iss: string | undefined): { ok: true; value: string } | { ok: false; description: string } {
     if (iss !== undefined) {
-      return trustedIssuers.includes(iss)
-        ? { ok: true, value: iss }
+      // Any form the verifier accepts names its configured issuer (a Cognito pool's global-form iss).
+      const configured = trustedIssuers.find((trusted) => canonicalIssuer(trusted) === canonicalIssuer(iss));
+      return configured !== undefined
+        ? { ok: true, value: configured }
         : { ok: false, description: `iss "${iss}" is not a trusted issuer (trusted: ${trustedIssuers.join(', ')})` };
     }
     const [only, ...others] = trustedIssuers;

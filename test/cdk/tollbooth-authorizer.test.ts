@@ -310,7 +310,7 @@ describe('TollboothAuthorizer.addRevocationEndpoint', () => {
       'already exists with adminScope "tollbooth:admin"',
     );
     const template = templateOf(stack);
-    template.resourceCountIs('AWS::Lambda::Function', 2);
+    template.resourceCountIs('AWS::Lambda::Function', 3); // authorizer, revocation endpoint, cache flusher
     template.hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'index.handler',
       Environment: { Variables: Match.objectLike({ TOLLBOOTH_ADMIN_SCOPE: 'tollbooth:admin' }) },
@@ -348,7 +348,7 @@ describe('TollboothAuthorizer.addRevocationEndpoint', () => {
 });
 
 describe('TollboothAuthorizer.grantRevoke', () => {
-  it('lets another principal put revocations in the table, and nothing more', () => {
+  it('lets another principal put revocations in the table and move the feed head, and nothing more', () => {
     const stack = testStack();
     const authorizer = new TollboothAuthorizer(stack, 'Tollbooth', { issuers: [ISSUER], scopeRoutes: ROUTES });
     const role = new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() });
@@ -357,13 +357,16 @@ describe('TollboothAuthorizer.grantRevoke', () => {
     const granted = Object.values(resourcesOf(templateOf(stack), 'AWS::IAM::Policy')).filter((policy) =>
       JSON.stringify(policy.Properties['Roles']).includes(roleId),
     );
+    const table = { 'Fn::GetAtt': [expect.stringMatching(/^TollboothRevocationsTable/), 'Arn'] };
     expect(granted.map((policy) => (policy.Properties['PolicyDocument'] as { Statement: unknown[] }).Statement)).toEqual([
       [
         {
           Effect: 'Allow',
-          Action: 'dynamodb:PutItem',
-          Resource: { 'Fn::GetAtt': [expect.stringMatching(/^TollboothRevocationsTable/), 'Arn'] },
+          Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+          Resource: table,
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['feed#*'] } },
         },
+        { Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: table },
       ],
     ]);
   });
@@ -371,6 +374,50 @@ describe('TollboothAuthorizer.grantRevoke', () => {
   it('refuses when revocation is off', () => {
     const authorizer = new TollboothAuthorizer(testStack(), 'Tollbooth', { issuers: [ISSUER], scopeRoutes: ROUTES, revocation: false });
     expect(() => authorizer.grantRevoke(new iam.AccountRootPrincipal())).toThrow('revocation is off');
+  });
+});
+
+describe('TollboothAuthorizer cache flusher', () => {
+  it("flushes from the table's stream, for revocation rows only, and may write feed items and nothing else of the table", () => {
+    // Prepare
+    const { stack, authorizer } = apiStack();
+    const template = templateOf(stack);
+    // Assert: the stream, the filter on the revocation key prefixes
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { StreamSpecification: { StreamViewType: 'NEW_IMAGE' } });
+    const mapping = Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping'))[0];
+    const patterns = (defined(mapping).Properties['FilterCriteria'] as { Filters: Array<{ Pattern: string }> }).Filters.map((filter) =>
+      JSON.parse(filter.Pattern),
+    );
+    expect(patterns.map((pattern) => pattern.dynamodb.Keys.pk.S[0].prefix).sort()).toEqual(['jti#', 'session#', 'sub#']);
+    // Its role: feed writes only (LeadingKeys feed#*), row reads, its own SSM path
+    const roleId = stack.getLogicalId(defined(authorizer.cacheFlusher?.role).node.defaultChild as iam.CfnRole);
+    const statements = Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+      .filter((policy) => JSON.stringify(policy.Properties['Roles']).includes(roleId))
+      .flatMap((policy) => (policy.Properties['PolicyDocument'] as { Statement: Array<Record<string, unknown>> }).Statement);
+    expect(statements.filter((statement) => JSON.stringify(statement['Action']).includes('dynamodb:PutItem'))).toEqual([
+      expect.objectContaining({ Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['feed#*'] } } }),
+    ]);
+    // Each protected API registers itself and grants exactly its own stages' cache flushes
+    template.resourceCountIs('AWS::SSM::Parameter', 2);
+    const apiPolicies = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify(policy.Properties['PolicyDocument']).includes('apigateway:DELETE'),
+    );
+    expect(apiPolicies).toHaveLength(2);
+    for (const policy of apiPolicies) {
+      const document = JSON.stringify(policy.Properties['PolicyDocument']);
+      expect(document).toMatch(/\/stages\/\*\/cache\/authorizers/);
+      expect(document).not.toContain('"Resource":"*"');
+    }
+  });
+
+  it('has no flusher for an imported table without a stream', () => {
+    // Act
+    const stack = testStack();
+    const table = dynamodb.Table.fromTableArn(stack, 'Shared', SHARED_TABLE_ARN);
+    const authorizer = new TollboothAuthorizer(stack, 'Tollbooth', { issuers: [ISSUER], scopeRoutes: ROUTES, revocationTable: table });
+    // Assert
+    expect(authorizer.cacheFlusher).toBeUndefined();
+    templateOf(stack).resourceCountIs('AWS::Lambda::EventSourceMapping', 0);
   });
 });
 

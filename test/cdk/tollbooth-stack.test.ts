@@ -42,7 +42,7 @@ describe('TollboothStack with its own Cognito user pool', () => {
     expect(routeKeys.sort()).toEqual(['GET /health', 'GET /orders', 'GET /orders/{id}', 'POST /orders', 'POST /revocations']);
   });
 
-  it('lets only the revocation function write the table, with exactly PutItem', () => {
+  it('lets only the revocation function write revocation rows (PutItem), the flusher only feed items', () => {
     const functions = resourcesOf(template, 'AWS::Lambda::Function');
     const [revokeId, revoke] =
       Object.entries(functions).find(([, fn]) => fn.Properties['Description'] === 'Tollbooth revocation endpoint (POST /revocations)') ??
@@ -51,19 +51,23 @@ describe('TollboothStack with its own Cognito user pool', () => {
     const variables = (defined(revoke).Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
     expect(Object.keys(variables).sort()).toEqual([...REVOKE_ENVIRONMENT].sort());
     expect(variables['TOLLBOOTH_ADMIN_SCOPE']).toBe('tollbooth/tollbooth:admin');
-    const writers = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((policy) =>
-      JSON.stringify(policy.Properties['PolicyDocument']).includes('dynamodb:PutItem'),
+    // Every PutItem statement but the endpoint's is limited to feed items.
+    const putStatements = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).flatMap((policy) =>
+      (policy.Properties['PolicyDocument'] as { Statement: Array<{ Action: unknown; Condition?: unknown }> }).Statement.filter(
+        (statement) => JSON.stringify(statement.Action).includes('dynamodb:PutItem'),
+      ).map((statement) => ({ policy, statement })),
     );
-    expect(writers).toHaveLength(1);
-    const statements = (
-      defined(writers[0]).Properties['PolicyDocument'] as { Statement: Array<{ Action: unknown; Resource: unknown }> }
-    ).Statement.filter((statement) => JSON.stringify(statement.Action).includes('dynamodb'));
-    expect(statements).toEqual([
+    const unrestricted = putStatements.filter(({ statement }) => statement.Condition === undefined);
+    expect(unrestricted).toHaveLength(1);
+    const writers = unrestricted.map(({ policy }) => policy);
+    expect(unrestricted[0]?.statement).toEqual(
       expect.objectContaining({
         Action: 'dynamodb:PutItem',
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/^AuthorizerRevocationsTable/), 'Arn'] },
       }),
-    ]);
+    );
+    for (const { statement } of putStatements.filter(({ statement }) => statement.Condition !== undefined))
+      expect(statement.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['feed#*'] } });
     const revokeRole = (defined(revoke).Properties['Role'] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     expect(JSON.stringify(defined(writers[0]).Properties['Roles'])).toContain(revokeRole);
   });

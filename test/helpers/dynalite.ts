@@ -13,7 +13,7 @@ export interface Dynalite {
   readonly port: number;
   readonly tableName: string;
   /** A client with bounded timeouts pointed at this server. */
-  client(options?: { requestTimeoutMs?: number; maxAttempts?: number }): DynamoDBClient;
+  client(options?: { requestTimeoutMs?: number; maxAttempts?: number; connectionTimeoutMs?: number }): DynamoDBClient;
   /** Stops the server (clients then fail to connect). */
   stop(): Promise<void>;
   /** Starts it again on the same port if stopped (data is lost: it is in memory). */
@@ -37,10 +37,11 @@ export async function startDynalite(tableName = 'tollbooth-revocations-test'): P
   await listen(0);
   const port = (server.address() as AddressInfo).port;
   const endpoint = `http://127.0.0.1:${port}`;
-  const makeClient = (options: { requestTimeoutMs?: number; maxAttempts?: number } = {}): DynamoDBClient =>
+  const makeClient = (options: { requestTimeoutMs?: number; maxAttempts?: number; connectionTimeoutMs?: number } = {}): DynamoDBClient =>
     createDynamoDbClient({
       requestTimeoutMs: options.requestTimeoutMs ?? 1000,
       maxAttempts: options.maxAttempts ?? 1,
+      ...(options.connectionTimeoutMs === undefined ? {} : { connectionTimeoutMs: options.connectionTimeoutMs }),
       clientConfig: { endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS },
     });
   const createTable = async (): Promise<void> => {

@@ -4,6 +4,8 @@
  *
  * - `pass`: forwards every request to dynalite unchanged;
  * - `delay`: forwards after `delayMs` (slow beyond the client's timeout);
+ * - `slow-answer`: forwards at once (DynamoDB does the work now) and holds the answer for
+ *   `delayMs` — a read that started before a write but answers after it;
  * - `stall`: accepts the request and never answers;
  * - `reset`: destroys the connection without an answer;
  * - `refuse`: stops listening (ECONNREFUSED), like a stopped server;
@@ -18,7 +20,7 @@
 import { request as httpRequest, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type DynamoDbFault = 'pass' | 'delay' | 'stall' | 'reset' | 'refuse' | 'throttle' | 'unprocessed' | 'error-500';
+export type DynamoDbFault = 'pass' | 'delay' | 'slow-answer' | 'stall' | 'reset' | 'refuse' | 'throttle' | 'unprocessed' | 'error-500';
 
 export interface DynamoDbProxy {
   /** The endpoint to give the SDK client instead of dynalite's. */
@@ -27,6 +29,8 @@ export interface DynamoDbProxy {
   delayMs: number;
   throttleType: 'ProvisionedThroughputExceededException' | 'ThrottlingException';
   requests: number;
+  /** When set, only requests whose body it accepts meet the fault; the others pass. */
+  affects: ((body: string) => boolean) | undefined;
   /** Sets the mode; `refuse` closes the listener and leaving it opens it again on the same port. */
   setMode(mode: DynamoDbFault): Promise<void>;
   close(): Promise<void>;
@@ -50,6 +54,7 @@ export async function startDynamoDbProxy(target: { port: number }): Promise<Dyna
     delayMs: 0,
     throttleType: 'ProvisionedThroughputExceededException' as DynamoDbProxy['throttleType'],
     requests: 0,
+    affects: undefined as ((body: string) => boolean) | undefined,
   };
 
   const server: Server = createServer((request, response) => {
@@ -58,7 +63,14 @@ export async function startDynamoDbProxy(target: { port: number }): Promise<Dyna
   });
 
   function handle(request: IncomingMessage, body: Buffer, response: ServerResponse): void {
+    if (state.affects && !state.affects(body.toString('utf8'))) {
+      forward(request, body, response);
+      return;
+    }
     switch (state.mode) {
+      case 'slow-answer':
+        forward(request, body, response, state.delayMs);
+        return;
       case 'stall':
         return;
       case 'reset':
@@ -81,13 +93,18 @@ export async function startDynamoDbProxy(target: { port: number }): Promise<Dyna
     }
   }
 
-  function forward(request: IncomingMessage, body: Buffer, response: ServerResponse): void {
+  function forward(request: IncomingMessage, body: Buffer, response: ServerResponse, answerDelayMs = 0): void {
     if (response.destroyed) return;
     const upstream = httpRequest(
       { host: '127.0.0.1', port: target.port, method: request.method, path: request.url, headers: request.headers },
       (answer) => {
-        response.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(response);
+        void readBody(answer).then((text) =>
+          setTimeout(() => {
+            if (response.destroyed) return;
+            response.writeHead(answer.statusCode ?? 502, answer.headers);
+            response.end(text);
+          }, answerDelayMs),
+        );
       },
     );
     upstream.on('error', () => response.destroy());

@@ -70,16 +70,34 @@ describe('revocation by jti', () => {
     expect(logs.lastDecision).toMatchObject({ decision: 'deny', reason: 'revoked', sub: 'bob', jti: jtiOf(token) });
   });
 
-  it('keeps allowing a token revoked after its first use until the not-revoked window passes, then denies it', async () => {
+  it('denies a token revoked after its first use once a feed poll interval has passed, long before the window', async () => {
     const token = await mint();
     expect(await isAllowed(token)).toBe(true);
     await writer.revokeToken({ issuer: fixture.issuer, jti: jtiOf(token), exp: Date.now() / 1000 + 600 });
 
+    clock.advanceSeconds(1.001); // one poll interval (1 s), far inside the 30 s not-revoked window
+    expect(await isAllowed(token)).toBe(false);
+    expect(logs.lastDecision).toMatchObject({ reason: 'revoked' });
+  });
+
+  it('without the feed, keeps allowing a token revoked after its first use until the window passes, then denies it', async () => {
+    const withoutFeed = createHandler(
+      fixture.config({ revocation: { tableName: fixture.dynalite.tableName, notRevokedCacheSeconds: WINDOW_SECONDS, feed: false } }),
+      { logger: logs, dynamoDbClient: client, now: clock.now },
+    );
+    const allowed = async (token: string): Promise<boolean> =>
+      (
+        (await withoutFeed(httpApiV2Event({ authorization: `Bearer ${token}` }))) as APIGatewayAuthorizerResult
+      ).policyDocument.Statement.some((statement) => statement.Effect === 'Allow');
+    const token = await mint();
+    expect(await allowed(token)).toBe(true);
+    await writer.revokeToken({ issuer: fixture.issuer, jti: jtiOf(token), exp: Date.now() / 1000 + 600 });
+
     clock.advanceSeconds(WINDOW_SECONDS - 1);
-    expect(await isAllowed(token)).toBe(true); // inside the documented staleness window
+    expect(await allowed(token)).toBe(true); // inside the documented staleness window
 
     clock.advanceSeconds(2);
-    expect(await isAllowed(token)).toBe(false);
+    expect(await allowed(token)).toBe(false);
     expect(logs.lastDecision).toMatchObject({ reason: 'revoked' });
   });
 

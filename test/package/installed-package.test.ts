@@ -176,19 +176,34 @@ describe('the CommonJS TypeScript app (cdk init layout, TypeScript 7), synthesiz
     expect(manifest.artifacts['Auth']?.dependencies ?? []).not.toEqual(expect.arrayContaining(['OrdersApi', 'BillingApi', 'LegacyApi']));
   });
 
-  it('grants the authorizer only BatchGetItem on its table and its own logs; the revocation endpoint only PutItem', () => {
+  it('grants the authorizer only BatchGetItem on its table and its logs; the revocation endpoint only its writes', () => {
     const template = templateOf(typescriptApp, 'Auth');
-    const statements = resources(template, 'AWS::IAM::Policy').flatMap(
-      ([, policy]) => (policy.Properties['PolicyDocument'] as { Statement: Array<{ Action: unknown }> }).Statement,
-    );
-    const actions = statements.flatMap((statement) => statement.Action);
-    expect(actions.filter((action) => String(action).startsWith('dynamodb:')).sort()).toEqual([
+    const byDescription = (description: string): Array<{ Action: unknown; Condition?: unknown }> => {
+      const [, fn] =
+        resources(template, 'AWS::Lambda::Function').find(([, candidate]) => candidate.Properties['Description'] === description) ?? [];
+      const roleId = (fn?.Properties['Role'] as { 'Fn::GetAtt': [string, string] } | undefined)?.['Fn::GetAtt'][0] ?? 'no role';
+      return resources(template, 'AWS::IAM::Policy')
+        .filter(([, policy]) => JSON.stringify(policy.Properties['Roles']).includes(roleId))
+        .flatMap(
+          ([, policy]) => (policy.Properties['PolicyDocument'] as { Statement: Array<{ Action: unknown; Condition?: unknown }> }).Statement,
+        );
+    };
+    const actionsOf = (statements: Array<{ Action: unknown }>): string[] =>
+      statements.flatMap((statement) => [statement.Action].flat().map(String)).sort();
+    expect(actionsOf(byDescription('Tollbooth JWT authorizer'))).toEqual([
       'dynamodb:BatchGetItem',
-      'dynamodb:PutItem',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
     ]);
-    expect(actions.every((action) => /^(dynamodb:(BatchGetItem|PutItem)|logs:(CreateLogStream|PutLogEvents))$/.test(String(action)))).toBe(
-      true,
-    );
+    const revoke = byDescription('Tollbooth revocation endpoint (POST /revocations)');
+    expect(actionsOf(revoke).filter((action) => action.startsWith('dynamodb:'))).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
+    // Reading and moving the revocation feed's head: on feed items only.
+    for (const statement of revoke.filter((candidate) => /GetItem|UpdateItem/.test(JSON.stringify(candidate.Action))))
+      expect(JSON.stringify(statement.Condition)).toContain('dynamodb:LeadingKeys');
   });
 
   it('uses the package’s own pre-built bundle as the function’s asset, with the configuration beside it', () => {

@@ -40,16 +40,19 @@ interface Request {
 
 let world: SecurityFixture;
 const handlers = {} as Record<'iam' | 'simple', AuthorizerHandler>;
+const logs = { iam: new LogCapture(), simple: new LogCapture() };
 let requests: Request[];
 const checked = { allowed: 0, denied: 0, rounds: 0 };
 
 beforeAll(async () => {
   world = await startSecurityFixture();
-  // Generous DynamoDB bounds: hundreds of lookups at once queue up in dynalite on a busy machine,
-  // and this test is about whose answer is whose, not about latency (faults-dynamodb is).
-  const overrides = { revocation: { tableName: world.base.dynalite.tableName, requestTimeoutMs: 5000, maxAttempts: 2 } };
-  handlers.iam = world.authorizer({ overrides, deps: { logger: new LogCapture() } }).handler;
-  handlers.simple = world.authorizer({ simple: true, overrides, deps: { logger: new LogCapture() } }).handler;
+  // Generous DynamoDB bounds, connection included: hundreds of lookups at once queue up in dynalite,
+  // which shares this process's event loop, and on a busy machine even accepting a connection can
+  // take seconds. This test is about whose answer is whose, not about latency (faults-dynamodb is).
+  const overrides = { revocation: { tableName: world.base.dynalite.tableName, requestTimeoutMs: 10_000, maxAttempts: 2 } };
+  const dynamoDbClient = world.base.dynalite.client({ requestTimeoutMs: 10_000, maxAttempts: 2, connectionTimeoutMs: 10_000 });
+  handlers.iam = world.authorizer({ overrides, deps: { logger: logs.iam, dynamoDbClient } }).handler;
+  handlers.simple = world.authorizer({ simple: true, overrides, deps: { logger: logs.simple, dynamoDbClient } }).handler;
   // These subjects are signed out after all of their tokens were issued.
   const now = Math.floor(Date.now() / 1000);
   await Promise.all(REVOKED_SUBJECTS.map((sub) => world.writer.revokeSubject({ issuer: world.issuer, sub, before: now + 1 })));
@@ -85,6 +88,17 @@ function expectation(scope: string, sub: string, tampered: boolean, route: (type
   return scopesGrant(scope.split(' '), route.resource) ? 'allow' : 'insufficient_scope';
 }
 
+/** What the handler logged for this request's token, so a failure names its reason (and error). */
+function loggedReasons(request: Request): string {
+  const capture = logs[request.kind === 'http-v2-simple' ? 'simple' : 'iam'];
+  const lines = capture.decisions.filter((line) => line['jti'] === request.jti);
+  const unattributed = capture.decisions.filter((line) => line['jti'] === undefined && line['reason'] !== 'bad_signature');
+  return JSON.stringify({
+    reasons: lines.map((line) => [line['reason'], line['error']]),
+    denialsWithoutJti: unattributed.map((line) => [line['reason'], line['error']]).slice(0, 5),
+  });
+}
+
 describe('concurrency on one warm instance', () => {
   it(`answers ${REQUESTS_PER_ROUND} concurrent requests × ${ROUNDS} rounds each with its own token's decision and context`, async () => {
     for (let round = 0; round < ROUNDS; round++) {
@@ -103,7 +117,7 @@ describe('concurrency on one warm instance', () => {
       observations.forEach((observation, index) => {
         const request = requests[index];
         if (!request) throw new Error('request list and answers differ in length');
-        const label = `#${index} ${request.kind} ${request.sub} [${request.scope}] ${request.route.resource}`;
+        const label = `#${index} ${request.kind} ${request.sub} [${request.scope}] ${request.route.resource} (logged: ${loggedReasons(request)})`;
         if (request.expected === 'allow') {
           expect(observation.outcome, label).toBe('allow');
           if (observation.outcome !== 'allow') return;

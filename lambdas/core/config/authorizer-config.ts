@@ -86,8 +86,16 @@ export type RevocationConfig =
   | {
       readonly enabled: true;
       readonly tableName: string;
-      /** How long a "not revoked" answer is trusted before DynamoDB is asked again. */
+      /**
+       * How long a "not revoked" answer is trusted when the revocation feed does not keep it current
+       * (feed off, or unreadable); with the feed, the bound is the smaller of this and the feed's
+       * poll interval, so 0 still means "consult DynamoDB for every request".
+       */
       readonly notRevokedCacheSeconds: number;
+      /** Follow the revocation feed, so answers stay current and a revocation bites within about a second. */
+      readonly feed: boolean;
+      /** Regions whose feeds to follow (global tables); empty: the table's own region. */
+      readonly feedRegions: readonly string[];
       /** Cap on cached revocation answers. */
       readonly cacheMaxEntries: number;
       /** Bound on one DynamoDB request attempt. */

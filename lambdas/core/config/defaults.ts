@@ -66,6 +66,44 @@ export const REVOCATION_SETTINGS = {
   retryBackoffAllowanceMs: 250,
 } as const;
 
+/**
+ * The revocation feed (lambdas/core/revocation-feed.ts): how often an instance looks, how long
+ * entries are kept, and the writers' bounds. Pinned here rather than configurable: the bound a
+ * revocation bites within, and the costs in docs/revocation.md, are computed from them.
+ */
+export const REVOCATION_FEED_SETTINGS = {
+  /** Follow the feed unless told not to (`revocation.feed: false` keeps the per-token window alone). */
+  enabled: true,
+  /**
+   * An instance reads the feed head at most this often, and only while requests arrive; a request
+   * is decided on a head read started at most this long before it arrived: the instance's bound.
+   */
+  pollIntervalMs: 1000,
+  /** Slots expire (TTL) this long after they are written: an instance idle longer starts afresh. */
+  retentionSeconds: 3600,
+  /** The most entries one poll reads; behind by more, an instance starts afresh instead. */
+  maxCatchUpEntries: 1000,
+  /** Recently read entries an instance keeps for lookups still in flight; more means starting afresh. */
+  maxRetainedEntries: 10_000,
+  /** A writer's whole write (row, slot, head), retries included: the longest a write can take. */
+  writeDeadlineMs: 5000,
+  /** Slots a writer tries above the head it read before giving up (concurrent writers). */
+  maxSlotProbes: 64,
+} as const;
+
+/** The cache flusher (lambdas/flusher/): API Gateway's authorizer cache, flushed after a revocation. */
+export const CACHE_FLUSH_SETTINGS = {
+  /**
+   * A flush waits this long after the flusher learned of a revocation: by then every instance
+   * decides on a feed read that saw it, so API Gateway cannot cache a stale Allow again.
+   */
+  delayMs: REVOCATION_FEED_SETTINGS.pollIntervalMs + 100,
+  /** At most one flush per stage per this interval. */
+  minIntervalMs: 1000,
+  /** The registered APIs and their stages are re-read at most this often. */
+  registryMaxAgeMs: 60_000,
+} as const;
+
 /** Remembering tokens that verified. */
 export const VERIFIED_TOKEN_CACHE_SETTINGS = {
   /** 0 turns the cache off. */

@@ -22,6 +22,7 @@ import { ConfigError } from './config-error';
 import {
   DEFAULT_HTTP_API_RESPONSE_MODE,
   JWKS_SETTINGS,
+  REVOCATION_FEED_SETTINGS,
   REVOCATION_SETTINGS,
   TOKEN_SETTINGS,
   VERIFICATION_SETTINGS,
@@ -32,6 +33,7 @@ import { Problems } from '../problems';
 import { readBoolean, readChoice, readInteger, readObject, readString, readStringList, rejectUnknownKeys, type RawObject } from './fields';
 import { parseIssuers } from './parse-issuers';
 import { parseRoutePattern, type RoutePattern } from '../route-pattern';
+import { isFeedRegion } from '../revocation-feed';
 
 const TOP_LEVEL_KEYS = [
   'issuers',
@@ -162,7 +164,7 @@ function parseRevocation(raw: RawObject, problems: Problems): RevocationConfig {
   const revocationRaw = readObject(raw, 'revocation', '', problems);
   rejectUnknownKeys(
     revocationRaw,
-    ['enabled', 'tableName', 'notRevokedCacheSeconds', 'cacheMaxEntries', 'requestTimeoutMs', 'maxAttempts'],
+    ['enabled', 'tableName', 'notRevokedCacheSeconds', 'cacheMaxEntries', 'requestTimeoutMs', 'maxAttempts', 'feed', 'feedRegions'],
     'revocation',
     problems,
   );
@@ -190,5 +192,17 @@ function parseRevocation(raw: RawObject, problems: Problems): RevocationConfig {
     cacheMaxEntries: readInteger(revocationRaw, 'cacheMaxEntries', 'revocation', problems, REVOCATION_SETTINGS.cacheMaxEntries),
     requestTimeoutMs: readInteger(revocationRaw, 'requestTimeoutMs', 'revocation', problems, REVOCATION_SETTINGS.requestTimeoutMs),
     maxAttempts: readInteger(revocationRaw, 'maxAttempts', 'revocation', problems, REVOCATION_SETTINGS.maxAttempts),
+    feed: readBoolean(revocationRaw, 'feed', 'revocation', problems, REVOCATION_FEED_SETTINGS.enabled),
+    feedRegions: readFeedRegions(revocationRaw, problems),
   };
+}
+
+/** `revocation.feedRegions`: region names, each once (global tables: every region a writer writes in). */
+function readFeedRegions(raw: RawObject, problems: Problems): readonly string[] {
+  const regions = readStringList(raw, 'feedRegions', 'revocation', problems) ?? [];
+  for (const region of regions) {
+    if (!isFeedRegion(region)) problems.add('revocation.feedRegions', `"${region}" is not a region name (like "eu-west-1")`);
+  }
+  if (new Set(regions).size !== regions.length) problems.add('revocation.feedRegions', 'lists a region more than once');
+  return regions;
 }

@@ -17,6 +17,7 @@ import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { JwtVerifier } from 'aws-jwt-verify/jwt-verifier';
 import type { AuthorizerConfig, CognitoIssuerConfig, IssuerConfig, OidcIssuerConfig } from '../config/authorizer-config';
 import { assertRegisteredClaimTypes, readJoseObject } from './strict-json';
+import { cognitoIssuerAliases } from '../cognito-issuer';
 import { DenyError } from '../reasons';
 
 /** A token whose signature and standard claims verified, with the issuer that vouched for it. */
@@ -155,8 +156,7 @@ function cognitoVerifier(issuer: CognitoIssuerConfig, jwksCache: JwksCache, grac
  */
 function issuerAliases(issuer: IssuerConfig): string[] {
   if (issuer.kind === 'oidc') return [issuer.issuer];
-  const region = issuer.userPoolId.split('_')[0];
-  return [issuer.issuer, `https://issuer-cognito-idp.${region}.amazonaws.com/${issuer.userPoolId}`];
+  return [issuer.issuer, cognitoIssuerAliases(issuer.userPoolId)[1]];
 }
 
 /** The JWKS URIs aws-jwt-verify derives for an issuer (it asks the cache by these). */

@@ -4,7 +4,7 @@
  * own pre-processor) and resolved to a file, and the test fails on an edge the rules forbid, on an
  * import cycle inside lambdas/, and on a module of lambdas/ the document does not name.
  *
- *   lambdas/core  ←  lambdas/authorizer, lambdas/revoke  ←  lib  ←  bin      (tests: anything)
+ *   lambdas/core  ←  lambdas/authorizer, lambdas/revoke, lambdas/flusher  ←  lib  ←  bin      (tests: anything)
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -17,7 +17,7 @@ const SOURCE_ROOTS = ['lambdas', 'lib', 'bin'] as const;
 const SOURCE_FILE = /\.(ts|mts|mjs)$/;
 
 /** The folders the rules know; a file elsewhere under lambdas/ needs a rule (and a line in the document). */
-const LAYERS = ['lambdas/core', 'lambdas/authorizer', 'lambdas/revoke', 'lib', 'bin'] as const;
+const LAYERS = ['lambdas/core', 'lambdas/authorizer', 'lambdas/revoke', 'lambdas/flusher', 'lib', 'bin'] as const;
 type Layer = (typeof LAYERS)[number];
 
 /** What each layer may import, itself included. */
@@ -25,8 +25,9 @@ const MAY_IMPORT: Readonly<Record<Layer, readonly Layer[]>> = {
   'lambdas/core': ['lambdas/core'],
   'lambdas/authorizer': ['lambdas/core', 'lambdas/authorizer'],
   'lambdas/revoke': ['lambdas/core', 'lambdas/revoke'],
-  lib: ['lambdas/core', 'lambdas/authorizer', 'lambdas/revoke', 'lib'],
-  bin: ['lambdas/core', 'lambdas/authorizer', 'lambdas/revoke', 'lib', 'bin'],
+  'lambdas/flusher': ['lambdas/core', 'lambdas/flusher'],
+  lib: ['lambdas/core', 'lambdas/authorizer', 'lambdas/revoke', 'lambdas/flusher', 'lib'],
+  bin: ['lambdas/core', 'lambdas/authorizer', 'lambdas/revoke', 'lambdas/flusher', 'lib', 'bin'],
 };
 
 /** Packages the Lambda bundles must never contain: synth-time code has no business at request time. */

@@ -21,7 +21,7 @@ afterEach(() => {
 
 describe('revocation-store', () => {
   describe('DynamoDbRevocationStore', () => {
-    it('asks for every key in one BatchGetItem, projecting only what it reads', async () => {
+    it('asks for every key in one strongly consistent BatchGetItem, projecting only what it reads', async () => {
       // Prepare
       dynamo.on(BatchGetItemCommand).resolves({ Responses: { [TABLE]: [] } });
       // Act
@@ -33,6 +33,7 @@ describe('revocation-store', () => {
         RequestItems: {
           [TABLE]: {
             Keys: KEYS.map((key) => ({ pk: { S: key } })),
+            ConsistentRead: true,
             ProjectionExpression: '#pk, #rb, #ex',
             ExpressionAttributeNames: { '#pk': 'pk', '#rb': 'revokedBefore', '#ex': 'expiresAt' },
           },

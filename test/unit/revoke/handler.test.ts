@@ -3,7 +3,13 @@
  * served from memory: real verification (aws-jwt-verify through the authorizer's verifier), no
  * network. What is written, what is refused, and what is never logged.
  */
-import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -33,6 +39,9 @@ beforeAll(async () => {
 beforeEach(() => {
   dynamo.reset();
   dynamo.on(PutItemCommand).resolves({});
+  // The revocation feed: an empty head, then the slot and the head written.
+  dynamo.on(GetItemCommand).resolves({});
+  dynamo.on(UpdateItemCommand).resolves({});
   jwksDown = false;
   logs = new LogCapture();
   const authorizer = parseConfig({
@@ -100,8 +109,21 @@ async function call(
   };
 }
 
+/** The revocation rows written (feed slots left out). */
 function writtenItems(): Record<string, unknown>[] {
-  return dynamo.commandCalls(PutItemCommand).map((call) => call.args[0].input.Item as Record<string, unknown>);
+  return dynamo
+    .commandCalls(PutItemCommand)
+    .map((call) => call.args[0].input.Item as Record<string, { S?: string }>)
+    .filter((item) => !item['pk']?.S?.startsWith('feed#'));
+}
+
+/** The revocation keys announced on the feed, in order. */
+function announced(): string[] {
+  return dynamo
+    .commandCalls(PutItemCommand)
+    .map((call) => call.args[0].input.Item as Record<string, { S?: string }>)
+    .filter((item) => item['pk']?.S?.startsWith('feed#'))
+    .map((item) => item['entry']?.S ?? '');
 }
 
 const mint = (options: { claims?: Record<string, unknown>; expiresIn?: number; issuer?: string; key?: TestKey } = {}): Promise<string> =>
@@ -252,11 +274,15 @@ describe('revoke handler: by jti and by subject', () => {
 
   it('answers 200 when a later subject cut-off already exists (idempotent)', async () => {
     // Prepare
-    dynamo.on(PutItemCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    dynamo.on(PutItemCommand).callsFake((input: { Item: Record<string, { S?: string }> }) => {
+      if (input.Item['pk']?.S?.startsWith('feed#')) return {};
+      throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+    });
     // Act
     const response = await call({ body: JSON.stringify({ sub: 'alice' }), contentType: 'application/json' });
-    // Assert
+    // Assert: success, and announced again so a retried write whose announcement failed completes it
     expect(response.status).toBe(200);
+    expect(announced()).toEqual([`sub#${ISSUER}#alice`]);
   });
 
   it('refuses an iss that is not trusted', async () => {

@@ -1,0 +1,122 @@
+/**
+ * The cache flusher: which stream records it acts on, that it announces each row on the feed again,
+ * and that it flushes every registered stage once per burst, after the feed's poll interval, and
+ * counts a failed flush without failing the batch.
+ */
+import { APIGatewayClient, FlushStageAuthorizersCacheCommand } from '@aws-sdk/client-api-gateway';
+import { ApiGatewayV2Client, ResetAuthorizersCacheCommand } from '@aws-sdk/client-apigatewayv2';
+import { DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createFlusher } from '../../../lambdas/flusher/handler';
+import { FlushSchedule } from '../../../lambdas/flusher/flush-schedule';
+import { parseRegistration } from '../../../lambdas/flusher/stage-registry';
+import { writtenRows } from '../../../lambdas/flusher/stream-records';
+import { LogCapture } from '../../helpers/log-capture';
+
+const dynamo = mockClient(DynamoDBClient);
+const http = mockClient(ApiGatewayV2Client);
+const rest = mockClient(APIGatewayClient);
+
+const record = (eventName: string, pk: string, newImage?: Record<string, unknown>) => ({
+  eventName,
+  dynamodb: { Keys: { pk: { S: pk } }, ...(newImage ? { NewImage: { pk: { S: pk }, ...newImage } } : {}) },
+});
+
+beforeEach(() => {
+  dynamo.reset();
+  http.reset();
+  rest.reset();
+  dynamo.on(GetItemCommand).resolves({});
+  dynamo.on(PutItemCommand).resolves({});
+  dynamo.on(UpdateItemCommand).resolves({});
+});
+
+describe('flusher', () => {
+  it('acts on inserted and changed revocation rows only, reading a cut-off from the new image', () => {
+    // Act
+    const rows = writtenRows({
+      Records: [
+        record('INSERT', 'jti#https://i#1'),
+        record('MODIFY', 'sub#https://i#alice', { revokedBefore: { N: '1700000000' } }),
+        record('INSERT', 'sub#https://i#bob', { expiresAt: { N: '1' } }),
+        record('REMOVE', 'jti#https://i#2'),
+        record('INSERT', 'feed#us-east-1#7'),
+        { eventName: 'INSERT' },
+        'junk',
+      ],
+    });
+    // Assert
+    expect(rows).toEqual([
+      { key: 'jti#https://i#1', revokedBefore: undefined },
+      { key: 'sub#https://i#alice', revokedBefore: 1_700_000_000 },
+      { key: 'sub#https://i#bob', revokedBefore: null },
+    ]);
+  });
+
+  it.each([
+    { value: '{"kind":"http","apiId":"abc123"}', parsed: { kind: 'http', apiId: 'abc123' } },
+    { value: '{"kind":"rest","apiId":"x9"}', parsed: { kind: 'rest', apiId: 'x9' } },
+    { value: '{"kind":"ws","apiId":"x9"}', parsed: undefined },
+    { value: '{"kind":"http","apiId":"../x"}', parsed: undefined },
+    { value: 'not json', parsed: undefined },
+  ])('reads the registration $value', ({ value, parsed }) => {
+    // Act / Assert
+    expect(parseRegistration(value)).toEqual(parsed);
+  });
+
+  it('announces each row again and flushes every registered stage once, after the poll interval', async () => {
+    // Prepare
+    http.on(ResetAuthorizersCacheCommand).resolves({});
+    rest.on(FlushStageAuthorizersCacheCommand).rejects(new Error('TooManyRequestsException'));
+    const flushes: boolean[] = [];
+    const logs = new LogCapture();
+    const flush = createFlusher({
+      dynamoDbClient: new DynamoDBClient({ region: 'us-east-1' }),
+      tableName: 'revocations',
+      registry: {
+        targets: async () => [
+          { kind: 'http', apiId: 'h1', stage: '$default' },
+          { kind: 'rest', apiId: 'r1', stage: 'prod' },
+        ],
+      },
+      http: new ApiGatewayV2Client({ region: 'us-east-1' }),
+      rest: new APIGatewayClient({ region: 'us-east-1' }),
+      logger: logs,
+      onFlush: ({ ok }) => flushes.push(ok),
+    });
+    const started = performance.now();
+    // Act
+    await flush({ Records: [record('INSERT', 'jti#https://i#1'), record('INSERT', 'session#https://i#s')] });
+    // Assert
+    const announced = dynamo.commandCalls(PutItemCommand).map((call) => call.args[0].input.Item?.['entry']?.S);
+    expect(announced).toEqual(['jti#https://i#1', 'session#https://i#s']);
+    expect(http.commandCalls(ResetAuthorizersCacheCommand).map((call) => call.args[0].input)).toEqual([
+      { ApiId: 'h1', StageName: '$default' },
+    ]);
+    expect(rest.commandCalls(FlushStageAuthorizersCacheCommand)).toHaveLength(1);
+    expect(flushes.sort()).toEqual([false, true]);
+    expect(logs.lines.some((line) => line.message === 'cache flush failed')).toBe(true);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('coalesces a burst into at most one flush per target per interval, none earlier than the delay', async () => {
+    // Prepare
+    const flushedAt: number[] = [];
+    const schedule = new FlushSchedule<string>({
+      keyOf: (target) => target,
+      flush: async () => {
+        flushedAt.push(Date.now());
+      },
+      delayMs: 50,
+      minIntervalMs: 300,
+    });
+    // Act: five revocations learned within 40 ms
+    const now = Date.now();
+    await Promise.all([0, 10, 20, 30, 40].map((offset) => schedule.request(['a'], now + offset)));
+    // Assert: the first flush serves the first revocation, one more an interval later serves the rest
+    expect(flushedAt).toHaveLength(2);
+    expect((flushedAt[0] ?? 0) - now).toBeGreaterThanOrEqual(45);
+    expect((flushedAt[1] ?? 0) - (flushedAt[0] ?? 0)).toBeGreaterThanOrEqual(295);
+  });
+});
