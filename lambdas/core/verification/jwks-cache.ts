@@ -24,7 +24,11 @@ import { isRecord } from '../guards';
 import { algorithmFitsKey, applyKeyPolicy, type KeyPolicyOptions, type RejectedKey, type UncheckedJwks } from './jwk-policy';
 import { DenyError } from '../reasons';
 
-/** What happened on one JWKS fetch, for logs and metrics. Never contains key material. */
+/**
+ * What happened on one JWKS fetch, for logs and metrics. Never contains key material. A failure
+ * says at which step it failed: locating the keys through OpenID Connect discovery (a
+ * configuration or identity-provider problem worth an error line), or fetching the JWKS itself.
+ */
 export type JwksFetchEvent =
   | {
       readonly uri: string;
@@ -33,15 +37,19 @@ export type JwksFetchEvent =
       readonly keys: number;
       readonly rejected: readonly RejectedKey[];
     }
-  | { readonly uri: string; readonly ok: false; readonly durationMs: number; readonly error: string };
+  | { readonly uri: string; readonly ok: false; readonly durationMs: number; readonly error: string; readonly step: 'discovery' | 'jwks' };
 
 export interface JwksCacheOptions {
   readonly fetcher: Fetcher;
   readonly keyPolicy: KeyPolicyOptions;
   readonly maxAgeSeconds: number;
   readonly minRefetchIntervalSeconds: number;
-  /** Fetch a URI from somewhere else (e.g. a Cognito pool's JWKS from a local server in tests). */
-  readonly fetchUriOverrides?: ReadonlyMap<string, string>;
+  /**
+   * Where the set aws-jwt-verify asks for by `uri` is really fetched from: a configured JWKS URI
+   * for a Cognito pool (whose library URI is on AWS), or the `jwks_uri` an issuer's discovery
+   * document names. Rejecting fails the fetch. Default: `uri` itself.
+   */
+  readonly resolveFetchUri?: (uri: string) => string | Promise<string>;
   /** Milliseconds since the epoch. */
   readonly now?: () => number;
   /** Observes every fetch (logs, metrics). An observer that throws changes nothing here. */
@@ -151,7 +159,13 @@ export class TollboothJwksCache implements JwksCache {
   }
 
   private async fetchAndStore(jwksUri: string, started: number): Promise<CachedJwks> {
-    const fetchUri = this.options.fetchUriOverrides?.get(jwksUri) ?? jwksUri;
+    let fetchUri = jwksUri;
+    try {
+      fetchUri = (await this.options.resolveFetchUri?.(jwksUri)) ?? jwksUri;
+    } catch (error) {
+      this.observe({ uri: jwksUri, ok: false, durationMs: this.now() - started, error: describeError(error), step: 'discovery' });
+      throw error;
+    }
     try {
       const body = await this.options.fetcher.fetch(fetchUri);
       const { jwks, rejected } = applyKeyPolicy(parseJwks(body), this.options.keyPolicy);
@@ -164,7 +178,7 @@ export class TollboothJwksCache implements JwksCache {
       }
       return cached;
     } catch (error) {
-      this.observe({ uri: fetchUri, ok: false, durationMs: this.now() - started, error: describeError(error) });
+      this.observe({ uri: fetchUri, ok: false, durationMs: this.now() - started, error: describeError(error), step: 'jwks' });
       throw error;
     }
   }
