@@ -67,6 +67,8 @@ export class TollboothJwksCache implements JwksCache {
   private readonly sets = new Map<string, CachedJwks>();
   private readonly lastAttemptAt = new Map<string, number>();
   private readonly inFlight = new Map<string, Promise<CachedJwks>>();
+  /** The last attempt's failure per URI, until an attempt succeeds. */
+  private readonly lastFailure = new Map<string, string>();
   private readonly now: () => number;
   private readonly maxAgeMs: number;
   private readonly minRefetchIntervalMs: number;
@@ -108,8 +110,7 @@ export class TollboothJwksCache implements JwksCache {
     const known = cached && findJwkInJwks(cached.jwks, kid);
     if (known) return fitting(known, decomposedJwt);
     if (!this.mayFetch(jwksUri)) {
-      if (!cached)
-        throw new JwksNotAvailableInCacheError(`JWKS for ${jwksUri} is unavailable; next fetch allowed after the refetch interval`);
+      if (!cached) throw this.unavailable(jwksUri);
       throw new KidNotFoundInJwksError(`no trusted key with this kid in the JWKS of ${jwksUri} (refetch rate-limited)`);
     }
     const fresh = await this.refresh(jwksUri);
@@ -131,6 +132,20 @@ export class TollboothJwksCache implements JwksCache {
   async hydrate(jwksUris: Iterable<string>): Promise<number> {
     const results = await Promise.allSettled([...new Set(jwksUris)].map((uri) => this.refresh(uri)));
     return results.filter((result) => result.status === 'fulfilled').length;
+  }
+
+  /**
+   * Why there are no keys for this URI while the refetch interval holds the next attempt back: the
+   * last attempt's own failure (a 404, a discovery document naming another issuer), so every
+   * request refused meanwhile says what is wrong, not only that something is.
+   */
+  private unavailable(jwksUri: string): JwksNotAvailableInCacheError {
+    const last = this.lastFailure.get(jwksUri);
+    return new JwksNotAvailableInCacheError(
+      last === undefined
+        ? `JWKS for ${jwksUri} is unavailable; next fetch allowed after the refetch interval`
+        : `${last} (the last attempt; the next is allowed after the refetch interval)`,
+    );
   }
 
   private usable(jwksUri: string): CachedJwks | undefined {
@@ -163,6 +178,7 @@ export class TollboothJwksCache implements JwksCache {
     try {
       fetchUri = (await this.options.resolveFetchUri?.(jwksUri)) ?? jwksUri;
     } catch (error) {
+      this.lastFailure.set(jwksUri, describeError(error));
       this.observe({ uri: jwksUri, ok: false, durationMs: this.now() - started, error: describeError(error), step: 'discovery' });
       throw error;
     }
@@ -172,12 +188,14 @@ export class TollboothJwksCache implements JwksCache {
       const previous = this.sets.get(jwksUri);
       const cached = { jwks, fetchedAt: this.now() };
       this.sets.set(jwksUri, cached);
+      this.lastFailure.delete(jwksUri);
       this.observe({ uri: fetchUri, ok: true, durationMs: this.now() - started, keys: jwks.keys.length, rejected });
       if (previous && JSON.stringify(previous.jwks.keys) !== JSON.stringify(jwks.keys)) {
         this.options.onKeysChanged?.(jwksUri, jwks);
       }
       return cached;
     } catch (error) {
+      this.lastFailure.set(jwksUri, describeError(error));
       this.observe({ uri: fetchUri, ok: false, durationMs: this.now() - started, error: describeError(error), step: 'jwks' });
       throw error;
     }

@@ -248,6 +248,9 @@ describe('jwks-cache', () => {
     // Assert
     expect(first).toBeInstanceOf(OidcDiscoveryError);
     expect(second).toBeInstanceOf(JwksNotAvailableInCacheError);
+    expect((second as Error).message).toBe(
+      'OidcDiscoveryError: no discovery document (the last attempt; the next is allowed after the refetch interval)',
+    );
     expect(resolutions).toBe(2);
     expect(fetcher.calls).toEqual([]);
     expect(events[0]).toEqual({
