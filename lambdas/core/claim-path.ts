@@ -38,8 +38,10 @@ export function claimPathName(path: ClaimPath): string {
  * something else than the configuration expects, and guessing would be a coercion.
  */
 export function readClaimPath(payload: Readonly<Record<string, unknown>>, path: ClaimPath): unknown {
+  // An indexed loop: this runs for every claim the mapping names, on every first-seen token.
   let current: unknown = payload;
-  for (const [index, segment] of path.entries()) {
+  for (let index = 0; index < path.length; index++) {
+    const segment = path[index] as string;
     if (!isRecord(current)) throw new DenyError('invalid_claim', `${claimPathName(path.slice(0, index))} must be an object`);
     if (!Object.hasOwn(current, segment)) return undefined;
     current = current[segment];

@@ -15,6 +15,9 @@
 /** One scope token: 1*( %x21 / %x23-5B / %x5D-7E ). */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
+/** A whole scope string: scope-token *( SP scope-token ), checked in one pass before it is split. */
+const SCOPE_STRING = /^[\x21\x23-\x5B\x5D-\x7E]+(?: [\x21\x23-\x5B\x5D-\x7E]+)*$/;
+
 /** True when `value` is one RFC 6749 scope token. */
 export function isScopeToken(value: string): boolean {
   return SCOPE_TOKEN.test(value);
@@ -28,7 +31,5 @@ export function isScopeToken(value: string): boolean {
  */
 export function parseScopeString(value: string): string[] | undefined {
   if (value === '') return [];
-  const tokens = value.split(' ');
-  for (const token of tokens) if (!SCOPE_TOKEN.test(token)) return undefined;
-  return tokens;
+  return SCOPE_STRING.test(value) ? value.split(' ') : undefined;
 }
