@@ -13,11 +13,14 @@
  * | `stackName`           | default `Tollbooth`                                              |
  * | `cognitoDomainPrefix` | domain prefix of the user pool created when no issuer is given   |
  * | `revocationTableName` | an existing revocation table (the one a deleted stack retained)  |
+ * | `stageName`           | the API's stage (default `$default`; `local` for `sam local start-api`) |
+ * | `architecture`        | `arm64` (default) or `x86_64`, e.g. for `sam local` on an x86_64 machine |
  *
  * With no issuer at all, the stack creates a Cognito user pool to try it out with.
  */
 import { readFileSync } from 'node:fs';
 import { Duration, Validations, type App } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describeProblems } from '../lambdas/core/problems';
 import type { HttpApiResponseMode } from '../lambdas/core/config/config';
@@ -32,6 +35,12 @@ export function buildTollboothApp(app: App): TollboothStack {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return stack;
 }
+
+/** `-c architecture=` values: Lambda's own names for them. */
+const ARCHITECTURES: Readonly<Record<string, lambda.Architecture>> = {
+  arm64: lambda.Architecture.ARM_64,
+  x86_64: lambda.Architecture.X86_64,
+};
 
 /** Stack properties plus the stack's name. */
 export interface AppSettings {
@@ -115,6 +124,14 @@ export function settingsFromContext(
   if (cognitoDomainPrefix && issuers.length > 0)
     problems.push('-c cognitoDomainPrefix: only used when the stack creates its own user pool (no issuer given)');
 
+  const stageName = text('stageName');
+  if (stageName && !/^(?:[A-Za-z0-9_-]{1,128}|\$default)$/.test(stageName))
+    problems.push(`-c stageName: "${stageName}" is not a stage name (letters, digits, - and _, up to 128; or $default)`);
+  const architectureName = text('architecture');
+  const architecture = architectureName === undefined ? undefined : ARCHITECTURES[architectureName];
+  if (architectureName !== undefined && !architecture)
+    problems.push(`-c architecture: must be ${Object.keys(ARCHITECTURES).join(' or ')}, got "${architectureName}"`);
+
   if (problems.length > 0) throw new AppContextError(problems);
   return {
     stackName: text('stackName') ?? 'Tollbooth',
@@ -123,6 +140,8 @@ export function settingsFromContext(
       ...(issuers.length > 0 ? { issuers } : {}),
       ...(cognitoDomainPrefix ? { cognitoDomainPrefix } : {}),
       ...(revocationTableName ? { revocationTableName } : {}),
+      ...(stageName ? { stageName } : {}),
+      ...(architecture ? { architecture } : {}),
     },
   };
 }

@@ -3,7 +3,19 @@
  * and the alarms and dashboard for the authorizer function. Re-exports only.
  */
 export { TollboothAuthorizer, type RevocationEndpointOptions, type TollboothAuthorizerProps } from './tollbooth-authorizer';
-export { TrustedIssuer, type CognitoIssuerOptions, type OidcIssuerOptions } from './trusted-issuer';
+export { TrustedIssuer } from './trusted-issuer';
+export type {
+  AudienceOptions,
+  Auth0IssuerOptions,
+  ClaimOptions,
+  ClaimPathSpec,
+  CognitoIssuerOptions,
+  EntraIssuerOptions,
+  KeycloakIssuerOptions,
+  OidcIssuerOptions,
+  OidcProviderPreset,
+  OktaIssuerOptions,
+} from './trusted-issuer-options';
 export { RevocationTable, type RevocationTableProps } from './revocation-table';
 export { TollboothMonitoring, type TollboothMonitoringOptions, type TollboothMonitoringProps } from './tollbooth-monitoring';
 export type { TollboothLogLevel } from './tollbooth-function';

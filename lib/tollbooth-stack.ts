@@ -7,6 +7,8 @@
  * Routes and scopes come from `sample-config.ts`, shared with `npm start`, so what runs locally
  * is what `cdk deploy` deploys.
  */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CfnOutput, Stack, Validations, type Duration, type StackProps } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -84,7 +86,29 @@ export interface TollboothStackProps extends StackProps {
    * @default - `tollbooth-<account id>`
    */
   readonly cognitoDomainPrefix?: string;
+
+  /**
+   * Name of the API's one stage. `sam local start-api` needs a name without `$`: it reads each
+   * policy resource as a regular expression, in which `$default`'s `$` ends the pattern, so every
+   * allowed request is refused there (docs/sam-local.md). On AWS, `$default` serves the API at the
+   * root of its URL; a named stage serves it under `/<name>`.
+   *
+   * @default '$default'
+   */
+  readonly stageName?: string;
+
+  /**
+   * Instruction set of the stack's functions (authorizer, revocation endpoint, sample backend).
+   * `sam local` on an x86_64 machine runs arm64 functions under QEMU emulation, which Docker must
+   * have installed: choose `Architecture.X86_64` there.
+   *
+   * @default lambda.Architecture.ARM_64
+   */
+  readonly architecture?: lambda.Architecture;
 }
+
+/** Stage names API Gateway accepts: letters, digits, `-` and `_` (up to 128), or `$default`. */
+const STAGE_NAME = /^(?:[A-Za-z0-9_-]{1,128}|\$default)$/;
 
 /** The revocation endpoint's route (granted by the admin scope in `sample-config.ts`). */
 const REVOCATION_ROUTE = 'POST /revocations';
@@ -106,6 +130,10 @@ export class TollboothStack extends Stack {
 
   constructor(scope: Construct, id: string, props: TollboothStackProps = {}) {
     super(scope, id, props);
+    const stageName = props.stageName ?? '$default';
+    if (!STAGE_NAME.test(stageName))
+      throw new Error(`${this.node.path}: stageName "${stageName}" is not a stage name (letters, digits, - and _, up to 128; or $default)`);
+    const architecture = props.architecture ?? lambda.Architecture.ARM_64;
     let issuers = props.issuers;
     let scopeRoutes = props.scopeRoutes ?? SAMPLE_SCOPE_ROUTES;
     if (!issuers) {
@@ -137,6 +165,7 @@ export class TollboothStack extends Stack {
       revocation: props.revocation,
       notRevokedCacheDuration: props.notRevokedCacheDuration,
       functionLogicalId: AUTHORIZER_FUNCTION_LOGICAL_ID,
+      architecture,
       // A fixed name: after the stack is deleted, the retained table makes a redeploy fail loudly
       // ("already exists") instead of silently starting over with an empty table; import it then.
       ...(props.revocation === false
@@ -146,7 +175,7 @@ export class TollboothStack extends Stack {
           : { revocationTableProps: { tableName: `${this.stackName}-revocations` } }),
     });
 
-    const echo = echoFunction(this);
+    const echo = echoFunction(this, architecture);
     // The revocation endpoint, on the routes of whichever scope grants POST /revocations.
     const adminEntry = Object.entries(scopeRoutes).find(([, routes]) => routes.includes(REVOCATION_ROUTE));
     this.revokeFunction =
@@ -166,7 +195,7 @@ export class TollboothStack extends Stack {
     this.api = new apigwv2.HttpApi(this, 'Api', { apiName: `${this.stackName}-api`, createDefaultStage: false });
     const stage = new apigwv2.HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
-      stageName: '$default',
+      stageName,
       autoDeploy: true,
       accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(accessLogs) },
     });
@@ -229,26 +258,21 @@ function addRoute(
   });
 }
 
+/** The sample backend's code (`sample-echo/index.mjs`): a file asset, which `sam local` can run. */
+const ECHO_CODE_DIRECTORY = join(dirname(fileURLToPath(import.meta.url)), 'sample-echo');
+
 /** A backend that answers with the route and the authorizer's context, nothing else. */
-function echoFunction(scope: Construct): lambda.Function {
+function echoFunction(scope: Construct, architecture: lambda.Architecture): lambda.Function {
   const logGroup = new logs.LogGroup(scope, 'EchoLogs', { retention: logs.RetentionDays.ONE_MONTH });
   const role = new iam.Role(scope, 'EchoRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
   logGroup.grantWrite(role);
   return new lambda.Function(scope, 'Echo', {
     runtime: defaultTollboothRuntime(),
-    architecture: lambda.Architecture.ARM_64,
+    architecture,
     handler: 'index.handler',
     role,
     logGroup,
     description: 'Tollbooth sample backend: echoes the authorizer context',
-    code: lambda.Code.fromInline(
-      [
-        'exports.handler = async (event) => ({',
-        '  statusCode: 200,',
-        "  headers: { 'content-type': 'application/json' },",
-        '  body: JSON.stringify({ routeKey: event.routeKey, authorizer: (event.requestContext || {}).authorizer || null }),',
-        '});',
-      ].join('\n'),
-    ),
+    code: lambda.Code.fromAsset(ECHO_CODE_DIRECTORY),
   });
 }

@@ -1,6 +1,8 @@
 /**
  * Who may issue tokens the authorizer accepts, in CDK terms: a Cognito user pool (a construct,
- * so a pool created in the same app works) or any OpenID Connect issuer.
+ * so a pool created in the same app works), any OpenID Connect issuer, or one of the identity
+ * providers with a preset — Entra ID, Okta, Auth0, Keycloak — built from what identifies it there
+ * (tenant, domain, realm), so the issuer is written the way the provider writes it.
  *
  * Each issuer renders to one entry of the authorizer's `issuers` configuration (README,
  * "Configuration"). Values that are CloudFormation tokens — the id of a user pool created in
@@ -8,103 +10,20 @@
  * environment variable instead of the bundled file, and validates a stand-in at synth time.
  */
 import { Token } from 'aws-cdk-lib';
-import type * as cognito from 'aws-cdk-lib/aws-cognito';
-
-/** A Cognito user pool whose tokens are accepted. */
-export interface CognitoIssuerOptions {
-  /** The user pool; a pool created in the same app or one imported by id. */
-  readonly userPool: cognito.IUserPool;
-
-  /**
-   * App clients whose tokens are accepted (`client_id` of access tokens, `aud` of ID tokens).
-   * Required unless {@link allowAnyAppClient} is set.
-   *
-   * @default - none; then `allowAnyAppClient` must be true
-   */
-  readonly appClients?: readonly cognito.IUserPoolClient[];
-
-  /**
-   * Accept tokens of every app client of the pool. Not recommended: any client of the pool,
-   * including ones added later, could call the API.
-   *
-   * @default false
-   */
-  readonly allowAnyAppClient?: boolean;
-
-  /**
-   * Which Cognito token is accepted.
-   *
-   * @default 'access'
-   */
-  readonly tokenUse?: 'access' | 'id';
-
-  /**
-   * The token must be in at least one of these Cognito groups.
-   *
-   * @default - no group requirement
-   */
-  readonly requiredGroups?: readonly string[];
-
-  /**
-   * Treat the token's Cognito groups as scopes when resolving routes.
-   *
-   * @default false
-   */
-  readonly groupsAsScopes?: boolean;
-}
-
-/** Any OpenID Connect / OAuth 2 issuer whose tokens are accepted. */
-export interface OidcIssuerOptions {
-  /** The exact `iss` value of the tokens, an `https://` URL. */
-  readonly issuer: string;
-
-  /**
-   * Accepted `aud` values (any one must be present). Required unless {@link allowAnyAudience} is set.
-   *
-   * @default - none; then `allowAnyAudience` must be true
-   */
-  readonly audiences?: readonly string[];
-
-  /**
-   * Accept tokens whatever their audience. Not recommended: tokens minted for other APIs of the
-   * same issuer would be accepted.
-   *
-   * @default false
-   */
-  readonly allowAnyAudience?: boolean;
-
-  /**
-   * Where the issuer's keys are fetched.
-   *
-   * @default - the issuer followed by `/.well-known/jwks.json`
-   */
-  readonly jwksUri?: string;
-
-  /**
-   * Require RFC 9068 access tokens (`typ: at+jwt`).
-   *
-   * @default false
-   */
-  readonly requireAccessTokenType?: boolean;
-
-  /**
-   * Claim holding group names.
-   *
-   * @default 'groups'
-   */
-  readonly groupsClaim?: string;
-
-  /**
-   * Treat group names as scopes when resolving routes.
-   *
-   * @default false
-   */
-  readonly groupsAsScopes?: boolean;
-}
+import type {
+  Auth0IssuerOptions,
+  AudienceOptions,
+  ClaimOptions,
+  CognitoIssuerOptions,
+  EntraIssuerOptions,
+  KeycloakIssuerOptions,
+  OidcIssuerOptions,
+  OktaIssuerOptions,
+} from './trusted-issuer-options';
 
 /** A trusted token issuer for {@link TollboothAuthorizer}. */
 export class TrustedIssuer {
-  /** Tokens of a Cognito user pool. */
+  /** Tokens of a Cognito user pool (or, with `emulatorIssuer`, of an emulator's pool on this machine). */
   static cognito(options: CognitoIssuerOptions): TrustedIssuer {
     return new TrustedIssuer({
       type: 'cognito',
@@ -117,20 +36,51 @@ export class TrustedIssuer {
       ...(options.tokenUse ? { tokenUse: options.tokenUse } : {}),
       ...(options.requiredGroups ? { requiredGroups: [...options.requiredGroups] } : {}),
       ...(options.groupsAsScopes !== undefined ? { groupsAsScopes: options.groupsAsScopes } : {}),
+      ...(options.emulatorIssuer ? { emulatorIssuer: options.emulatorIssuer } : {}),
     });
   }
 
-  /** Tokens of any OpenID Connect / OAuth 2 issuer. */
+  /**
+   * Tokens of any OpenID Connect / OAuth 2 issuer. Its keys are found through its discovery
+   * document unless `jwksUri` is given.
+   */
   static oidc(options: OidcIssuerOptions): TrustedIssuer {
     return new TrustedIssuer({
       type: 'oidc',
+      ...(options.preset ? { preset: options.preset } : {}),
       issuer: options.issuer,
-      ...(options.allowAnyAudience ? { audience: null } : options.audiences ? { audience: [...options.audiences] } : {}),
+      ...audienceEntry(options),
       ...(options.jwksUri ? { jwksUri: options.jwksUri } : {}),
-      ...(options.requireAccessTokenType !== undefined ? { requireAccessTokenType: options.requireAccessTokenType } : {}),
-      ...(options.groupsClaim ? { groupsClaim: options.groupsClaim } : {}),
-      ...(options.groupsAsScopes !== undefined ? { groupsAsScopes: options.groupsAsScopes } : {}),
+      ...claimEntry(options),
     });
+  }
+
+  /** Access tokens of a Microsoft Entra ID tenant (preset `entra`: `scp` and `roles` as scopes, `uti` as token id). */
+  static entra(options: EntraIssuerOptions): TrustedIssuer {
+    const issuer =
+      options.tokenVersion === 1
+        ? `https://sts.windows.net/${options.tenantId}/`
+        : `https://login.microsoftonline.com/${options.tenantId}/v2.0`;
+    return TrustedIssuer.provider('entra', issuer, options);
+  }
+
+  /** Access tokens of an Okta custom authorization server (preset `okta`: `scp` as scopes, `cid` as client id). */
+  static okta(options: OktaIssuerOptions): TrustedIssuer {
+    return TrustedIssuer.provider('okta', `https://${options.domain}/oauth2/${options.authorizationServerId ?? 'default'}`, options);
+  }
+
+  /** Access tokens of an Auth0 tenant (preset `auth0`: `scope` and `permissions` as scopes). */
+  static auth0(options: Auth0IssuerOptions): TrustedIssuer {
+    return TrustedIssuer.provider('auth0', `https://${options.domain}/`, options);
+  }
+
+  /** Access tokens of a Keycloak realm (preset `keycloak`: realm roles and the audience clients' roles as scopes). */
+  static keycloak(options: KeycloakIssuerOptions): TrustedIssuer {
+    return TrustedIssuer.provider('keycloak', `${options.url.replace(/\/+$/, '')}/realms/${options.realm}`, options);
+  }
+
+  private static provider(preset: string, issuer: string, options: AudienceOptions & ClaimOptions): TrustedIssuer {
+    return new TrustedIssuer({ type: 'oidc', preset, issuer, ...audienceEntry(options), ...claimEntry(options) });
   }
 
   /**
@@ -158,8 +108,32 @@ export class TrustedIssuer {
    * the entry can be validated at synth time by the authorizer's own parser.
    */
   toSynthTimeStandIn(): Readonly<Record<string, unknown>> {
-    return standIn(this.entry, '') as Record<string, unknown>;
+    const entry = standIn(this.entry, '') as Record<string, unknown>;
+    // An issuer only known at deploy time stands in with the shape its preset checks for.
+    const preset = this.entry['preset'];
+    if (typeof this.entry['issuer'] === 'string' && Token.isUnresolved(this.entry['issuer']) && typeof preset === 'string')
+      entry['issuer'] = ISSUER_STAND_INS[preset] ?? entry['issuer'];
+    return entry;
   }
+}
+
+function audienceEntry(options: AudienceOptions): Record<string, unknown> {
+  return {
+    ...(options.allowAnyAudience ? { audience: null } : options.audiences ? { audience: [...options.audiences] } : {}),
+    ...(options.requireAccessTokenType !== undefined ? { requireAccessTokenType: options.requireAccessTokenType } : {}),
+  };
+}
+
+/** The claim settings that were given, in the authorizer's JSON format. */
+function claimEntry(options: ClaimOptions): Record<string, unknown> {
+  const entry: Record<string, unknown> = {};
+  if (options.scopeClaims) entry['scopeClaims'] = [...options.scopeClaims];
+  if (options.groupClaims) entry['groupClaims'] = [...options.groupClaims];
+  if (options.groupsAsScopes !== undefined) entry['groupsAsScopes'] = options.groupsAsScopes;
+  if (options.clientIdClaims) entry['clientIdClaims'] = [...options.clientIdClaims];
+  if (options.tokenIdClaim !== undefined) entry['tokenIdClaim'] = options.tokenIdClaim;
+  if (options.sessionIdClaim !== undefined) entry['sessionIdClaim'] = options.sessionIdClaim;
+  return entry;
 }
 
 // Stand-ins that pass the parser's format checks for the field they replace.
@@ -167,6 +141,13 @@ const STAND_INS: Readonly<Record<string, string>> = {
   userPoolId: 'us-east-1_DeployTime0',
   issuer: 'https://deploy-time.invalid',
   jwksUri: 'https://deploy-time.invalid/.well-known/jwks.json',
+};
+
+const ISSUER_STAND_INS: Readonly<Record<string, string>> = {
+  entra: 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0',
+  okta: 'https://deploy-time.invalid/oauth2/default',
+  auth0: 'https://deploy-time.invalid/',
+  keycloak: 'https://deploy-time.invalid/realms/deploy-time',
 };
 
 function standIn(value: unknown, key: string): unknown {

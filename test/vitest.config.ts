@@ -9,6 +9,8 @@
  * - package: the packed tarball installed into the example apps outside the repository, synthesized
  *   with the cdk CLI; run on its own after the others (`npm run test:package`), as its installs
  *   would compete for the two cores with the timing-sensitive fault tests;
+ * - tools: third-party tools users run (cognito-local, serverless-offline), installed from npm
+ *   outside the repository and started by the tests; run with the package project;
  * Run all with `npm test`, or one with `vitest --config test/vitest.config.ts --project unit`.
  */
 import { fileURLToPath } from 'node:url';
@@ -51,6 +53,9 @@ export default defineConfig({
       { extends: true, test: { name: 'security', include: ['test/security/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 30_000 } },
       // npm pack, installs into fresh apps outside the repository, cdk synth: minutes, network to the npm registry.
       { extends: true, test: { name: 'package', include: ['test/package/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 900_000 } },
+      // Third-party tools from npm (cognito-local, serverless-offline), installed outside the repository
+      // on first use and started by the tests: run with the package project, for the same reasons.
+      { extends: true, test: { name: 'tools', include: ['test/tools/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 900_000 } },
     ],
   },
 });

@@ -9,7 +9,10 @@
  * | `rest-request` | REST API, REQUEST authorizer              | `headers`/`multiValueHeaders` | `methodArn` |
  * | `rest-token`   | REST API, TOKEN authorizer                | `authorizationToken`        | `methodArn`  |
  *
- * HTTP API 1.0 and REST REQUEST events look alike; only the former carries `version: "1.0"`.
+ * HTTP API 1.0 and REST REQUEST events look alike, and the kind decides the answer to a failed
+ * authentication: REST needs the thrown `Unauthorized` (its 401), an HTTP API a policy (a throw is
+ * its 500). So {@link detectEventKind} reads more than `version`; see there for the rule and for
+ * the emulators whose events it covers.
  */
 import type { APIGatewayRequestAuthorizerEvent, APIGatewayRequestAuthorizerEventV2, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { isRecord } from '../core/guards';
@@ -33,15 +36,54 @@ export interface AuthRequest {
   readonly queryValues: readonly string[];
 }
 
-/** The event kind, or `undefined` for anything API Gateway would not send to an authorizer. */
+/**
+ * The event kind, or `undefined` for anything API Gateway would not send to an authorizer.
+ *
+ * - A `routeArn` only ever comes with an HTTP API's payload 2.0 authorizer: `http-v2`, whatever
+ *   `version` says (SAM sends `version: "1.0"` when the route's integration uses payload 1.0).
+ * - A `methodArn` REQUEST event is REST's when it has no `version` — API Gateway and SAM send none
+ *   for REST — or when it is serverless-offline's REST event: that emulator gives every REST event
+ *   `version: "1.0"`, but marks its events (`enhancedAuthContext`) and serves REST routes, and only
+ *   those, under the stage (`path` is `/<stage>` + `resource`).
+ * - Any other `methodArn` REQUEST event is an HTTP API's payload 1.0 event (`version: "1.0"`; SAM
+ *   sends `"2.0"` when the integration uses payload 2.0). When in doubt, this is the safe reading:
+ *   the policy answered to an HTTP API event is also a valid answer to REST (a 403 where REST
+ *   would have said 401), whereas REST's thrown `Unauthorized` would be an HTTP API's 500.
+ */
 export function detectEventKind(event: unknown): EventKind | undefined {
   if (!isRecord(event)) return undefined;
   if (event['type'] === 'TOKEN' && typeof event['authorizationToken'] === 'string' && typeof event['methodArn'] === 'string')
     return 'rest-token';
   if (event['type'] !== 'REQUEST') return undefined;
-  if (event['version'] === '2.0' && typeof event['routeArn'] === 'string') return 'http-v2';
-  if (typeof event['methodArn'] === 'string') return event['version'] === '1.0' ? 'http-v1' : 'rest-request';
-  return undefined;
+  if (typeof event['routeArn'] === 'string') return 'http-v2';
+  if (typeof event['methodArn'] !== 'string') return undefined;
+  return event['version'] === undefined || isServerlessOfflineRestEvent(event) ? 'rest-request' : 'http-v1';
+}
+
+/**
+ * serverless-offline's REST REQUEST event: its marker (`enhancedAuthContext`), and a requested
+ * `path` that is the route (`resource`, a template such as `/orders/{id}`) under `/<stage>` —
+ * where it serves REST routes, and never HTTP API ones.
+ */
+function isServerlessOfflineRestEvent(event: Record<string, unknown>): boolean {
+  const { enhancedAuthContext, path, resource, requestContext } = event;
+  if (!isRecord(enhancedAuthContext) || typeof path !== 'string' || typeof resource !== 'string' || !isRecord(requestContext)) return false;
+  const stage = requestContext['stage'];
+  if (typeof stage !== 'string' || stage === '' || !path.startsWith(`/${stage}/`)) return false;
+  return routeTemplateMatches(resource, path.slice(stage.length + 1));
+}
+
+/** Whether `path` is a request for the route template `template` (`{name}` one segment, `{name+}` the rest). */
+function routeTemplateMatches(template: string, path: string): boolean {
+  const templateSegments = template.split('/');
+  const pathSegments = path.split('/');
+  for (const [index, segment] of templateSegments.entries()) {
+    if (/^\{[^{}]+\+\}$/.test(segment)) return pathSegments.length > index;
+    const requested = pathSegments[index];
+    if (requested === undefined || (requested !== segment && !/^\{[^{}]+\}$/.test(segment)) || (requested === '' && segment !== ''))
+      return false;
+  }
+  return pathSegments.length === templateSegments.length;
 }
 
 /**

@@ -25,7 +25,14 @@ export interface ExecuteApiArn {
 // (`*`, `?`) would widen the policy to every stage of the API; such an ARN is refused.
 const STAGE_NAME = /^(?:[A-Za-z0-9_-]{1,128}|\$default)$/;
 
-const ARN_PREFIX = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-eusc):execute-api:([a-z0-9-]+):(\d{12}):/;
+// The account and API id are taken as they come, whatever their spelling: the ARN is written by
+// API Gateway (or the emulator standing in for it: serverless-offline's `random-account-id` and
+// `random-api-id`, SAM's `123456789012` and `1234567890`), never by the caller, and a policy on
+// another account's or API's ARN grants nothing here. What they may not hold is what would change
+// the ARN's meaning: an IAM wildcard (`*`, `?`) that would widen the policy to other APIs, a
+// separator, whitespace — or nothing at all.
+const ARN_PREFIX = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-eusc):execute-api:([a-z0-9-]+):([^\s:/*?]+):/;
+const API_ID = /^[^\s:*?]+$/;
 
 /** Parses an execute-api ARN, or returns `undefined` when it is not one. */
 export function parseExecuteApiArn(arn: unknown): ExecuteApiArn | undefined {
@@ -42,7 +49,7 @@ export function parseExecuteApiArn(arn: unknown): ExecuteApiArn | undefined {
   const apiId = arn.slice(apiStart, apiEnd);
   const stage = arn.slice(apiEnd + 1, stageEnd);
   const method = methodEnd === -1 ? arn.slice(stageEnd + 1) : arn.slice(stageEnd + 1, methodEnd);
-  if (!apiId || !stage || !method || !/^[A-Za-z0-9]+$/.test(apiId) || !STAGE_NAME.test(stage)) return undefined;
+  if (!apiId || !stage || !method || !API_ID.test(apiId) || !STAGE_NAME.test(stage)) return undefined;
   const path = methodEnd === -1 ? '/' : arn.slice(methodEnd);
   return {
     stageArn: arn.slice(0, stageEnd),

@@ -242,6 +242,9 @@ function logJwksFetch(logger: DecisionLogger, event: JwksFetchEvent): void {
     const attributes = { uri: event.uri, durationMs: event.durationMs, keys: event.keys, rejectedKeys: event.rejected };
     if (event.rejected.length > 0) logger.warn('jwks fetched; keys rejected by key policy', attributes);
     else logger.info('jwks fetched', attributes);
+  } else if (event.step === 'discovery') {
+    // Every token of this issuer is refused until the keys can be located: say why, loudly.
+    logger.error('jwks cannot be located: oidc discovery failed', { uri: event.uri, durationMs: event.durationMs, error: event.error });
   } else {
     logger.warn('jwks fetch failed', { uri: event.uri, durationMs: event.durationMs, error: event.error });
   }

@@ -1,16 +1,23 @@
 /**
  * Reads the claims Tollbooth acts on from a payload whose signature, issuer, audience and time
  * window aws-jwt-verify has already checked, and applies the checks the library does not make:
- * `exp` required, `jti` required with revocation, `iat` not in the future and not too old,
- * RFC 9068 `typ`, and strict types for `scp` and group claims.
+ * `exp` required, a token id required with revocation, `iat` not in the future and not too old,
+ * RFC 9068 `typ`, and strict types for every claim the issuer's mapping names.
+ *
+ * Which claims carry scopes, groups, the client id and the token and session ids is the issuer's
+ * {@link ClaimMapping} (its provider preset, with any settings on top): Entra ID's token id is
+ * `uti`, Okta's client id `cid`, Keycloak's roles sit in `realm_access.roles`.
  *
  * Every check narrows `unknown` explicitly: a claim of the wrong type is a deny with reason
- * `invalid_claim`, never a coercion.
+ * `invalid_claim`, never a coercion. Scopes are held to RFC 6749's scope-token characters
+ * (`scope-tokens.ts`), whichever claim they come from, so the list the backend receives cannot
+ * carry a scope the token never had.
  */
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
+import { claimPathName, readClaimPath, type ClaimPath } from './claim-path';
 import type { IssuerConfig, VerificationConfig } from './config/authorizer-config';
-import { isStringArray } from './guards';
 import { DenyError } from './reasons';
+import { isScopeToken, parseScopeString } from './scope-tokens';
 
 /** The verified facts about a token that the rest of the pipeline uses. */
 export interface VerifiedClaims {
@@ -19,16 +26,18 @@ export interface VerifiedClaims {
   /** Seconds since the epoch. */
   readonly exp: number;
   readonly iat: number | undefined;
+  /** The token's id: `jti`, or the claim the issuer's preset names instead (Entra ID: `uti`). */
   readonly jti: string | undefined;
-  /** Cognito: shared by every token refreshed from one sign-in. */
+  /** The sign-in session's id: Cognito's `origin_jti`, OpenID Connect's `sid`, as the preset names it. */
   readonly originJti: string | undefined;
   readonly clientId: string | undefined;
-  /** Scopes from `scope`, `scp` and (where configured) groups, de-duplicated. */
+  /** Scopes from every scope claim and (where configured) groups, de-duplicated; each an RFC 6749 scope token. */
   readonly scopes: readonly string[];
 }
 
 export interface ClaimRules {
   readonly verification: VerificationConfig;
+  /** Require the token id (revocation is on), unless the issuer's tokens have none (`tokenIdClaim: null`). */
   readonly requireJti: boolean;
 }
 
@@ -43,6 +52,7 @@ export function readClaims(
   nowSeconds: number,
 ): VerifiedClaims {
   const skew = rules.verification.clockSkewSeconds;
+  const mapping = issuer.claims;
 
   const exp = payload.exp;
   if (typeof exp !== 'number') throw new DenyError('missing_claim', 'exp is required');
@@ -58,8 +68,9 @@ export function readClaims(
   const sub = payload.sub;
   if (typeof sub !== 'string' || sub === '') throw new DenyError('missing_claim', 'sub is required');
 
-  const jti = optionalString(payload, 'jti');
-  if (rules.requireJti && !jti) throw new DenyError('missing_claim', 'jti is required while revocation is enabled');
+  const jti = mapping.tokenId === null ? undefined : optionalString(payload, mapping.tokenId);
+  if (rules.requireJti && mapping.tokenId !== null && !jti)
+    throw new DenyError('missing_claim', `${claimPathName(mapping.tokenId)} (the token id) is required while revocation is enabled`);
 
   if (issuer.kind === 'oidc' && issuer.requireAccessTokenType) {
     const typ = header['typ'];
@@ -74,45 +85,63 @@ export function readClaims(
     exp,
     iat,
     jti,
-    originJti: optionalString(payload, 'origin_jti'),
-    clientId:
-      optionalString(payload, 'client_id') ?? optionalString(payload, 'azp') ?? (typeof payload.aud === 'string' ? payload.aud : undefined),
+    originJti: mapping.sessionId === null ? undefined : optionalString(payload, mapping.sessionId),
+    clientId: firstString(payload, mapping.clientId),
     scopes: readScopes(issuer, payload),
   };
 }
 
 function readScopes(issuer: IssuerConfig, payload: JwtPayload): string[] {
   const scopes = new Set<string>();
-  addWords(scopes, payload.scope);
-  const scp = payload['scp'];
-  if (typeof scp === 'string') {
-    // Some issuers (Entra ID) put a space-delimited string in scp.
-    addWords(scopes, scp);
-  } else if (scp !== undefined) {
-    for (const scope of stringArray(scp, 'scp')) scopes.add(scope);
-  }
-  if (issuer.groupsAsScopes) {
-    const groups = payload[issuer.groupsClaim];
-    if (groups !== undefined) for (const group of stringArray(groups, issuer.groupsClaim)) scopes.add(group);
+  for (const path of issuer.claims.scopes) addScopes(scopes, readClaimPath(payload, path), path);
+  if (issuer.claims.groupsAsScopes) {
+    for (const path of issuer.claims.groups) {
+      const groups = readClaimPath(payload, path);
+      // Groups are names, never a delimited string: only an array of them is read.
+      if (groups !== undefined && !Array.isArray(groups))
+        throw new DenyError('invalid_claim', `${claimPathName(path)} must be an array of group names`);
+      addScopes(scopes, groups, path);
+    }
   }
   return [...scopes];
 }
 
-function addWords(into: Set<string>, value: unknown): void {
+/**
+ * Adds the scopes a claim holds: a space-delimited string (RFC 6749 §3.3, the `scope` of RFC 8693
+ * and RFC 9068; Entra ID's `scp`) or an array of scope tokens (Okta's `scp`, Auth0's
+ * `permissions`, Keycloak's roles). Anything outside the grammar — a tab, a newline, NBSP or
+ * U+3000, two spaces in a row, `"` or `\`, an empty array element — is `invalid_claim`.
+ */
+function addScopes(into: Set<string>, value: unknown, path: ClaimPath): void {
   if (value === undefined) return;
-  if (typeof value !== 'string') throw new DenyError('invalid_claim', 'scope must be a string');
-  for (const word of value.split(' ')) if (word) into.add(word);
+  const name = claimPathName(path);
+  if (typeof value === 'string') {
+    const tokens = parseScopeString(value);
+    if (!tokens) throw new DenyError('invalid_claim', `${name} is not RFC 6749 scope tokens separated by single spaces`);
+    for (const token of tokens) into.add(token);
+    return;
+  }
+  if (!Array.isArray(value)) throw new DenyError('invalid_claim', `${name} must be a string or an array of strings`);
+  for (const item of value) {
+    if (typeof item !== 'string') throw new DenyError('invalid_claim', `${name} must be a string or an array of strings`);
+    if (!isScopeToken(item)) throw new DenyError('invalid_claim', `${name} holds an element that is not an RFC 6749 scope token`);
+    into.add(item);
+  }
 }
 
-function stringArray(value: unknown, name: string): string[] {
-  if (!isStringArray(value)) throw new DenyError('invalid_claim', `${name} must be an array of strings`);
-  return value;
+/** The first of `paths` the token has, as a non-empty string. */
+function firstString(payload: JwtPayload, paths: readonly ClaimPath[]): string | undefined {
+  for (const path of paths) {
+    const value = optionalString(payload, path);
+    if (value !== undefined) return value;
+  }
+  return undefined;
 }
 
-function optionalString(payload: JwtPayload, name: string): string | undefined {
-  const value = payload[name];
+function optionalString(payload: JwtPayload, path: ClaimPath): string | undefined {
+  const value = readClaimPath(payload, path);
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value === '') throw new DenyError('invalid_claim', `${name} must be a non-empty string`);
+  if (typeof value !== 'string' || value === '') throw new DenyError('invalid_claim', `${claimPathName(path)} must be a non-empty string`);
   return value;
 }
 

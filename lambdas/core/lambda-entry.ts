@@ -37,10 +37,10 @@ export async function initialiseEntry<Event, Result>(
  */
 export async function hydrateAtColdStart(
   hydrate: () => Promise<number>,
-  issuers: ReadonlyArray<{ readonly jwksUri: string }>,
+  issuers: ReadonlyArray<{ readonly keys: { readonly uri: string } }>,
   logger: EntryLogger,
 ): Promise<void> {
-  const expected = new Set(issuers.map((issuer) => issuer.jwksUri)).size;
+  const expected = new Set(issuers.map((issuer) => issuer.keys.uri)).size;
   const hydrated = await hydrate();
   if (hydrated < expected) logger.warn('cold start: not every JWKS could be fetched', { hydrated, expected });
 }

@@ -11,6 +11,7 @@ import type { AuthorizerConfig } from '../core/config/authorizer-config';
 import { ConfigError } from '../core/config/config-error';
 import { loadConfigFromEnvironment } from '../core/config/environment';
 import { Problems } from '../core/problems';
+import { isScopeToken } from '../core/scope-tokens';
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from '../core/revocation-writer';
 
 /** Environment variables the revoke function reads beyond the authorizer's (`CONFIG_ENV`). */
@@ -44,8 +45,8 @@ export interface RevokeConfigOptions {
 export function revokeConfigFrom(authorizer: AuthorizerConfig, options: RevokeConfigOptions = {}): RevokeConfig {
   const problems = new Problems();
   const adminScope = options.adminScope ?? DEFAULT_ADMIN_SCOPE;
-  if (adminScope === '' || /\s/.test(adminScope))
-    problems.add(REVOKE_ENV.adminScope, `"${adminScope}" is not a scope name (non-empty, no whitespace)`);
+  if (!isScopeToken(adminScope))
+    problems.add(REVOKE_ENV.adminScope, `"${adminScope}" is not a scope name (an RFC 6749 scope token: printable ASCII, no spaces)`);
   const maxTokenLifetimeSeconds = options.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
   if (!Number.isInteger(maxTokenLifetimeSeconds) || maxTokenLifetimeSeconds < 60)
     problems.add('', 'maxTokenLifetimeSeconds must be a whole number of seconds, at least 60');

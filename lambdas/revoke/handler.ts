@@ -17,7 +17,10 @@
  *
  * The admin scope is enforced twice: by the authorizer's route grants, and here from the context
  * the authorizer passes (`requestContext.authorizer.lambda.scope`), so a route wired without the
- * authorizer by mistake cannot become a public "revoke anyone" button.
+ * authorizer by mistake cannot become a public "revoke anyone" button. That context lists the
+ * verified token's scopes joined by single spaces, and every scope is an RFC 6749 scope token (the
+ * authorizer refuses any other), so the list is read back by that grammar and nothing looser: a
+ * list that does not follow it grants nothing here.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -29,6 +32,7 @@ import { describeError, MAX_LOGGED_ERROR_LENGTH } from '../core/error-class';
 import { canonicalIssuer } from '../core/cognito-issuer';
 import { isRecord } from '../core/guards';
 import { RevocationWriter } from '../core/revocation-writer';
+import { parseScopeString } from '../core/scope-tokens';
 import type { StructuredLogger } from '../core/structured-logger';
 import { DEFAULT_REVOKE_SERVICE_NAME, type RevokeConfig } from './config';
 import { parseRevocationRequest, type RevocationRequest } from './revocation-request';
@@ -271,7 +275,7 @@ function readEvent(event: unknown): EventParts | undefined {
     contentType: typeof contentType === 'string' ? contentType : undefined,
     body: typeof event['body'] === 'string' ? event['body'] : undefined,
     isBase64Encoded: event['isBase64Encoded'] === true,
-    callerScopes: typeof context['scope'] === 'string' ? context['scope'].split(' ').filter(Boolean) : [],
+    callerScopes: (typeof context['scope'] === 'string' ? parseScopeString(context['scope']) : undefined) ?? [],
     callerSub: typeof context['sub'] === 'string' ? context['sub'] : undefined,
   };
 }

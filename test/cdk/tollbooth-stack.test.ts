@@ -111,11 +111,15 @@ describe('TollboothStack with its own Cognito user pool', () => {
     expect(adminScopes).not.toContain('orders');
   });
 
-  it('echoes the authorizer context from a backend behind every route', () => {
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Code: { ZipFile: Match.stringLikeRegexp('authorizer') },
-      Runtime: 'nodejs22.x',
-      Architectures: ['arm64'],
+  it('echoes the authorizer context from a backend behind every route, built from a file asset (sam local runs no inline code)', () => {
+    const [logicalId, echo] = Object.entries(resourcesOf(template, 'AWS::Lambda::Function')).find(
+      ([, fn]) => fn.Properties['Description'] === 'Tollbooth sample backend: echoes the authorizer context',
+    ) ?? ['', undefined];
+    expect(echo?.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
+    expect(echo?.Properties['Code']).toEqual({ S3Bucket: expect.anything(), S3Key: expect.anything() });
+    expect(template.toJSON()['Resources'][logicalId]['Metadata']).toMatchObject({
+      'aws:asset:property': 'Code',
+      'aws:asset:path': expect.stringMatching(/^asset\./),
     });
   });
 

@@ -109,3 +109,64 @@ describe('Cognito user pool issuer', () => {
     expect(await decide(handler, token)).toEqual({ allowed: false, reason: 'revoked' });
   });
 });
+
+describe('Cognito emulator pool (emulatorIssuer)', () => {
+  const EMULATED_POOL = 'local_3c2TeeQO';
+  const emulated = (overrides: Record<string, unknown> = {}) =>
+    cognitoHandler(
+      { userPoolId: EMULATED_POOL, emulatorIssuer: `${fixture.jwks.origin}/${EMULATED_POOL}`, ...overrides },
+      { jwks: { allowInsecureLoopbackHttp: true } },
+    );
+  const emulatedToken = (claims: Record<string, unknown> = {}): Promise<string> =>
+    mintToken({
+      key: fixture.keys.rsa,
+      issuer: `${fixture.jwks.origin}/${EMULATED_POOL}`,
+      claims: { token_use: 'access', client_id: CLIENT_ID, scope: 'orders:read', ...claims },
+    });
+
+  it.each([
+    { name: 'an access token of the configured client', claims: {}, overrides: {}, expected: { allowed: true, reason: 'allowed' } },
+    {
+      name: 'an ID token',
+      claims: { token_use: 'id', aud: CLIENT_ID },
+      overrides: {},
+      expected: { allowed: false, reason: 'wrong_token_use' },
+    },
+    {
+      name: 'an access token of another client',
+      claims: { client_id: 'other' },
+      overrides: {},
+      expected: { allowed: false, reason: 'wrong_audience' },
+    },
+    {
+      name: 'a token without token_use',
+      claims: { token_use: undefined },
+      overrides: {},
+      expected: { allowed: false, reason: 'wrong_token_use' },
+    },
+    {
+      name: 'a token outside the required groups',
+      claims: { 'cognito:groups': ['staff'] },
+      overrides: { requiredGroups: ['admins'] },
+      expected: { allowed: false, reason: 'missing_group' },
+    },
+    {
+      name: 'a token in the required groups',
+      claims: { 'cognito:groups': ['admins'] },
+      overrides: { requiredGroups: ['admins'] },
+      expected: { allowed: true, reason: 'allowed' },
+    },
+  ])('decides $name exactly as for an AWS pool', async ({ claims, overrides, expected }) => {
+    expect(await decide(emulated(overrides), await emulatedToken(claims))).toEqual(expected);
+  });
+
+  it("refuses a token of the pool's AWS issuer, and an emulator token for an AWS pool", async () => {
+    const awsPoolToken = await mintToken({
+      key: fixture.keys.rsa,
+      issuer: `https://cognito-idp.local.amazonaws.com/${EMULATED_POOL}`,
+      claims: { token_use: 'access', client_id: CLIENT_ID, scope: 'orders:read' },
+    });
+    expect(await decide(emulated(), awsPoolToken)).toEqual({ allowed: false, reason: 'wrong_issuer' });
+    expect(await decide(cognitoHandler(), await emulatedToken())).toEqual({ allowed: false, reason: 'wrong_issuer' });
+  });
+});

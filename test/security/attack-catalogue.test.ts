@@ -443,6 +443,46 @@ const ATTACKS: readonly AttackCase[] = [
   { name: 'scp array holding a number', reason: 'invalid_claim', request: (w) => bearer(w.mint({ claims: { scp: ['orders:read', 7] } })) },
   { name: 'client_id as a number', reason: 'invalid_claim', request: (w) => bearer(w.mint({ claims: { client_id: 42 } })) },
 
+  // Scope smuggling: the backend receives the scopes joined by spaces, and the revocation endpoint
+  // reads them back; a scope holding whitespace (or any character outside RFC 6749's scope-token
+  // set) would come out as two, the second one never granted. Signed by the trusted key each time.
+  ...[
+    { what: 'an scp array element holding a space and the admin scope', claims: { scope: 'orders:read', scp: ['x admin'] } },
+    { what: 'an scp array element holding a tab', claims: { scp: ['orders:read\tadmin'] } },
+    { what: 'an scp array element holding a newline', claims: { scp: ['orders:read\nadmin'] } },
+    { what: 'an empty scp array element', claims: { scp: ['orders:read', ''] } },
+    { what: 'a scope joined by NBSP (U+00A0)', claims: { scope: 'orders:read\u00a0admin' } },
+    { what: 'a scope joined by an ideographic space (U+3000)', claims: { scope: 'orders:read\u3000admin' } },
+    { what: 'a scope joined by a tab', claims: { scope: 'orders:read\tadmin' } },
+    { what: 'a scope joined by a line feed', claims: { scope: 'orders:read\nadmin' } },
+    { what: 'a scope joined by a carriage return', claims: { scope: 'orders:read\radmin' } },
+    { what: 'a scope joined by a vertical tab', claims: { scope: 'orders:read\u000badmin' } },
+    { what: 'a scope joined by an en quad (U+2000)', claims: { scope: 'orders:read\u2000admin' } },
+    { what: 'two spaces between scopes', claims: { scope: 'orders:read  admin' } },
+    { what: 'a leading space before a scope', claims: { scope: ' orders:read' } },
+    { what: 'a double quote inside a scope', claims: { scope: 'orders:read "admin"' } },
+    { what: 'a backslash inside a scope', claims: { scope: 'orders:read\\admin' } },
+    { what: 'a NUL inside a scope', claims: { scope: 'orders:read\u0000admin' } },
+    { what: 'a non-ASCII letter inside a scope', claims: { scope: 'orders:réad' } },
+    { what: 'an scp string (as Entra ID writes it) holding a tab', claims: { scp: 'orders:read\tadmin' } },
+  ].map(
+    ({ what, claims }): AttackCase => ({
+      name: `${what}, signed by the trusted key (scope smuggling)`,
+      reason: 'invalid_claim',
+      request: (w) => bearer(w.mint({ claims })),
+    }),
+  ),
+  {
+    name: 'a Cognito group holding a space and the admin scope, groups taken as scopes (scope smuggling)',
+    reason: 'invalid_claim',
+    request: (w) =>
+      bearer(
+        w.mint({
+          claims: { iss: POOL_ISSUER, aud: undefined, client_id: POOL_CLIENT_ID, token_use: 'access', 'cognito:groups': ['staff admin'] },
+        }),
+      ),
+  },
+
   // Compact serialisation
   {
     name: 'standard-base64 characters (+ /) in a segment',

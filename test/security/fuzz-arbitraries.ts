@@ -149,8 +149,28 @@ export const claimVariants = {
   iat: { valid: ['now', 'absent', 'long-ago', 'within-skew'], invalid: ['future', 'string'] },
   sub: { valid: ['alice'], invalid: ['empty', 'absent', 'number'] },
   jti: { valid: ['uuid'], invalid: ['absent', 'empty', 'number'] },
-  scope: { valid: ['orders:read', 'orders:read orders:write'], invalid: ['orders:write', 'admin', 'absent', 'number', 'empty'] },
-  scp: { valid: ['absent', 'read-array', 'read-string'], invalid: ['object', 'array-with-number'] },
+  scope: {
+    valid: ['orders:read', 'orders:read orders:write'],
+    invalid: [
+      'orders:write',
+      'admin',
+      'absent',
+      'number',
+      'empty',
+      // Scope smuggling: whitespace and characters outside RFC 6749's scope-token set.
+      'tab-joined',
+      'nbsp-joined',
+      'ideographic-space-joined',
+      'newline-joined',
+      'double-space',
+      'trailing-space',
+      'quote',
+    ],
+  },
+  scp: {
+    valid: ['absent', 'read-array', 'read-string'],
+    invalid: ['object', 'array-with-number', 'array-element-with-space', 'array-element-with-tab', 'array-with-empty-element'],
+  },
   client_id: { valid: ['absent', 'client'], invalid: ['empty', 'number'] },
 } as const;
 
@@ -212,6 +232,13 @@ export function buildClaims(choice: ClaimChoice, issuer: string, now: number, jt
       absent: undefined,
       number: 3,
       empty: '',
+      'tab-joined': 'orders:read\tadmin',
+      'nbsp-joined': 'orders:read\u00a0admin',
+      'ideographic-space-joined': 'orders:read\u3000admin',
+      'newline-joined': 'orders:read\nadmin',
+      'double-space': 'orders:read  orders:write',
+      'trailing-space': 'orders:read ',
+      quote: 'orders:read "admin"',
     }[choice.scope],
   );
   set(
@@ -222,6 +249,9 @@ export function buildClaims(choice: ClaimChoice, issuer: string, now: number, jt
       'read-string': 'orders:read',
       object: { 'orders:read': true },
       'array-with-number': ['orders:read', 1],
+      'array-element-with-space': ['orders:read admin'],
+      'array-element-with-tab': ['orders:read\tadmin'],
+      'array-with-empty-element': ['orders:read', ''],
     }[choice.scp],
   );
   set('client_id', { absent: undefined, client: 'client-1', empty: '', number: 4 }[choice.client_id]);
@@ -244,7 +274,13 @@ export function shouldAllow(choice: ClaimChoice): boolean {
     choice.iat !== 'future' &&
     choice.iat !== 'string';
   const validIdentity = choice.sub === 'alice' && choice.jti === 'uuid' && choice.client_id !== 'empty' && choice.client_id !== 'number';
-  const validTypes = choice.scope !== 'number' && choice.scp !== 'object' && choice.scp !== 'array-with-number';
+  // A scope must be a string of RFC 6749 scope tokens separated by single spaces; scp a string of
+  // the same or an array of scope tokens. Anything else is invalid_claim, whatever else it grants.
+  const validScope = (['orders:read', 'orders:read orders:write', 'orders:write', 'admin', 'absent', 'empty'] as const).some(
+    (variant) => variant === choice.scope,
+  );
+  const validScp = choice.scp === 'absent' || choice.scp === 'read-array' || choice.scp === 'read-string';
+  const validTypes = validScope && validScp;
   const granted =
     choice.scope === 'orders:read' ||
     choice.scope === 'orders:read orders:write' ||

@@ -10,6 +10,8 @@
  *   JSON re-serialisation) is denied unless the result is byte-identical to the original;
  * - a token genuinely signed by a trusted key is allowed exactly when its claims are valid, as
  *   stated independently by {@link shouldAllow};
+ * - scopes holding whitespace or characters outside RFC 6749's scope-token set deny the token, and
+ *   an allowed token's scopes reach the backend exactly, one element each;
  * - arbitrary and hostile event shapes never crash the handler.
  *
  * `npm test` runs a fast budget (a few thousand runs, a few seconds). `npm run fuzz:long`
@@ -225,6 +227,68 @@ describe('fuzz', () => {
           tally(reasons, expectWellFormedDeny(kind, observation, logs));
         }
         expectNotLogged(logs, token.split('.')[2] ?? '');
+      }),
+      reasons,
+    );
+  });
+
+  it("hands the backend exactly the token's scopes, or denies invalid_claim: no scope smuggled through the joined list", async () => {
+    const reasons = new Map<string, number>();
+    // Scope elements from printable ASCII, whitespace of every kind and a little Unicode: a valid
+    // element is an RFC 6749 scope token; anything else must deny the token.
+    const elementArb = fc.oneof(
+      fc.string({ unit: fc.constantFrom(...'abcXYZ09:/._-!#$%&*+~[]^`{|}'), minLength: 1, maxLength: 8 }),
+      fc.string({
+        unit: fc.constantFrom(
+          'a',
+          ':',
+          ' ',
+          '\t',
+          '\n',
+          '\r',
+          '\u000b',
+          '\f',
+          '\u00a0',
+          '\u2000',
+          '\u3000',
+          '\u200b',
+          '\ufeff',
+          '"',
+          '\\',
+          'é',
+          '\u0000',
+        ),
+        maxLength: 6,
+      }),
+    );
+    const scopeArb = fc.oneof(
+      fc.array(elementArb, { maxLength: 3 }).map((elements) => ({ form: 'scp' as const, elements })),
+      fc.array(elementArb, { maxLength: 3 }).map((elements) => ({ form: 'scope' as const, elements })),
+    );
+    const isScopeToken = (element: string): boolean => /^[\x21\x23-\x5B\x5D-\x7E]+$/.test(element);
+    await runProperty(
+      'scope and scp elements with whitespace and characters outside RFC 6749: the context carries exactly the granted scopes, or invalid_claim',
+      300,
+      fc.asyncProperty(kindArb, scopeArb, async (kind, { form, elements }) => {
+        // orders:read grants the route, so the token is allowed unless its scopes are malformed.
+        // In a scope string the elements are whatever single spaces separate; in scp, the array's elements.
+        const scopeString = ['orders:read', ...elements].join(' ');
+        const claims = form === 'scp' ? { scope: 'orders:read', scp: elements } : { scope: scopeString };
+        const granted = form === 'scp' ? ['orders:read', ...elements] : scopeString.split(' ');
+        const token = world.mint({ claims });
+        const { observation, logs } = await invoke(kind, buildEvent(kind, { authorization: `Bearer ${token}` }));
+        const expected = new Set(granted);
+        if (granted.every(isScopeToken)) {
+          expect(observation, JSON.stringify({ claims, decision: logs.lastDecision })).toMatchObject({ outcome: 'allow' });
+          const context = (observation as { context?: Record<string, unknown> }).context;
+          const received = String(context?.['scope'] ?? '').split(' ');
+          expect(new Set(received)).toEqual(expected);
+          expect(received).toHaveLength(expected.size);
+          tally(reasons, 'allowed');
+        } else {
+          expect(expectWellFormedDeny(kind, observation, logs)).toBe('invalid_claim');
+          tally(reasons, 'invalid_claim');
+        }
       }),
       reasons,
     );

@@ -104,7 +104,8 @@ export async function startSecurityFixture(): Promise<SecurityFixture> {
         base.config({
           issuers: [
             { type: 'oidc', issuer: base.issuer, audience: [AUDIENCE], jwksUri: base.jwks.url },
-            { type: 'cognito', userPoolId: POOL_ID, clientId: [POOL_CLIENT_ID], jwksUri: base.jwks.url },
+            // Groups count as scopes, so a group name is held to the scope-token grammar too.
+            { type: 'cognito', userPoolId: POOL_ID, clientId: [POOL_CLIENT_ID], jwksUri: base.jwks.url, groupsAsScopes: true },
           ],
           routes: SAMPLE_ROUTES,
           // Generous DynamoDB bounds by default: the suite runs beside others on a busy 2-core

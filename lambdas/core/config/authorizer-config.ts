@@ -4,6 +4,7 @@
  * they are built from), so the verification stack, the claim rules and the issuer parser can
  * import them without importing the parser.
  */
+import type { ClaimPath } from '../claim-path';
 import type { RoutePattern } from '../route-pattern';
 
 /** Signature algorithms Tollbooth can verify (aws-jwt-verify's asymmetric set). */
@@ -13,15 +14,51 @@ export type SignatureAlgorithm = (typeof SUPPORTED_ALGORITHMS)[number];
 /** How an HTTP API (payload 2.0) authorizer answers: `isAuthorized`, or an IAM policy. */
 export type HttpApiResponseMode = 'simple' | 'iam';
 
+/**
+ * Identity-provider presets: which claims carry scopes, groups, the client id and the token and
+ * session ids, as each provider writes its tokens (docs/providers.md). `cognito` is the preset of
+ * every `type: cognito` issuer; the others are for `type: oidc`.
+ */
+export const PROVIDER_PRESETS = ['oidc', 'entra', 'okta', 'auth0', 'keycloak', 'cognito'] as const;
+export type ProviderPreset = (typeof PROVIDER_PRESETS)[number];
+
+/** Which claims of an issuer's tokens carry what: its preset's choices, with any settings on top. */
+export interface ClaimMapping {
+  /** Claims holding scopes: a space-delimited string (RFC 6749 §3.3) or an array of scope tokens. */
+  readonly scopes: readonly ClaimPath[];
+  /** Claims holding group names (arrays of strings); read only when {@link groupsAsScopes}. */
+  readonly groups: readonly ClaimPath[];
+  /** Treat every group as a scope when resolving routes. */
+  readonly groupsAsScopes: boolean;
+  /** Claims naming the client the token was issued to, the first present one wins. */
+  readonly clientId: readonly ClaimPath[];
+  /**
+   * The claim identifying this one token (`jti`; Entra ID's `uti`): what a token is revoked by,
+   * required while revocation is on. `null`: the issuer's tokens have none (revoke by subject).
+   */
+  readonly tokenId: ClaimPath | null;
+  /** The claim identifying the sign-in session (Cognito's `origin_jti`, OIDC's `sid`); `null`: none. */
+  readonly sessionId: ClaimPath | null;
+}
+
+/**
+ * Where an issuer's keys are found: a JWKS URI, or an OpenID Connect discovery document whose
+ * `jwks_uri` names it (OpenID Connect Discovery 1.0 §4). `uri` is the one Tollbooth fetches first.
+ */
+export interface KeySource {
+  readonly source: 'jwks' | 'discovery';
+  readonly uri: string;
+}
+
 interface IssuerCommon {
   /** The exact `iss` value tokens carry. */
   readonly issuer: string;
-  /** Where the JWKS is fetched from. */
-  readonly jwksUri: string;
-  /** Claim holding group names (Cognito: `cognito:groups`). */
-  readonly groupsClaim: string;
-  /** Treat each group as a scope when resolving routes. */
-  readonly groupsAsScopes: boolean;
+  /** Where the keys come from. */
+  readonly keys: KeySource;
+  /** The preset the claim mapping started from. */
+  readonly preset: ProviderPreset;
+  /** Which claims carry scopes, groups, the client id, the token and session ids. */
+  readonly claims: ClaimMapping;
 }
 
 /** Any OpenID Connect / OAuth 2 issuer, verified with aws-jwt-verify's `JwtVerifier`. */
@@ -33,7 +70,10 @@ export interface OidcIssuerConfig extends IssuerCommon {
   readonly requireAccessTokenType: boolean;
 }
 
-/** An Amazon Cognito user pool, verified with aws-jwt-verify's `CognitoJwtVerifier`. */
+/**
+ * An Amazon Cognito user pool, verified with aws-jwt-verify's `CognitoJwtVerifier` — or, for a
+ * local emulator (cognito-local, LocalStack), with its `JwtVerifier` and the same Cognito checks.
+ */
 export interface CognitoIssuerConfig extends IssuerCommon {
   readonly kind: 'cognito';
   readonly userPoolId: string;
@@ -43,6 +83,8 @@ export interface CognitoIssuerConfig extends IssuerCommon {
   readonly tokenUse: 'access' | 'id';
   /** The token must be in at least one of these groups (empty = no group requirement). */
   readonly requiredGroups: readonly string[];
+  /** `issuer` is an emulator's loopback issuer (`emulatorIssuer`), not the pool's AWS one. */
+  readonly emulator: boolean;
 }
 
 export type IssuerConfig = OidcIssuerConfig | CognitoIssuerConfig;

@@ -6,17 +6,20 @@
  */
 export type {
   AuthorizerConfig,
+  ClaimMapping,
   CognitoIssuerConfig,
   HttpApiResponseMode,
   IssuerConfig,
   JwksConfig,
+  KeySource,
   OidcIssuerConfig,
+  ProviderPreset,
   RevocationConfig,
   SignatureAlgorithm,
   TokenConfig,
   VerificationConfig,
   VerifiedTokenCacheConfig,
 } from './authorizer-config';
-export { SUPPORTED_ALGORITHMS } from './authorizer-config';
+export { PROVIDER_PRESETS, SUPPORTED_ALGORITHMS } from './authorizer-config';
 export { ConfigError } from './config-error';
 export { parseConfig } from './parse-config';

@@ -116,12 +116,13 @@ export const MAX_MEMOISED_SCOPE_SETS = 1000;
 /** How an HTTP API (payload 2.0) authorizer answers unless configured otherwise. */
 export const DEFAULT_HTTP_API_RESPONSE_MODE = 'iam';
 
-/** Issuer settings that have defaults. */
+/**
+ * Issuer settings that have defaults. The claim settings' defaults come with each provider preset
+ * (`provider-presets.ts`); OIDC issuers without a `jwksUri` use discovery.
+ */
 export const ISSUER_SETTINGS = {
   type: 'oidc',
-  groupsAsScopes: false,
-  oidcGroupsClaim: 'groups',
-  cognitoGroupsClaim: 'cognito:groups',
+  preset: 'oidc',
   cognitoTokenUse: 'access',
   requireAccessTokenType: false,
 } as const;

@@ -34,6 +34,7 @@ import { readBoolean, readChoice, readInteger, readObject, readString, readStrin
 import { parseIssuers } from './parse-issuers';
 import { parseRoutePattern, type RoutePattern } from '../route-pattern';
 import { isFeedRegion } from '../revocation-feed';
+import { isScopeToken } from '../scope-tokens';
 
 const TOP_LEVEL_KEYS = [
   'issuers',
@@ -139,7 +140,8 @@ function parseRoutes(raw: RawObject, problems: Problems): Map<string, RoutePatte
   }
   for (const [scope, patterns] of Object.entries(routes)) {
     const path = `routes[${JSON.stringify(scope)}]`;
-    if (/\s/.test(scope) || scope === '') problems.add(path, 'a scope name cannot be empty or contain whitespace');
+    if (!isScopeToken(scope))
+      problems.add(path, 'a scope name must be an RFC 6749 scope token: printable ASCII without spaces, " or \\ (tokens carry no other)');
     const list = typeof patterns === 'string' ? [patterns] : patterns;
     if (!Array.isArray(list) || list.length === 0) {
       problems.add(path, 'must be a non-empty list of route patterns like "GET /orders/*"');

@@ -24,7 +24,11 @@ import { isRecord } from '../guards';
 import { algorithmFitsKey, applyKeyPolicy, type KeyPolicyOptions, type RejectedKey, type UncheckedJwks } from './jwk-policy';
 import { DenyError } from '../reasons';
 
-/** What happened on one JWKS fetch, for logs and metrics. Never contains key material. */
+/**
+ * What happened on one JWKS fetch, for logs and metrics. Never contains key material. A failure
+ * says at which step it failed: locating the keys through OpenID Connect discovery (a
+ * configuration or identity-provider problem worth an error line), or fetching the JWKS itself.
+ */
 export type JwksFetchEvent =
   | {
       readonly uri: string;
@@ -33,15 +37,19 @@ export type JwksFetchEvent =
       readonly keys: number;
       readonly rejected: readonly RejectedKey[];
     }
-  | { readonly uri: string; readonly ok: false; readonly durationMs: number; readonly error: string };
+  | { readonly uri: string; readonly ok: false; readonly durationMs: number; readonly error: string; readonly step: 'discovery' | 'jwks' };
 
 export interface JwksCacheOptions {
   readonly fetcher: Fetcher;
   readonly keyPolicy: KeyPolicyOptions;
   readonly maxAgeSeconds: number;
   readonly minRefetchIntervalSeconds: number;
-  /** Fetch a URI from somewhere else (e.g. a Cognito pool's JWKS from a local server in tests). */
-  readonly fetchUriOverrides?: ReadonlyMap<string, string>;
+  /**
+   * Where the set aws-jwt-verify asks for by `uri` is really fetched from: a configured JWKS URI
+   * for a Cognito pool (whose library URI is on AWS), or the `jwks_uri` an issuer's discovery
+   * document names. Rejecting fails the fetch. Default: `uri` itself.
+   */
+  readonly resolveFetchUri?: (uri: string) => string | Promise<string>;
   /** Milliseconds since the epoch. */
   readonly now?: () => number;
   /** Observes every fetch (logs, metrics). An observer that throws changes nothing here. */
@@ -59,6 +67,8 @@ export class TollboothJwksCache implements JwksCache {
   private readonly sets = new Map<string, CachedJwks>();
   private readonly lastAttemptAt = new Map<string, number>();
   private readonly inFlight = new Map<string, Promise<CachedJwks>>();
+  /** The last attempt's failure per URI, until an attempt succeeds. */
+  private readonly lastFailure = new Map<string, string>();
   private readonly now: () => number;
   private readonly maxAgeMs: number;
   private readonly minRefetchIntervalMs: number;
@@ -100,8 +110,7 @@ export class TollboothJwksCache implements JwksCache {
     const known = cached && findJwkInJwks(cached.jwks, kid);
     if (known) return fitting(known, decomposedJwt);
     if (!this.mayFetch(jwksUri)) {
-      if (!cached)
-        throw new JwksNotAvailableInCacheError(`JWKS for ${jwksUri} is unavailable; next fetch allowed after the refetch interval`);
+      if (!cached) throw this.unavailable(jwksUri);
       throw new KidNotFoundInJwksError(`no trusted key with this kid in the JWKS of ${jwksUri} (refetch rate-limited)`);
     }
     const fresh = await this.refresh(jwksUri);
@@ -123,6 +132,20 @@ export class TollboothJwksCache implements JwksCache {
   async hydrate(jwksUris: Iterable<string>): Promise<number> {
     const results = await Promise.allSettled([...new Set(jwksUris)].map((uri) => this.refresh(uri)));
     return results.filter((result) => result.status === 'fulfilled').length;
+  }
+
+  /**
+   * Why there are no keys for this URI while the refetch interval holds the next attempt back: the
+   * last attempt's own failure (a 404, a discovery document naming another issuer), so every
+   * request refused meanwhile says what is wrong, not only that something is.
+   */
+  private unavailable(jwksUri: string): JwksNotAvailableInCacheError {
+    const last = this.lastFailure.get(jwksUri);
+    return new JwksNotAvailableInCacheError(
+      last === undefined
+        ? `JWKS for ${jwksUri} is unavailable; next fetch allowed after the refetch interval`
+        : `${last} (the last attempt; the next is allowed after the refetch interval)`,
+    );
   }
 
   private usable(jwksUri: string): CachedJwks | undefined {
@@ -151,20 +174,29 @@ export class TollboothJwksCache implements JwksCache {
   }
 
   private async fetchAndStore(jwksUri: string, started: number): Promise<CachedJwks> {
-    const fetchUri = this.options.fetchUriOverrides?.get(jwksUri) ?? jwksUri;
+    let fetchUri = jwksUri;
+    try {
+      fetchUri = (await this.options.resolveFetchUri?.(jwksUri)) ?? jwksUri;
+    } catch (error) {
+      this.lastFailure.set(jwksUri, describeError(error));
+      this.observe({ uri: jwksUri, ok: false, durationMs: this.now() - started, error: describeError(error), step: 'discovery' });
+      throw error;
+    }
     try {
       const body = await this.options.fetcher.fetch(fetchUri);
       const { jwks, rejected } = applyKeyPolicy(parseJwks(body), this.options.keyPolicy);
       const previous = this.sets.get(jwksUri);
       const cached = { jwks, fetchedAt: this.now() };
       this.sets.set(jwksUri, cached);
+      this.lastFailure.delete(jwksUri);
       this.observe({ uri: fetchUri, ok: true, durationMs: this.now() - started, keys: jwks.keys.length, rejected });
       if (previous && JSON.stringify(previous.jwks.keys) !== JSON.stringify(jwks.keys)) {
         this.options.onKeysChanged?.(jwksUri, jwks);
       }
       return cached;
     } catch (error) {
-      this.observe({ uri: fetchUri, ok: false, durationMs: this.now() - started, error: describeError(error) });
+      this.lastFailure.set(jwksUri, describeError(error));
+      this.observe({ uri: fetchUri, ok: false, durationMs: this.now() - started, error: describeError(error), step: 'jwks' });
       throw error;
     }
   }

@@ -11,7 +11,7 @@
  * Header and claims set are read strictly before that ({@link readJoseObject}): duplicate member
  * names and invalid UTF-8 are malformed, claims of the wrong type invalid_claim.
  */
-import { CognitoJwtVerifier } from 'aws-jwt-verify/cognito-verifier';
+import { CognitoJwtVerifier, validateCognitoJwtFields } from 'aws-jwt-verify/cognito-verifier';
 import type { Jwks, JwksCache } from 'aws-jwt-verify/jwk';
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { JwtVerifier } from 'aws-jwt-verify/jwt-verifier';
@@ -67,9 +67,9 @@ export class TokenVerifier {
         issuer.kind === 'cognito' ? cognitoVerifier(issuer, jwksCache, graceSeconds) : oidcVerifier(issuer, jwksCache, graceSeconds);
       const uris = libraryJwksUris(issuer);
       for (const [index, iss] of issuerAliases(issuer).entries())
-        this.byIssuer.set(iss, { verifier, jwksUri: uris[index] ?? issuer.jwksUri });
+        this.byIssuer.set(iss, { verifier, jwksUri: uris[index] ?? issuer.keys.uri });
       for (const uri of uris) this.byJwksUri.set(uri, [...(this.byJwksUri.get(uri) ?? []), verifier]);
-      primaryUris.push(uris[0] ?? issuer.jwksUri);
+      primaryUris.push(uris[0] ?? issuer.keys.uri);
     }
     this.primaryUris = primaryUris;
   }
@@ -122,7 +122,7 @@ export class TokenVerifier {
 
 function oidcVerifier(issuer: OidcIssuerConfig, jwksCache: JwksCache, graceSeconds: number): IssuerVerifier {
   const verifier = JwtVerifier.create(
-    { issuer: issuer.issuer, audience: issuer.audiences === null ? null : [...issuer.audiences], jwksUri: issuer.jwksUri, graceSeconds },
+    { issuer: issuer.issuer, audience: issuer.audiences === null ? null : [...issuer.audiences], jwksUri: issuer.keys.uri, graceSeconds },
     { jwksCache },
   );
   return {
@@ -133,6 +133,7 @@ function oidcVerifier(issuer: OidcIssuerConfig, jwksCache: JwksCache, graceSecon
 }
 
 function cognitoVerifier(issuer: CognitoIssuerConfig, jwksCache: JwksCache, graceSeconds: number): IssuerVerifier {
+  if (issuer.emulator) return emulatedCognitoVerifier(issuer, jwksCache, graceSeconds);
   const verifier = CognitoJwtVerifier.create(
     {
       userPoolId: issuer.userPoolId,
@@ -151,15 +152,51 @@ function cognitoVerifier(issuer: CognitoIssuerConfig, jwksCache: JwksCache, grac
 }
 
 /**
+ * A Cognito emulator's pool (cognito-local: `local_3c2TeeQO` at `http://localhost:9229/<pool>`).
+ * aws-jwt-verify's `CognitoJwtVerifier` only accepts AWS pool ids (`<region>_<id>`) and derives
+ * the issuer from the region, so an emulator's tokens are verified by its `JwtVerifier` against
+ * the configured loopback issuer — with the library's own Cognito checks (token use, client id,
+ * groups: `validateCognitoJwtFields`) run on the verified payload, exactly as `CognitoJwtVerifier`
+ * runs them, so nothing is given up. Cognito access tokens carry no `aud`.
+ */
+function emulatedCognitoVerifier(issuer: CognitoIssuerConfig, jwksCache: JwksCache, graceSeconds: number): IssuerVerifier {
+  const cognitoChecks = {
+    tokenUse: issuer.tokenUse,
+    clientId: issuer.clientIds === null ? null : [...issuer.clientIds],
+    groups: issuer.requiredGroups.length > 0 ? [...issuer.requiredGroups] : null,
+  };
+  const verifier = JwtVerifier.create(
+    {
+      issuer: issuer.issuer,
+      audience: null,
+      jwksUri: issuer.keys.uri,
+      graceSeconds,
+      customJwtCheck: ({ payload }) => validateCognitoJwtFields(payload, cognitoChecks),
+    },
+    { jwksCache },
+  );
+  return {
+    config: issuer,
+    verify: (token) => verifier.verify(token),
+    forgetKeys: (jwks) => verifier.cacheJwks(jwks),
+  };
+}
+
+/**
  * The `iss` values an issuer's tokens may carry. Cognito issues under a regional and a global
  * host name, and aws-jwt-verify accepts both for one pool.
  */
 function issuerAliases(issuer: IssuerConfig): string[] {
-  if (issuer.kind === 'oidc') return [issuer.issuer];
+  if (issuer.kind === 'oidc' || issuer.emulator) return [issuer.issuer];
   return [issuer.issuer, cognitoIssuerAliases(issuer.userPoolId)[1]];
 }
 
-/** The JWKS URIs aws-jwt-verify derives for an issuer (it asks the cache by these). */
+/**
+ * The JWKS URIs aws-jwt-verify asks the cache by for an issuer: the configured one, or for an
+ * issuer found through discovery its discovery URI (the cache resolves it to the `jwks_uri`);
+ * for an AWS Cognito pool, the ones the library derives from each of its issuer names.
+ */
 export function libraryJwksUris(issuer: IssuerConfig): string[] {
-  return issuerAliases(issuer).map((iss) => (issuer.kind === 'oidc' ? issuer.jwksUri : `${iss}/.well-known/jwks.json`));
+  if (issuer.kind === 'oidc' || issuer.emulator) return [issuer.keys.uri];
+  return issuerAliases(issuer).map((iss) => `${iss}/.well-known/jwks.json`);
 }

@@ -1,7 +1,8 @@
 /**
  * The verification stack, built once from a configuration: the JWKS fetcher and cache (key
- * policy, maximum age, rate-limited refetches, Cognito fetch-URI overrides) and one aws-jwt-verify
- * verifier per trusted issuer. The authorizer and the revocation endpoint both build theirs here,
+ * policy, maximum age, rate-limited refetches), where each set is really fetched from (a Cognito
+ * pool's configured JWKS URI, or the `jwks_uri` of an issuer's OpenID Connect discovery
+ * document), and one aws-jwt-verify verifier per trusted issuer. The authorizer and the revocation endpoint both build theirs here,
  * so a token is trusted by one exactly when it is trusted by the other.
  */
 import type { Fetcher } from 'aws-jwt-verify/https';
@@ -9,6 +10,7 @@ import type { AuthorizerConfig } from '../config/authorizer-config';
 import { VERIFICATION_SETTINGS } from '../config/defaults';
 import { JwksFetcher } from './jwks-fetcher';
 import { TollboothJwksCache, type JwksFetchEvent } from './jwks-cache';
+import { OidcDiscovery, type DiscoveredIssuer } from './oidc-discovery';
 import { libraryJwksUris, TokenVerifier } from './token-verifier';
 
 export interface TokenVerificationDeps {
@@ -30,18 +32,34 @@ export interface TokenVerification {
 
 export function createTokenVerification(config: AuthorizerConfig, deps: TokenVerificationDeps = {}): TokenVerification {
   // aws-jwt-verify asks the cache by the URIs it derives (a Cognito pool's are on the internet);
-  // a configured jwksUri that differs is where those are really fetched from.
+  // a configured jwksUri that differs is where those are really fetched from. An issuer found
+  // through discovery is asked for by its discovery URI, and fetched from the jwks_uri it names.
   const fetchUriOverrides = new Map<string, string>();
+  const discovered = new Map<string, DiscoveredIssuer>();
   for (const issuer of config.issuers) {
-    for (const libraryUri of libraryJwksUris(issuer)) if (libraryUri !== issuer.jwksUri) fetchUriOverrides.set(libraryUri, issuer.jwksUri);
+    if (issuer.keys.source === 'discovery') discovered.set(issuer.keys.uri, { issuer: issuer.issuer, discoveryUri: issuer.keys.uri });
+    else
+      for (const libraryUri of libraryJwksUris(issuer))
+        if (libraryUri !== issuer.keys.uri) fetchUriOverrides.set(libraryUri, issuer.keys.uri);
   }
+  const fetcher = deps.jwksFetcher ?? new JwksFetcher(config.jwks);
+  const discovery = new OidcDiscovery({
+    fetcher,
+    maxAgeSeconds: config.jwks.maxAgeSeconds,
+    allowInsecureLoopbackHttp: config.jwks.allowInsecureLoopbackHttp,
+    now: deps.now,
+  });
+  const resolveFetchUri = (uri: string): string | Promise<string> => {
+    const target = discovered.get(uri);
+    return target ? discovery.jwksUri(target) : (fetchUriOverrides.get(uri) ?? uri);
+  };
   let verifier: TokenVerifier | undefined;
   const jwksCache = new TollboothJwksCache({
-    fetcher: deps.jwksFetcher ?? new JwksFetcher(config.jwks),
+    fetcher,
     keyPolicy: { algorithms: config.verification.algorithms, minRsaModulusBits: VERIFICATION_SETTINGS.minRsaModulusBits },
     maxAgeSeconds: config.jwks.maxAgeSeconds,
     minRefetchIntervalSeconds: config.jwks.minRefetchIntervalSeconds,
-    fetchUriOverrides,
+    resolveFetchUri,
     now: deps.now,
     onFetch: deps.onJwksFetch,
     onKeysChanged: (uri, jwks) => {

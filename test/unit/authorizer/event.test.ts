@@ -3,6 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { detectEventKind, toAuthRequest } from '../../../lambdas/authorizer/event';
+import { samEvent, serverlessOfflineEvent } from '../../helpers/emulator-events';
 import { executeApiArn, httpApiV2Event, restRequestEvent, restTokenEvent } from '../../helpers/events';
 
 const HEADER = 'authorization';
@@ -25,6 +26,58 @@ describe('event', () => {
       const detected = detectEventKind(event);
       // Assert
       expect(detected).toBe(kind);
+    });
+
+    it.each([
+      { name: 'a REST TOKEN event', kind: 'rest-token', event: samEvent('rest-token', { authorization: 'Bearer x' }) },
+      { name: 'a REST REQUEST event (no version)', kind: 'rest-request', event: samEvent('rest-request', { authorization: 'Bearer x' }) },
+      { name: 'an HTTP API 2.0 event', kind: 'http-v2', event: samEvent('http-v2', { authorization: 'Bearer x' }) },
+      {
+        name: 'a 1.0 authorizer on a 2.0 integration (version 2.0, a methodArn)',
+        kind: 'http-v1',
+        event: samEvent('http-v1-on-v2-integration', { authorization: 'Bearer x' }),
+      },
+      {
+        name: 'a 2.0 authorizer on a 1.0 integration (version 1.0, a routeArn)',
+        kind: 'http-v2',
+        event: samEvent('http-v2-on-v1-integration', { authorization: 'Bearer x' }),
+      },
+    ])('recognises what sam local sends as $name', ({ kind, event }) => {
+      // Act
+      const detected = detectEventKind(event);
+      // Assert
+      expect(detected).toBe(kind);
+    });
+
+    it.each([
+      { kind: 'rest-token', route: '/orders/{id}', path: '/orders/42' },
+      { kind: 'rest-request', route: '/orders/{id}', path: '/orders/42' },
+      { kind: 'rest-request', route: '/orders', path: '/orders' },
+      { kind: 'rest-request', route: '/files/{proxy+}', path: '/files/a/b/c' },
+      { kind: 'rest-request', route: '/dev/orders', path: '/dev/orders' },
+      { kind: 'http-v1', route: '/orders/{id}', path: '/orders/42' },
+      { kind: 'http-v1', route: '/dev/orders', path: '/dev/orders' },
+      { kind: 'http-v1', route: '/dev/{id}', path: '/dev/42' },
+      { kind: 'http-v2', route: '/orders/{id}', path: '/orders/42' },
+    ] as const)(
+      'recognises what serverless-offline sends for a $kind route $route (REST ones carry version 1.0 too)',
+      ({ kind, route, path }) => {
+        // Prepare
+        const event = serverlessOfflineEvent(kind, { authorization: 'Bearer x', route, path });
+        // Act
+        const detected = detectEventKind(event);
+        // Assert
+        expect(detected).toBe(kind);
+      },
+    );
+
+    it('takes a 1.0 REQUEST event whose path is under its stage for an HTTP API event without the serverless-offline marker', () => {
+      // Prepare: an HTTP API 1.0 event on a named stage, whose path API Gateway may report with the stage.
+      const { enhancedAuthContext: _marker, ...event } = serverlessOfflineEvent('rest-request', { authorization: 'Bearer x' });
+      // Act
+      const detected = detectEventKind(event);
+      // Assert
+      expect(detected).toBe('http-v1');
     });
 
     it.each([

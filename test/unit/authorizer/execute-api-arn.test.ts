@@ -51,6 +51,22 @@ describe('execute-api-arn', () => {
         method: 'DELETE',
         path: '/orders/1',
       },
+      {
+        name: "serverless-offline's ARN (random-account-id, random-api-id, the route template)",
+        arn: 'arn:aws:execute-api:us-east-1:random-account-id:random-api-id/dev/GET/orders/{id}',
+        stageArn: 'arn:aws:execute-api:us-east-1:random-account-id:random-api-id/dev',
+        stage: 'dev',
+        method: 'GET',
+        path: '/orders/{id}',
+      },
+      {
+        name: "SAM's ARN (123456789012, 1234567890)",
+        arn: 'arn:aws:execute-api:us-east-1:123456789012:1234567890/local/GET/orders/42',
+        stageArn: 'arn:aws:execute-api:us-east-1:123456789012:1234567890/local',
+        stage: 'local',
+        method: 'GET',
+        path: '/orders/42',
+      },
     ])('parses $name', ({ arn, stageArn, stage, method, path }) => {
       // Act
       const parsed = parseExecuteApiArn(arn);
@@ -66,12 +82,18 @@ describe('execute-api-arn', () => {
       { name: 'a non-ARN string', arn: 'hello' },
       { name: 'another service', arn: 'arn:aws:lambda:eu-west-1:123456789012:a1b2c3d4e5/prod/GET/orders' },
       { name: 'an unknown partition', arn: 'arn:evil:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod/GET/orders' },
-      { name: 'an 11-digit account', arn: 'arn:aws:execute-api:eu-west-1:12345678901:a1b2c3d4e5/prod/GET/orders' },
+      { name: 'an empty account', arn: 'arn:aws:execute-api:eu-west-1::a1b2c3d4e5/prod/GET/orders' },
+      { name: 'an account that is a wildcard', arn: 'arn:aws:execute-api:eu-west-1:*:a1b2c3d4e5/prod/GET/orders' },
+      { name: 'an account with a ? wildcard', arn: 'arn:aws:execute-api:eu-west-1:12345678901?:a1b2c3d4e5/prod/GET/orders' },
+      { name: 'an account with a space', arn: 'arn:aws:execute-api:eu-west-1:random account:a1b2c3d4e5/prod/GET/orders' },
       { name: 'an upper-case region', arn: 'arn:aws:execute-api:EU-WEST-1:123456789012:a1b2c3d4e5/prod/GET/orders' },
       { name: 'no stage or method', arn: 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5' },
       { name: 'no method', arn: 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod' },
       { name: 'an empty api id', arn: 'arn:aws:execute-api:eu-west-1:123456789012:/prod/GET/orders' },
-      { name: 'an api id with punctuation', arn: 'arn:aws:execute-api:eu-west-1:123456789012:a1*b2/prod/GET/orders' },
+      { name: 'an api id with a * wildcard', arn: 'arn:aws:execute-api:eu-west-1:123456789012:a1*b2/prod/GET/orders' },
+      { name: 'an api id that is a wildcard', arn: 'arn:aws:execute-api:eu-west-1:123456789012:*/prod/GET/orders' },
+      { name: 'an api id with a ? wildcard', arn: 'arn:aws:execute-api:eu-west-1:123456789012:a1b2?/prod/GET/orders' },
+      { name: 'an api id with a tab', arn: 'arn:aws:execute-api:eu-west-1:123456789012:a1\tb2/prod/GET/orders' },
       {
         name: 'a wildcard stage (an Allow would cover every stage)',
         arn: 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/*/GET/orders',

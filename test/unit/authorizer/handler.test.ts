@@ -37,7 +37,7 @@ function bearer(claims: Record<string, unknown> = {}): string {
 
 function handlerWith(deps: AuthorizerDeps, httpApiResponseMode: HttpApiResponseMode = 'iam') {
   const config = parseConfig({
-    issuers: [{ issuer: ISSUER, audience: [AUDIENCE] }],
+    issuers: [{ issuer: ISSUER, audience: [AUDIENCE], jwksUri: `${ISSUER}/.well-known/jwks.json` }],
     routes: { 'orders:read': ['GET /orders'] },
     httpApiResponseMode,
     revocation: { enabled: false },

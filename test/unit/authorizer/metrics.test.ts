@@ -192,7 +192,7 @@ describe('metrics', () => {
     // Prepare
     const metrics = new AuthorizerMetrics();
     metrics.onJwksFetch({ uri: 'https://idp.example/jwks', ok: true, durationMs: 40, keys: 2, rejected: [] });
-    metrics.onJwksFetch({ uri: 'https://other.example/jwks', ok: false, durationMs: 1500, error: 'FetchError: timeout' });
+    metrics.onJwksFetch({ uri: 'https://other.example/jwks', ok: false, durationMs: 1500, error: 'FetchError: timeout', step: 'jwks' });
     // Act
     metrics.onDecision(ALLOW, OBSERVATION);
     metrics.flush();
@@ -218,7 +218,7 @@ describe('metrics', () => {
       const metrics = new AuthorizerMetrics();
       const authorizer = createAuthorizer(
         parseConfig({
-          issuers: [{ issuer: ISSUER, audience: [AUDIENCE] }],
+          issuers: [{ issuer: ISSUER, audience: [AUDIENCE], jwksUri: `${ISSUER}/.well-known/jwks.json` }],
           routes: { 'orders:read': ['GET /orders'] },
           revocation: { tableName: 'revocations' },
         }),

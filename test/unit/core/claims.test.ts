@@ -1,37 +1,27 @@
 /**
  * The claim rules Tollbooth applies on top of aws-jwt-verify: every failure is a DenyError with a
- * reason, never a coercion.
+ * reason, never a coercion. Issuers are parsed from configuration, so each carries its preset's
+ * claim mapping exactly as the authorizer gets it.
  */
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { describe, expect, it } from 'vitest';
 import { readClaims, type ClaimRules } from '../../../lambdas/core/claims';
-import type { CognitoIssuerConfig, OidcIssuerConfig, VerificationConfig } from '../../../lambdas/core/config/config';
+import { parseConfig, type IssuerConfig, type OidcIssuerConfig, type VerificationConfig } from '../../../lambdas/core/config/config';
 import { DenyError, type DenyReason } from '../../../lambdas/core/reasons';
 
 const NOW = 1_800_000_000;
 const ISSUER = 'https://issuer.example';
 
-const OIDC: OidcIssuerConfig = {
-  kind: 'oidc',
-  issuer: ISSUER,
-  jwksUri: `${ISSUER}/.well-known/jwks.json`,
-  audiences: ['api'],
-  requireAccessTokenType: false,
-  groupsClaim: 'groups',
-  groupsAsScopes: false,
-};
+/** One issuer as parseConfig makes it from `entry`. */
+function issuerOf(entry: Record<string, unknown>): IssuerConfig {
+  const config = parseConfig({ issuers: [entry], routes: { a: ['GET /a'] }, revocation: { enabled: false } });
+  const [issuer] = config.issuers;
+  if (!issuer) throw new Error('no issuer');
+  return issuer;
+}
 
-const COGNITO: CognitoIssuerConfig = {
-  kind: 'cognito',
-  userPoolId: 'eu-west-1_AbCdEf123',
-  issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123',
-  jwksUri: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123/.well-known/jwks.json',
-  clientIds: null,
-  tokenUse: 'access',
-  requiredGroups: [],
-  groupsClaim: 'cognito:groups',
-  groupsAsScopes: true,
-};
+const OIDC = issuerOf({ type: 'oidc', issuer: ISSUER, audience: ['api'], jwksUri: `${ISSUER}/keys` }) as OidcIssuerConfig;
+const COGNITO = issuerOf({ type: 'cognito', userPoolId: 'eu-west-1_AbCdEf123', clientId: null, groupsAsScopes: true });
 
 const VERIFICATION: VerificationConfig = { algorithms: ['RS256'], clockSkewSeconds: 30, maxTokenAgeSeconds: null };
 const RULES: ClaimRules = { verification: VERIFICATION, requireJti: false };
@@ -100,7 +90,7 @@ describe('claims', () => {
       reason: 'token_too_old',
     },
     { name: 'with a numeric scope', claims: { scope: 42 }, rules: RULES, reason: 'invalid_claim' },
-    { name: 'with a scope array', claims: { scope: ['orders:read'] }, rules: RULES, reason: 'invalid_claim' },
+    { name: 'with a scope array holding a number', claims: { scope: ['orders:read', 1] }, rules: RULES, reason: 'invalid_claim' },
     { name: 'with a numeric scp', claims: { scp: 42 }, rules: RULES, reason: 'invalid_claim' },
     { name: 'with an scp array holding a number', claims: { scp: ['orders:read', 1] }, rules: RULES, reason: 'invalid_claim' },
     { name: 'with an scp object', claims: { scp: { orders: 'read' } }, rules: RULES, reason: 'invalid_claim' },
@@ -165,10 +155,16 @@ describe('claims', () => {
 
   describe('scopes', () => {
     it.each([
-      { name: 'a space-delimited scope', claims: { scope: 'a b  c' }, scopes: ['a', 'b', 'c'] },
-      { name: 'an empty scope', claims: { scope: '' }, scopes: [] },
+      { name: 'a space-delimited scope', claims: { scope: 'a b c' }, scopes: ['a', 'b', 'c'] },
+      { name: 'an empty scope as no scope', claims: { scope: '' }, scopes: [] },
+      {
+        name: 'every RFC 6749 scope-token character',
+        claims: { scope: "!#$%&'()*+,-./:;<=>?@[]^_`{|}~ Az09" },
+        scopes: ["!#$%&'()*+,-./:;<=>?@[]^_`{|}~", 'Az09'],
+      },
       { name: 'a space-delimited scp string (Entra ID)', claims: { scp: 'a b' }, scopes: ['a', 'b'] },
       { name: 'an scp array (Okta)', claims: { scp: ['a', 'b'] }, scopes: ['a', 'b'] },
+      { name: 'an empty scp array', claims: { scp: [] }, scopes: [] },
       { name: 'scope and scp together, de-duplicated', claims: { scope: 'a b', scp: ['b', 'c'] }, scopes: ['a', 'b', 'c'] },
       { name: 'groups while groupsAsScopes is off', claims: { scope: 'a', groups: ['admin'] }, scopes: ['a'] },
       { name: 'groups of the wrong type while groupsAsScopes is off', claims: { groups: 'admin' }, scopes: [] },
@@ -177,6 +173,31 @@ describe('claims', () => {
       const verified = readClaims(OIDC, HEADER, payload(claims), RULES, NOW);
       // Assert
       expect(verified.scopes).toEqual(scopes);
+    });
+
+    // Issue 10, item 3: a scope joined into the backend's space-delimited list must not become two.
+    it.each([
+      { name: 'two spaces between scopes', claims: { scope: 'a  b' } },
+      { name: 'a leading space', claims: { scope: ' a' } },
+      { name: 'a trailing space', claims: { scope: 'a ' } },
+      { name: 'a tab between scopes', claims: { scope: 'a\tb' } },
+      { name: 'a newline between scopes', claims: { scope: 'a\nb' } },
+      { name: 'a carriage return in a scope', claims: { scope: 'a\rb' } },
+      { name: 'NBSP in a scope', claims: { scope: 'a\u00a0tollbooth:admin' } },
+      { name: 'U+3000 in a scope', claims: { scope: 'a\u3000tollbooth:admin' } },
+      { name: 'a double quote in a scope', claims: { scope: 'a"b' } },
+      { name: 'a backslash in a scope', claims: { scope: 'a\\b' } },
+      { name: 'a non-ASCII letter in a scope', claims: { scope: 'commandé' } },
+      { name: 'a NUL in a scope', claims: { scope: 'a\u0000b' } },
+      { name: 'an scp array element with a space', claims: { scp: ['x tollbooth:admin'] } },
+      { name: 'an scp array element with a tab', claims: { scp: ['x\ttollbooth:admin'] } },
+      { name: 'an empty scp array element', claims: { scp: ['a', ''] } },
+      { name: 'an scp string with two spaces', claims: { scp: 'a  b' } },
+    ])('denies $name with reason invalid_claim', ({ claims }) => {
+      // Act
+      const result = reasonOf(() => readClaims(OIDC, HEADER, payload(claims), RULES, NOW));
+      // Assert
+      expect(result).toBe('invalid_claim');
     });
 
     it('adds groups as scopes when configured, from the issuer’s groups claim', () => {
@@ -192,7 +213,7 @@ describe('claims', () => {
       expect(verified.scopes).toEqual(['a', 'admin']);
     });
 
-    it.each([{ groups: 'admin' }, { groups: ['admin', 3] }, { groups: null }])(
+    it.each([{ groups: 'admin' }, { groups: ['admin', 3] }, { groups: null }, { groups: ['Domain Users'] }, { groups: ['a\u00a0b'] }])(
       'denies groups $groups with reason invalid_claim when they are scopes',
       ({ groups }) => {
         // Act
@@ -203,12 +224,99 @@ describe('claims', () => {
     );
   });
 
+  describe('claim paths', () => {
+    const keycloak = issuerOf({ type: 'oidc', preset: 'keycloak', issuer: 'https://sso.example/realms/shop', audience: ['orders-api'] });
+    const custom = issuerOf({
+      type: 'oidc',
+      issuer: ISSUER,
+      audience: ['api'],
+      scopeClaims: ['authz.permissions', ['https://acme.example/roles']],
+      clientIdClaims: ['cid'],
+      tokenIdClaim: 'uti',
+      sessionIdClaim: ['https://acme.example/session'],
+    });
+
+    it('reads scopes from nested claims and claims whose names have dots', () => {
+      // Act
+      const verified = readClaims(
+        custom,
+        HEADER,
+        payload({
+          authz: { permissions: ['a'] },
+          'https://acme.example/roles': 'b c',
+          uti: 'u-1',
+          cid: 'client-9',
+          'https://acme.example/session': 's-1',
+        }),
+        RULES,
+        NOW,
+      );
+      // Assert
+      expect(verified).toMatchObject({ scopes: ['a', 'b', 'c'], jti: 'u-1', clientId: 'client-9', originJti: 's-1' });
+    });
+
+    it('reads Keycloak realm roles and the roles of the audience client, not of other clients', () => {
+      // Act
+      const verified = readClaims(
+        keycloak,
+        HEADER,
+        payload({
+          scope: 'openid orders.read',
+          realm_access: { roles: ['customer'] },
+          resource_access: { 'orders-api': { roles: ['orders.write'] }, account: { roles: ['manage-account'] } },
+        }),
+        RULES,
+        NOW,
+      );
+      // Assert
+      expect(verified.scopes).toEqual(['openid', 'orders.read', 'customer', 'orders.write']);
+    });
+
+    it.each([
+      { name: 'a nested claim whose parent is not an object', claims: { realm_access: 'customer' } },
+      { name: 'a nested claim whose parent is an array', claims: { realm_access: [{ roles: ['a'] }] } },
+      { name: 'a nested claim whose parent is null', claims: { realm_access: null } },
+      { name: 'nested roles that are neither a string nor an array of strings', claims: { realm_access: { roles: 7 } } },
+    ])('denies $name with reason invalid_claim', ({ claims }) => {
+      // Act
+      const result = reasonOf(() => readClaims(keycloak, HEADER, payload(claims), RULES, NOW));
+      // Assert
+      expect(result).toBe('invalid_claim');
+    });
+
+    it('never reads a path through the object prototype', () => {
+      // Prepare
+      const prototypePaths = issuerOf({ type: 'oidc', issuer: ISSUER, audience: ['api'], scopeClaims: ['constructor.name', 'toString'] });
+      // Act
+      const verified = readClaims(prototypePaths, HEADER, payload({ scope: 'a' }), RULES, NOW);
+      // Assert
+      expect(verified.scopes).toEqual([]);
+    });
+
+    it('needs no token id from an issuer configured without one, even with revocation on', () => {
+      // Prepare
+      const noTokenId = issuerOf({ type: 'oidc', issuer: ISSUER, audience: ['api'], tokenIdClaim: null });
+      // Act
+      const verified = readClaims(noTokenId, HEADER, payload({ jti: 'ignored' }), { ...RULES, requireJti: true }, NOW);
+      // Assert
+      expect(verified.jti).toBeUndefined();
+    });
+
+    it('names the token id claim when it is missing with revocation on', () => {
+      // Prepare
+      const entra = issuerOf({ type: 'oidc', preset: 'entra', issuer: 'https://login.microsoftonline.com/t1/v2.0', audience: ['api'] });
+      // Act
+      const act = () => readClaims(entra, HEADER, payload({ jti: 'not-the-token-id' }), { ...RULES, requireJti: true }, NOW);
+      // Assert
+      expect(act).toThrow(new DenyError('missing_claim', 'uti (the token id) is required while revocation is enabled'));
+    });
+  });
+
   describe('client id', () => {
     it.each([
       { name: 'client_id first', claims: { client_id: 'c', azp: 'z', aud: 'a' }, clientId: 'c' },
       { name: 'azp when there is no client_id', claims: { azp: 'z', aud: 'a' }, clientId: 'z' },
-      { name: 'a single string aud last', claims: { aud: 'a' }, clientId: 'a' },
-      { name: 'nothing from an aud list', claims: { aud: ['a', 'b'] }, clientId: undefined },
+      { name: 'nothing from aud, which names the API, not the client', claims: { aud: 'a' }, clientId: undefined },
     ])('takes $name', ({ claims, clientId }) => {
       // Act
       const verified = readClaims(OIDC, HEADER, payload(claims), RULES, NOW);

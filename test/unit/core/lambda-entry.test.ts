@@ -29,8 +29,8 @@ describe('lambda-entry', () => {
 
   it('warns when fewer JWKS than distinct JWKS URIs could be fetched at cold start', async () => {
     const logs = new LogCapture();
-    const twoUris = [{ jwksUri: 'https://a/jwks' }, { jwksUri: 'https://b/jwks' }];
-    const sharedUri = [{ jwksUri: 'https://a/jwks' }, { jwksUri: 'https://a/jwks' }];
+    const twoUris = [{ keys: { uri: 'https://a/jwks' } }, { keys: { uri: 'https://b/.well-known/openid-configuration' } }];
+    const sharedUri = [{ keys: { uri: 'https://a/jwks' } }, { keys: { uri: 'https://a/jwks' } }];
     await hydrateAtColdStart(async () => 1, twoUris, logs);
     await hydrateAtColdStart(async () => 2, twoUris, logs);
     await hydrateAtColdStart(async () => 1, sharedUri, logs); // one fetch serves both issuers

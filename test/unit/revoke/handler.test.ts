@@ -45,7 +45,7 @@ beforeEach(() => {
   jwksDown = false;
   logs = new LogCapture();
   const authorizer = parseConfig({
-    issuers: [{ type: 'oidc', issuer: ISSUER, audience: [AUDIENCE] }],
+    issuers: [{ type: 'oidc', issuer: ISSUER, audience: [AUDIENCE], jwksUri: `${ISSUER}/.well-known/jwks.json` }],
     routes: { 'tollbooth:admin': ['POST /revocations'] },
     revocation: { tableName: TABLE },
     jwks: { hydrateOnColdStart: false },
@@ -313,6 +313,22 @@ describe('revoke handler: the caller and the request', () => {
       status: 403,
       error: 'insufficient_scope',
     },
+    // A context the authorizer would never pass: scopes outside RFC 6749's grammar grant nothing here.
+    ...[
+      'support\ttollbooth:admin',
+      'support  tollbooth:admin',
+      ' tollbooth:admin',
+      'tollbooth:admin ',
+      'support\u00a0tollbooth:admin',
+      'support\u3000tollbooth:admin',
+      'support\ntollbooth:admin',
+      'x"y tollbooth:admin',
+    ].map((callerScope) => ({
+      name: `a caller whose context scope is not RFC 6749 scopes (${JSON.stringify(callerScope)})`,
+      options: { callerScope },
+      status: 403,
+      error: 'insufficient_scope',
+    })),
     { name: 'a GET', options: { method: 'GET' }, status: 405, error: 'invalid_request' },
     { name: 'a malformed body', options: { body: '{', contentType: 'application/json' }, status: 400, error: 'invalid_request' },
     {

@@ -45,10 +45,17 @@ describe('parse-config', () => {
           kind: 'oidc',
           issuer: 'https://issuer.example',
           audiences: ['https://api.example'],
-          jwksUri: 'https://issuer.example/.well-known/jwks.json',
+          keys: { source: 'discovery', uri: 'https://issuer.example/.well-known/openid-configuration' },
           requireAccessTokenType: false,
-          groupsClaim: 'groups',
-          groupsAsScopes: false,
+          preset: 'oidc',
+          claims: {
+            scopes: [['scope'], ['scp']],
+            groups: [['groups']],
+            groupsAsScopes: false,
+            clientId: [['client_id'], ['azp']],
+            tokenId: ['jti'],
+            sessionId: ['origin_jti'],
+          },
         },
       ]);
     });
@@ -219,12 +226,22 @@ describe('parse-config', () => {
       {
         name: 'a scope with whitespace',
         raw: { ...VALID, routes: { 'orders read': ['GET /orders'] } },
-        problem: 'routes["orders read"]: a scope name cannot be empty',
+        problem: 'routes["orders read"]: a scope name must be an RFC 6749 scope token',
       },
       {
         name: 'an empty scope name',
         raw: { ...VALID, routes: { '': ['GET /orders'] } },
-        problem: 'routes[""]: a scope name cannot be empty',
+        problem: 'routes[""]: a scope name must be an RFC 6749 scope token',
+      },
+      {
+        name: 'a scope with NBSP',
+        raw: { ...VALID, routes: { 'orders\u00a0read': ['GET /orders'] } },
+        problem: 'routes["orders\u00a0read"]: a scope name must be an RFC 6749 scope token',
+      },
+      {
+        name: 'a scope with a double quote',
+        raw: { ...VALID, routes: { 'orders"read': ['GET /orders'] } },
+        problem: 'routes["orders\\"read"]: a scope name must be an RFC 6749 scope token',
       },
       {
         name: 'a scope without patterns',

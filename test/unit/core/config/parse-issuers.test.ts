@@ -113,7 +113,7 @@ describe('parse-issuers', () => {
       expect(problems).toEqual([expect.stringContaining(`issuers[0].jwksUri: "${jwksUri}" ${problem}`)]);
     });
 
-    it('derives the JWKS URI from the issuer, so a loopback http issuer needs the opt-in too', () => {
+    it('locates the keys through the discovery document of the issuer, so a loopback http issuer needs the opt-in too', () => {
       // Prepare
       const issuer = { ...OIDC, issuer: 'http://127.0.0.1:9000/issuer/' };
       // Act
@@ -122,9 +122,11 @@ describe('parse-issuers', () => {
       // Assert
       expect(refused).toEqual([
         'issuers[0].issuer: "http://127.0.0.1:9000/issuer/" must be an https:// URL (http:// only on loopback, with jwks.allowInsecureLoopbackHttp)',
-        expect.stringContaining('issuers[0].jwksUri: "http://127.0.0.1:9000/issuer/.well-known/jwks.json" is plain HTTP'),
       ]);
-      expect(accepted.issuers[0]?.jwksUri).toBe('http://127.0.0.1:9000/issuer/.well-known/jwks.json');
+      expect(accepted.issuers[0]?.keys).toEqual({
+        source: 'discovery',
+        uri: 'http://127.0.0.1:9000/issuer/.well-known/openid-configuration',
+      });
     });
 
     it.each([
@@ -185,12 +187,20 @@ describe('parse-issuers', () => {
         kind: 'cognito',
         userPoolId: 'eu-west-1_AbCdEf123',
         issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123',
-        jwksUri: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123/.well-known/jwks.json',
+        keys: { source: 'jwks', uri: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123/.well-known/jwks.json' },
         clientIds: ['client-1'],
         tokenUse: 'access',
         requiredGroups: [],
-        groupsClaim: 'cognito:groups',
-        groupsAsScopes: false,
+        emulator: false,
+        preset: 'cognito',
+        claims: {
+          scopes: [['scope']],
+          groups: [['cognito:groups']],
+          groupsAsScopes: false,
+          clientId: [['client_id']],
+          tokenId: ['jti'],
+          sessionId: ['origin_jti'],
+        },
       });
     });
 
@@ -235,7 +245,11 @@ describe('parse-issuers', () => {
       // Act
       const config = parseConfig(withIssuers([{ ...COGNITO, tokenUse: 'id', requiredGroups: 'admins', groupsAsScopes: true }]));
       // Assert
-      expect(config.issuers[0]).toMatchObject({ tokenUse: 'id', requiredGroups: ['admins'], groupsAsScopes: true });
+      expect(config.issuers[0]).toMatchObject({
+        tokenUse: 'id',
+        requiredGroups: ['admins'],
+        claims: { groupsAsScopes: true, clientId: [['aud']] },
+      });
     });
 
     it('refuses an unknown token use', () => {

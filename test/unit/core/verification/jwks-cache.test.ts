@@ -12,6 +12,7 @@ import {
 } from 'aws-jwt-verify/error';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { TollboothJwksCache, type JwksCacheOptions, type JwksFetchEvent } from '../../../../lambdas/core/verification/jwks-cache';
+import { OidcDiscoveryError } from '../../../../lambdas/core/verification/oidc-discovery';
 import { ecJwk, FakeJwksFetcher, tokenWithKid } from '../../../helpers/fake-jwks-fetcher';
 
 const URI = 'https://issuer.example/.well-known/jwks.json';
@@ -220,7 +221,7 @@ describe('jwks-cache', () => {
   it('fetches an overridden URI but caches under the URI the library asks for', async () => {
     // Prepare
     const local = 'http://127.0.0.1:9999/jwks.json';
-    const cache = createCache({ fetchUriOverrides: new Map([[URI, local]]) });
+    const cache = createCache({ resolveFetchUri: (uri) => (uri === URI ? local : uri) });
     // Act
     const key = await cache.getJwk(URI, tokenWithKid('k1'));
     // Assert
@@ -228,6 +229,37 @@ describe('jwks-cache', () => {
     expect(fetcher.calls).toEqual([local]);
     expect(cache.getCachedJwk(URI, tokenWithKid('k1'))).toEqual(K1);
     expect(events[0]).toMatchObject({ uri: local, ok: true });
+  });
+
+  it('reports a failure to locate the keys as a discovery failure, fetching nothing, within the refetch interval', async () => {
+    // Prepare
+    let resolutions = 0;
+    const cache = createCache({
+      resolveFetchUri: () => {
+        resolutions++;
+        return Promise.reject(new OidcDiscoveryError('no discovery document'));
+      },
+    });
+    // Act
+    const first = await cache.getJwk(URI, tokenWithKid('k1')).catch((error: unknown) => error);
+    const second = await cache.getJwk(URI, tokenWithKid('k1')).catch((error: unknown) => error);
+    nowMs += 10_000;
+    await cache.getJwk(URI, tokenWithKid('k1')).catch(() => undefined);
+    // Assert
+    expect(first).toBeInstanceOf(OidcDiscoveryError);
+    expect(second).toBeInstanceOf(JwksNotAvailableInCacheError);
+    expect((second as Error).message).toBe(
+      'OidcDiscoveryError: no discovery document (the last attempt; the next is allowed after the refetch interval)',
+    );
+    expect(resolutions).toBe(2);
+    expect(fetcher.calls).toEqual([]);
+    expect(events[0]).toEqual({
+      uri: URI,
+      ok: false,
+      durationMs: 0,
+      error: 'OidcDiscoveryError: no discovery document',
+      step: 'discovery',
+    });
   });
 
   it('hydrates every distinct URI once and counts the successes', async () => {
