@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STATE_DIR_ENV } from '../../bin/local/state-file';
+import { STATE_DIR_ENV } from '../../bin/local/state-dir';
 import { call, run, runTool, startTestStack, type TestStack } from '../helpers/local-stack';
 
 let local: TestStack;
@@ -73,7 +73,7 @@ describe('revoke', () => {
     // Assert
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toContain('revoked token jti=');
-    expect(result.stdout).toContain('refuses it within about 2 s');
+    expect(result.stdout).toContain('the local stack "default" refuses it within about 2 s');
     expect((await call(local.stack, 'GET', '/orders', { token })).status).toBe(403);
   });
 
@@ -94,7 +94,7 @@ describe('revoke', () => {
     const result = await runTool('revoke', ['--sub', 'b', '--iss', 'https://elsewhere.test'], env);
     // Assert
     expect(result.code).toBe(2);
-    expectOneLineError(result.stderr, 'not trusted by the running local stack');
+    expectOneLineError(result.stderr, 'not trusted by the local stack "default"');
   });
 });
 
