@@ -54,11 +54,14 @@ export function watchedPath(source: ConfigSource): string | undefined {
   return source.kind === 'sample' ? source.modulePath : source.file?.path;
 }
 
-/** How messages name the source: a path relative to the working directory, or the variable. */
-export function describeSource(source: ConfigSource): string {
+/**
+ * How messages name the source: a path relative to the working directory, or the variable; with
+ * `'setting'`, the file's path after the setting that named it (`--config tollbooth.json`).
+ */
+export function describeSource(source: ConfigSource, style: 'path' | 'setting' = 'path'): string {
   if (source.kind === 'sample') return `${shortPath(source.modulePath)} (the sample configuration)`;
-  const parts = [source.file ? shortPath(source.file.path) : undefined, source.inline !== undefined ? CONFIG_ENV.inline : undefined];
-  return parts.filter(Boolean).join(' + ');
+  const file = source.file ? `${style === 'setting' ? `${source.file.setting} ` : ''}${shortPath(source.file.path)}` : undefined;
+  return [file, source.inline !== undefined ? CONFIG_ENV.inline : undefined].filter(Boolean).join(' + ');
 }
 
 /** Reads the source now; every problem is named, none thrown. */

@@ -190,7 +190,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const first = await load();
     if (!first.ok) {
-      throw new StartError('config', `${describeSource(source)} is not a valid configuration`, first.problems);
+      const count = `${first.problems.length} problem${first.problems.length === 1 ? '' : 's'}`;
+      throw new StartError('config', `${describeSource(source, 'setting')} is not a valid configuration (${count}):`, first.problems);
     }
 
     let client: DynamoDBClient | undefined;
