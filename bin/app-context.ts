@@ -35,6 +35,7 @@ import { TrustedIssuer } from '../lib/trusted-issuer';
 
 /** The context keys this app reads. */
 export const CONTEXT_KEYS = [
+  'architecture',
   'audience',
   'clientId',
   'cognitoDomainPrefix',
@@ -44,6 +45,7 @@ export const CONTEXT_KEYS = [
   'revocationTableName',
   'scopePrefix',
   'stackName',
+  'stageName',
   'userPoolId',
 ] as const;
 

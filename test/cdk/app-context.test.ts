@@ -2,7 +2,7 @@
  * The app's settings from CDK context and configuration files (bin/app-context.ts).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -102,6 +102,36 @@ describe('context keys', () => {
     { key: 'bogusKey', problem: '-c bogusKey: not a setting of this app' },
   ])('fails on $key, naming the nearest known key', ({ key, problem }) => {
     expect(problemsOf([key])).toEqual([problem]);
+  });
+
+  it('knows exactly the keys it reads, so no key the app reads can be refused as unknown', () => {
+    // Prepare: a reader that records what the app asks for
+    const read = new Set<string>();
+    // Act
+    settingsFromContext((key) => {
+      read.add(key);
+      return undefined;
+    }, noFiles);
+    // Assert
+    expect([...read].sort()).toEqual([...CONTEXT_KEYS].sort());
+  });
+
+  it('accepts every -c key the README and docs show', () => {
+    // Prepare
+    const pages = [
+      join(PROJECT_ROOT, 'README.md'),
+      ...readdirSync(join(PROJECT_ROOT, 'docs')).map((name) => join(PROJECT_ROOT, 'docs', name)),
+    ];
+    const shown = new Set(
+      pages
+        .filter((page) => page.endsWith('.md'))
+        .flatMap((page) => [...readFileSync(page, 'utf8').matchAll(/-c ([A-Za-z]+)=/g)].map((match) => match[1] ?? '')),
+    );
+    // Act
+    const problems = problemsOf([...shown]);
+    // Assert
+    expect(shown.size).toBeGreaterThan(3);
+    expect(problems).toEqual([]);
   });
 
   it('lists the known keys in the message', () => {
