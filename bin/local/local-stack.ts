@@ -257,6 +257,24 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     let lastSeen = first.fingerprint;
     const firstRuntime = await runtimeFor(current);
     const routeAuthorizer = new RouteAuthorizer(firstRuntime.authorizer);
+
+    // dynalite has no stream: following the feed's head plays its part and flushes the cache
+    // emulation. Started or stopped with each configuration, as its `revocation.feed` says; started
+    // before the API serves, so no revocation can fall before the flusher's first read.
+    let stopFlusher: (() => void) | undefined;
+    const follows = (config: LocalConfig): boolean =>
+      config.authorizer.revocation.enabled && config.authorizer.revocation.feed && client !== undefined;
+    const syncFeedFlusher = async (config: LocalConfig): Promise<void> => {
+      if (follows(config) && !stopFlusher && client) {
+        stopFlusher = await startFeedFlusher({ client, tableName, flush: () => routeAuthorizer.flushCache(), logger });
+      } else if (!follows(config) && stopFlusher) {
+        stopFlusher();
+        stopFlusher = undefined;
+      }
+    };
+    await syncFeedFlusher(current);
+    cleanups.push(() => stopFlusher?.());
+
     const api: LocalApi = await starting(
       'api',
       startLocalApi({
@@ -268,22 +286,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }),
       cleanups,
     );
-
-    // dynalite has no stream: following the feed's head plays its part and flushes the cache
-    // emulation. Started or stopped with each configuration, as its `revocation.feed` says.
-    let stopFlusher: (() => void) | undefined;
-    const follows = (config: LocalConfig): boolean =>
-      config.authorizer.revocation.enabled && config.authorizer.revocation.feed && client !== undefined;
-    const syncFeedFlusher = (config: LocalConfig): void => {
-      if (follows(config) && !stopFlusher && client) {
-        stopFlusher = startFeedFlusher({ client, tableName, flush: () => routeAuthorizer.flushCache(), logger });
-      } else if (!follows(config) && stopFlusher) {
-        stopFlusher();
-        stopFlusher = undefined;
-      }
-    };
-    syncFeedFlusher(current);
-    cleanups.push(() => stopFlusher?.());
 
     // Reloads run one at a time, in the order asked.
     let reloading: Promise<unknown> = Promise.resolve();
@@ -297,11 +299,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       } catch (error) {
         return { status: 'rejected', problems: [error instanceof Error ? error.message : String(error)] };
       }
+      // A flusher (re)started first, so the emptied cache cannot fill ahead of its first read.
+      await syncFeedFlusher(loaded.config);
       routeAuthorizer.reconfigure(runtime.authorizer);
       api.setRoutes(runtime.routes);
       const changes = describeChanges(current, loaded.config);
       current = loaded.config;
-      syncFeedFlusher(current);
       lastSeen = loaded.fingerprint;
       return { status: 'applied', changes };
     };

@@ -58,6 +58,25 @@ describe('revocation on the local stack, every cache left on', () => {
     expect(status).toBe(403);
   });
 
+  it('refuses a token used and revoked in the first instants after start, as the cache flusher reads the feed before the API serves', async () => {
+    // Prepare: a stack of its own, used at once (its flusher's first read must come before any write)
+    const fresh = await startTestStack();
+    const freshAdmin = fresh.mint({ sub: 'ops', scope: 'tollbooth:admin' });
+    const token = fresh.mint({ sub: 'alice', scope: 'orders:read' });
+    const first = (await call(fresh.stack, 'GET', '/orders', { token })).status;
+    // Act
+    await call(fresh.stack, 'POST', '/revocations', { token: freshAdmin, form: { token } });
+    // Assert: polled every 250 ms (the authorizer's clock moved alike); the cache alone keeps the allow 30 s
+    let status = 200;
+    for (let tries = 0; tries < 20 && status === 200; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      fresh.clock.advanceSeconds(0.25);
+      status = (await call(fresh.stack, 'GET', '/orders', { token })).status;
+    }
+    await fresh.close();
+    expect([first, status]).toEqual([200, 403]);
+  });
+
   it('refuses a token revoked before its first use at once', async () => {
     // Prepare
     const token = local.mint({ sub: 'alice', scope: 'orders:read' });
