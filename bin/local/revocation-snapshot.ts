@@ -11,9 +11,17 @@
  * TTL) be dropped at restore. The cost: a write in the few milliseconds before a SIGKILL can be
  * lost. The table is small — rows expire with the tokens they revoke — so a whole-table copy
  * per write is cheap. Saves are serialised and coalesced; the file is replaced atomically.
+ *
+ * Only revocation rows are kept, not the revocation feed's head and slots that share the table.
+ * The feed tells warm caches what was written since they last looked; a restarted stack has no
+ * warm cache (the authorizer's and the API Gateway emulation's both start empty), so each restored
+ * row is read from the table by the first request that needs it, and the feed starts afresh from
+ * slot 1, as a new table's does. Restoring old slots and a head would only replay announcements
+ * nobody is waiting for.
  */
 import { readFileSync } from 'node:fs';
 import { BatchWriteItemCommand, ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { FEED_KEY_PREFIX } from '../../lambdas/core/revocation-feed';
 import { REVOCATION_ATTRIBUTES } from '../../lambdas/core/revocation-table';
 import { CommandError } from './args';
 import { writePrivateFile } from './state-dir';
@@ -52,7 +60,8 @@ export class RevocationSnapshot {
     const file = this.read();
     if (!file) return 0;
     const nowSeconds = Math.floor((this.options.now ?? Date.now)() / 1000);
-    const live = file.items.filter((item) => {
+    // A file written by hand or by an earlier version may hold feed items: they are skipped too.
+    const live = file.items.filter(isRevocationRow).filter((item) => {
       const expiresAt = item[REVOCATION_ATTRIBUTES.expiresAt]?.N;
       return expiresAt === undefined || Number(expiresAt) > nowSeconds;
     });
@@ -96,7 +105,7 @@ export class RevocationSnapshot {
       const page = await this.options.client.send(
         new ScanCommand({ TableName: this.options.tableName, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
       );
-      items.push(...(page.Items ?? []));
+      items.push(...(page.Items ?? []).filter(isRevocationRow));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     const file: SnapshotFile = { table: this.options.tableName, savedAt: new Date().toISOString(), items };
@@ -121,4 +130,9 @@ export class RevocationSnapshot {
       );
     }
   }
+}
+
+/** A revocation row, as opposed to an item of the revocation feed kept in the same table. */
+function isRevocationRow(item: Item): boolean {
+  return !item[REVOCATION_ATTRIBUTES.partitionKey]?.S?.startsWith(FEED_KEY_PREFIX);
 }

@@ -75,6 +75,38 @@ describe('a restarted stack (in-process)', () => {
     expect(modeOf(join(folder, 'revocations.json'))).toBe(0o600);
   });
 
+  it('keeps only revocation rows, not the feed; after the restart the feed still refuses a new revocation within its bound', async () => {
+    // Prepare: one revocation before the restart, announced on the feed like every write
+    const folder = join(root, 'feed');
+    const issuerPort = await freePort();
+    const first = await startIn(folder, issuerPort);
+    const admin = first.devIssuer.mint({ sub: 'ops', scope: 'tollbooth:admin' });
+    const before = first.devIssuer.mint({ sub: 'frank', scope: 'orders:read' });
+    await call(first, 'POST', '/revocations', { token: admin, form: { token: before } });
+    await first.close();
+    const saved = JSON.parse(readFileSync(join(folder, 'revocations.json'), 'utf8')) as { items: Array<{ pk: { S: string } }> };
+    // Act: after the restart, a token allowed and cached by both caches is revoked
+    const second = await startIn(folder, issuerPort);
+    const after = second.devIssuer.mint({ sub: 'grace', scope: 'orders:read' });
+    const cachedAllow = (await call(second, 'GET', '/orders', { token: after })).status;
+    await call(second, 'POST', '/revocations', { token: admin, form: { token: after } });
+    const revokedAt = Date.now();
+    let refusedAfterMs: number | undefined;
+    while (refusedAfterMs === undefined && Date.now() - revokedAt < 10_000) {
+      if ((await call(second, 'GET', '/orders', { token: after })).status === 403) refusedAfterMs = Date.now() - revokedAt;
+      else await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const restoredStatus = (await call(second, 'GET', '/orders', { token: before })).status;
+    await second.close();
+    // Assert
+    expect(saved.items.map((item) => item.pk.S.split('#')[0])).toEqual(['jti']);
+    expect(second.kept?.restoredRevocations).toBe(1);
+    expect(restoredStatus).toBe(403);
+    expect(cachedAllow).toBe(200);
+    expect(refusedAfterMs).toBeDefined();
+    expect(refusedAfterMs).toBeLessThan(second.authorizerCacheTtlSeconds * 1000);
+  });
+
   it('saves a revocation another process wrote (the revoke tool), and restores it', async () => {
     // Prepare: the tool finds the stack through its record, as it would find npm start's
     const folder = join(root, 'tool');
