@@ -65,7 +65,7 @@ function summarise(message: string, attributes: Record<string, unknown>): string
   const pick = (...names: string[]): string =>
     names
       .filter((name) => attributes[name] !== undefined && attributes[name] !== null)
-      .map((name) => `${name}=${String(attributes[name])}`)
+      .map((name) => `${name}=${shown(attributes[name])}`)
       .join(' ');
   if (message === DECISION_MESSAGE) {
     const reason = attributes['decision'] === 'allow' ? 'allow' : `deny (${String(attributes['reason'])})`;
@@ -76,4 +76,14 @@ function summarise(message: string, attributes: Record<string, unknown>): string
   }
   if (message.startsWith('jwks')) return `${message}: ${pick('uri', 'keys', 'error')}`;
   return `${message} ${pick(...Object.keys(attributes))}`.trimEnd();
+}
+
+/** An attribute as `name=value` shows it: objects (the feed's `heads`) as compact JSON, not `[object Object]`. */
+function shown(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return String(value);
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
 }
