@@ -255,7 +255,7 @@ describe('settings around your configuration', () => {
     await expect(started).rejects.toMatchObject({
       component: 'config',
       problems: [
-        'routes["a b"]: a scope name cannot be empty or contain whitespace',
+        'routes["a b"]: a scope name must be an RFC 6749 scope token: printable ASCII without spaces, " or \\ (tokens carry no other)',
         'routes["c"]: must be a non-empty list of route patterns like "GET /orders/*"',
         'revocation.notRevokedCacheSeconds: must be an integer from 0 to 3600, got -1',
       ],

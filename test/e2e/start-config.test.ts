@@ -95,7 +95,7 @@ describe('npm start -- --config FILE', () => {
     expect(started.output().stderr.trim().split('\n')).toEqual([
       `npm start: cannot start: ${setting} ${file} is not a valid configuration (2 problems):`,
       '  - issuers[0].audience: is required: list the accepted "aud" values, or set it to null to accept any audience (not recommended)',
-      '  - routes["a b"]: a scope name cannot be empty or contain whitespace',
+      '  - routes["a b"]: a scope name must be an RFC 6749 scope token: printable ASCII without spaces, " or \\ (tokens carry no other)',
     ]);
   });
 });
