@@ -27,8 +27,8 @@ export interface FeedFlusherOptions {
   readonly logger: DecisionLogger;
 }
 
-/** Starts following once the first poll has read the heads; the returned function stops it. */
-export async function startFeedFlusher(options: FeedFlusherOptions): Promise<() => void> {
+/** Starts following once the first poll has read the heads; the returned function stops it, once no poll is in flight. */
+export async function startFeedFlusher(options: FeedFlusherOptions): Promise<() => Promise<void>> {
   const follower = new RevocationFeedFollower({
     source: new DynamoDbRevocationFeed(options.client, options.tableName),
     now: Date.now,
@@ -53,9 +53,17 @@ export async function startFeedFlusher(options: FeedFlusherOptions): Promise<() 
     },
     onRestart: () => undefined,
   });
-  const poll = (): Promise<boolean> => follower.ensure(Date.now() - 1, Date.now());
+  let latest: Promise<boolean> = Promise.resolve(true);
+  const poll = (): Promise<boolean> => {
+    latest = follower.ensure(Date.now() - 1, Date.now());
+    return latest;
+  };
   await poll();
   const timer = setInterval(() => void poll(), FOLLOW_EVERY_MS);
   timer.unref();
-  return () => clearInterval(timer);
+  // Waits for the last poll (ensure never rejects), so the client is not destroyed under it.
+  return async () => {
+    clearInterval(timer);
+    await latest;
+  };
 }

@@ -261,15 +261,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // dynalite has no stream: following the feed's head plays its part and flushes the cache
     // emulation. Started or stopped with each configuration, as its `revocation.feed` says; started
     // before the API serves, so no revocation can fall before the flusher's first read.
-    let stopFlusher: (() => void) | undefined;
+    let stopFlusher: (() => Promise<void>) | undefined;
     const follows = (config: LocalConfig): boolean =>
       config.authorizer.revocation.enabled && config.authorizer.revocation.feed && client !== undefined;
     const syncFeedFlusher = async (config: LocalConfig): Promise<void> => {
       if (follows(config) && !stopFlusher && client) {
         stopFlusher = await startFeedFlusher({ client, tableName, flush: () => routeAuthorizer.flushCache(), logger });
       } else if (!follows(config) && stopFlusher) {
-        stopFlusher();
+        const stopping = stopFlusher;
         stopFlusher = undefined;
+        await stopping();
       }
     };
     await syncFeedFlusher(current);
