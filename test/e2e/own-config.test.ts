@@ -187,6 +187,28 @@ describe('your configuration file, with dev tokens', () => {
       changes: ['scopes removed: reports:read', 'grants removed: reports:read → GET /reports'],
     });
   });
+
+  it('keeps following the revocation feed across a reload: a cached allow is refused within its bound', async () => {
+    // Prepare: an edit adds the revocation endpoint; the token's allow is then cached
+    const seen = reloads.length;
+    writeFileSync(file, documentWith({ ...INVOICES, 'ops:admin': ['POST /revocations'] }));
+    expect(await nextReload(reloads, seen)).toMatchObject({ status: 'applied' });
+    const token = stack.devIssuer.mint({ sub: 'erin', scope: 'invoices:read' });
+    const admin = stack.devIssuer.mint({ sub: 'ops', scope: 'ops:admin' });
+    expect((await call(stack, 'GET', '/invoices', { token })).status).toBe(200);
+    // Act
+    const revoked = await call(stack, 'POST', '/revocations', { token: admin, form: { token } });
+    const revokedAt = Date.now();
+    let status = 200;
+    while (status === 200 && Date.now() - revokedAt < 5000) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = (await call(stack, 'GET', '/invoices', { token })).status;
+    }
+    // Assert: both caches hold the allow for 30 s; the feed refuses it within the 5 s polled
+    expect(revoked.status).toBe(200);
+    expect(stack.followsFeed).toBe(true);
+    expect(status).toBe(403);
+  });
 });
 
 describe('settings around your configuration', () => {
