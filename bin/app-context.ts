@@ -17,6 +17,11 @@
  * | `architecture`        | `arm64` (default) or `x86_64`, e.g. for `sam local` on an x86_64 machine |
  *
  * With no issuer at all, the stack creates a Cognito user pool to try it out with.
+ *
+ * Any other context key fails the synth, naming the known ones (and the nearest, for a typo):
+ * `-c userpoolId=…` would otherwise be ignored, and the stack would quietly create a user pool.
+ * Keys with a `:` are the CDK's own (feature flags, `aws:cdk:…`, lookups), and so are the few
+ * colon-less keys the CDK CLI writes (`cli-telemetry`, `acknowledged-issue-numbers`).
  */
 import { readFileSync } from 'node:fs';
 import { Duration, Validations, type App } from 'aws-cdk-lib';
@@ -28,9 +33,32 @@ import { SAMPLE_SCOPE_ROUTES } from '../lib/sample-config';
 import { TollboothStack, type TollboothStackProps } from '../lib/tollbooth-stack';
 import { TrustedIssuer } from '../lib/trusted-issuer';
 
+/** The context keys this app reads. */
+export const CONTEXT_KEYS = [
+  'architecture',
+  'audience',
+  'clientId',
+  'cognitoDomainPrefix',
+  'configFile',
+  'issuer',
+  'jwksUri',
+  'revocationTableName',
+  'scopePrefix',
+  'stackName',
+  'stageName',
+  'userPoolId',
+] as const;
+
+/** Colon-less context keys the CDK CLI itself writes (every other key of the CDK's has a `:`). */
+const CDK_CONTEXT_KEYS: readonly string[] = ['cli-telemetry', 'acknowledged-issue-numbers'];
+
 /** Adds the sample stack to `app` as its context describes, with cdk-nag's AwsSolutions checks. */
 export function buildTollboothApp(app: App): TollboothStack {
-  const { stackName, stackProps } = settingsFromContext((key) => app.node.tryGetContext(key));
+  const { stackName, stackProps } = settingsFromContext(
+    (key) => app.node.tryGetContext(key),
+    undefined,
+    Object.keys(app.node.getAllContext() as Record<string, unknown>),
+  );
   const stack = new TollboothStack(app, stackName, stackProps);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return stack;
@@ -54,17 +82,26 @@ export type ContextReader = (key: string) => unknown;
 /** Thrown when the context is unusable; `problems` lists every problem. */
 export class AppContextError extends Error {
   constructor(readonly problems: readonly string[]) {
-    super(describeProblems('Invalid context for the Tollbooth app', problems));
+    const unknownKey = problems.some((problem) => problem.includes(UNKNOWN_KEY));
+    super(
+      `${describeProblems('Invalid context for the Tollbooth app', problems)}${unknownKey ? `\nThe app's settings: ${CONTEXT_KEYS.join(', ')}` : ''}`,
+    );
     this.name = 'AppContextError';
   }
 }
 
-/** Builds the stack's settings from CDK context; throws {@link AppContextError} naming every problem. */
+const UNKNOWN_KEY = 'not a setting of this app';
+
+/**
+ * Builds the stack's settings from CDK context; throws {@link AppContextError} naming every problem.
+ * `keys` lists every context key present, so unknown ones can be refused.
+ */
 export function settingsFromContext(
   context: ContextReader,
   readText: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+  keys: readonly string[] = [],
 ): AppSettings {
-  const problems: string[] = [];
+  const problems: string[] = unknownContextKeys(keys);
   const text = (key: string): string | undefined => {
     const value = context(key);
     if (value === undefined || value === null || value === '') return undefined;
@@ -190,4 +227,40 @@ function readConfigFile(
   }
   if (Object.keys(advanced).length > 0) stackProps = { ...stackProps, advancedConfig: advanced };
   return { issuers: trusted, stackProps };
+}
+
+/** One problem per context key that is neither this app's nor the CDK's. */
+export function unknownContextKeys(keys: readonly string[]): string[] {
+  const known: readonly string[] = CONTEXT_KEYS;
+  return keys
+    .filter((key) => !key.includes(':') && !CDK_CONTEXT_KEYS.includes(key) && !known.includes(key))
+    .map((key) => {
+      const near = nearestKey(key);
+      return `-c ${key}: ${UNKNOWN_KEY}${near ? ` (did you mean ${near}?)` : ''}`;
+    });
+}
+
+/** A known key that differs only in case, or by at most two edits. */
+function nearestKey(key: string): string | undefined {
+  const lower = key.toLowerCase();
+  const sameLetters = CONTEXT_KEYS.find((known) => known.toLowerCase() === lower);
+  if (sameLetters) return sameLetters;
+  const scored = CONTEXT_KEYS.map((known) => ({ known, distance: editDistance(lower, known.toLowerCase()) })).sort(
+    (a, b) => a.distance - b.distance,
+  );
+  const best = scored[0];
+  return best && best.distance <= 2 ? best.known : undefined;
+}
+
+/** Levenshtein distance, for typo suggestions on short keys. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
 }

@@ -1,62 +1,127 @@
 /**
- * The text `npm start` prints once the stack is ready: where everything listens, the cache
- * windows in effect, the routes and their scopes, and ready-to-paste commands that walk through
- * allow (200), no token (401), too few scopes (403) and revocation (403 about a second later, the
- * caches left on: the revocation feed).
+ * The text `npm start` prints once the stack is ready: where everything listens, which
+ * configuration runs (and that edits apply), what was kept from the last run, the cache windows,
+ * every scope with a request it is allowed and one it is refused, and ready-to-paste commands that
+ * walk through allow (200), no token (401), too few scopes (403) and revocation (403 about a second
+ * later with the revocation feed, the caches left on; else once both cache windows passed). The walkthrough is worked out from the configuration (walkthrough.ts), so it is true for
+ * your routes as much as for the sample's.
  */
-import { ADMIN_SCOPE, SAMPLE_PUBLIC_ROUTES } from '../../lib/sample-config';
+import { relative } from 'node:path';
 import type { LocalStack } from './local-stack';
+import { curlFor, scopeExamples, type ExampleRequest } from './walkthrough';
 
 /** The ready banner for a started stack; `readyInMs` is shown as the start-up time. */
-export function banner(stack: LocalStack, readyInMs: number): string {
+export function banner(stack: LocalStack, name: string, readyInMs: number): string {
   const api = stack.apiUrl;
   const window = stack.revocationBoundSeconds;
   const table = stack.revocationTable;
+  const config = stack.config;
+  const others = stack.trustedIssuers.filter((issuer) => issuer !== stack.devIssuer.issuer);
   const lines = [
-    `Tollbooth local stack — ready in ${(readyInMs / 1000).toFixed(1)} s. Ctrl-C stops everything.`,
+    `Tollbooth local stack "${name}" — ready in ${(readyInMs / 1000).toFixed(1)} s. Ctrl-C stops everything.`,
     '',
-    `  HTTP API     ${api}   sample routes, the real authorizer, API Gateway HTTP API semantics`,
-    stack.devIssuer
-      ? `  dev issuer   ${stack.devIssuer.issuer}   OIDC discovery, JWKS, POST /token (mints any token: loopback only)`
-      : `  issuers      ${stack.trustedIssuers.join(', ')}   (from TOLLBOOTH_CONFIG / TOLLBOOTH_CONFIG_FILE)`,
+    `  HTTP API     ${api}   the configuration's routes, the real authorizer, API Gateway HTTP API semantics`,
+    `  config       ${stack.configSource}${stack.watching ? ' — edits apply without a restart' : ''}`,
+    `  dev issuer   ${stack.devIssuer.issuer}   OIDC discovery, JWKS, POST /token (mints any token: loopback only)`,
+    ...(others.length > 0 ? [`  issuers      ${others.join(', ')}   (the configuration's, trusted beside the dev issuer)`] : []),
     table
       ? table.embedded
         ? `  DynamoDB     ${table.endpoint ?? ''}   dynalite in memory, table ${table.name}`
         : `  DynamoDB     table ${table.name} through the AWS SDK's standard chain (TOLLBOOTH_REVOCATION_TABLE)`
-      : '  revocation   disabled by the configuration',
-    `  caches       authorizer result cache ${stack.authorizerCacheTtlSeconds} s, "not revoked" cache ${stack.notRevokedCacheSeconds} s; the revocation feed refuses a revoked token within about ${window} s`,
+      : '  revocation   off in the configuration',
+    ...keptLines(stack),
+    table
+      ? stack.followsFeed
+        ? `  caches       authorizer result cache ${stack.authorizerCacheTtlSeconds} s, "not revoked" cache ${stack.notRevokedCacheSeconds} s; the revocation feed refuses a revoked token within about ${window} s`
+        : `  caches       authorizer result cache ${stack.authorizerCacheTtlSeconds} s + "not revoked" cache ${stack.notRevokedCacheSeconds} s: a revocation is refused within ${window} s`
+      : `  caches       authorizer result cache ${stack.authorizerCacheTtlSeconds} s`,
     '',
-    '  Routes:',
-    ...Object.entries(stack.scopeRoutes).map(([scope, routes]) => `    ${scope.padEnd(18)} ${routes.join(', ')}`),
-    `    ${'(public)'.padEnd(18)} ${SAMPLE_PUBLIC_ROUTES.join(', ')}`,
+    scopesSection(stack),
     '',
   ];
-  const token = stack.devIssuer
-    ? 'TOKEN=$(npm run -s token -- --sub alice --scope orders:read)'
-    : 'TOKEN=<an access token from your identity provider with the orders:read scope>';
-  lines.push(
-    '  Try it from another terminal, in this directory:',
-    '',
-    `    ${token}`,
-    `    curl -i ${api}/orders -H "Authorization: Bearer $TOKEN"            # 200, echoes the authorizer context`,
-    `    curl -i ${api}/orders                                              # 401, no token`,
-    `    curl -i -X POST ${api}/orders -H "Authorization: Bearer $TOKEN"    # 403, orders:read cannot POST`,
-    '',
-  );
-  if (table) {
-    const admin = stack.devIssuer
-      ? `ADMIN=$(npm run -s token -- --sub ops --scope ${ADMIN_SCOPE})`
-      : `ADMIN=<a token with the ${ADMIN_SCOPE} scope>`;
+
+  const header = (variable: string): string => `${headerName(config.authorizer.token.headerName)}: Bearer $${variable}`;
+  const [first] = scopeExamples(config).filter((example) => example.scope !== config.adminScope && example.allowed);
+  if (first?.allowed) {
+    const tries: Array<[string, string]> = [
+      [curlFor(api, first.allowed, header('TOKEN')), `200, ${first.scope} grants ${describe(first.allowed)}`],
+      [curlFor(api, first.allowed, undefined), '401, no token'],
+      ...(first.refused
+        ? [
+            [curlFor(api, first.refused, header('TOKEN')), `403, ${first.scope} does not grant ${describe(first.refused)}`] as [
+              string,
+              string,
+            ],
+          ]
+        : []),
+    ];
+    const width = Math.max(...tries.map(([command]) => command.length)) + 2;
     lines.push(
-      '  Revoke the token, then watch it get refused:',
+      '  Try it from another terminal, in this directory:',
       '',
-      `    ${admin}`,
-      `    curl -i ${api}/revocations -H "Authorization: Bearer $ADMIN" --data-urlencode "token=$TOKEN"`,
-      '    #   …or write the table directly:  npm run -s revoke -- --token "$TOKEN"',
-      `    sleep ${window}; curl -i ${api}/orders -H "Authorization: Bearer $TOKEN"    # 403, revoked (caches left on)`,
+      `    TOKEN=$(npm run -s token -- --sub alice --scope ${first.scope})`,
+      ...tries.map(([command, comment]) => `    ${command.padEnd(width)}# ${comment}`),
       '',
     );
+    if (table) {
+      const admin = config.adminScope
+        ? [
+            `    ADMIN=$(npm run -s token -- --sub ops --scope ${config.adminScope})`,
+            `    curl -i ${api}/revocations -H "${header('ADMIN')}" --data-urlencode "token=$TOKEN"`,
+            '    #   …or write the table directly:  npm run -s revoke -- --token "$TOKEN"',
+          ]
+        : ['    npm run -s revoke -- --token "$TOKEN"'];
+      lines.push(
+        '  Revoke the token, then watch it get refused:',
+        '',
+        ...admin,
+        `    sleep ${window}; ${curlFor(api, first.allowed, header('TOKEN'))}    # 403, revoked${stack.followsFeed ? ' (caches left on)' : ''}`,
+        '',
+      );
+    }
   }
-  lines.push('  More: npm run -s decode -- "$TOKEN" · npm run -s revoke -- --sub alice · npm start -- --help', '');
+  lines.push(`  More: npm run -s decode -- "$TOKEN" · npm run -s revoke -- --sub alice · ${'npm start -- --help'}`, '');
   return lines.join('\n');
+}
+
+/** Every scope, the routes it grants, and a request it is allowed and one it is refused. */
+export function scopesSection(stack: LocalStack): string {
+  const config = stack.config;
+  const width = Math.max(18, ...Object.keys(config.scopeRoutes).map((scope) => scope.length + 2));
+  const lines = ['  Scopes: the routes each grants; with a token of that scope alone, a request allowed and one refused (403):'];
+  for (const example of scopeExamples(config)) {
+    const endpoint = example.scope === config.adminScope ? '   (the revocation endpoint)' : '';
+    lines.push(`    ${example.scope.padEnd(width)} ${(config.scopeRoutes[example.scope] ?? []).join(', ')}${endpoint}`);
+    const tries = [
+      example.allowed ? `allows ${describe(example.allowed)}` : 'allows no route the API serves',
+      example.refused ? `refuses ${describe(example.refused)}` : 'refuses none: it grants every route',
+    ];
+    lines.push(`    ${''.padEnd(width)} ${tries.join(', ')}`);
+  }
+  if (config.publicRoutes.length > 0) lines.push(`    ${'(public)'.padEnd(width)} ${config.publicRoutes.join(', ')}`);
+  return lines.join('\n');
+}
+
+function keptLines(stack: LocalStack): string[] {
+  const kept = stack.kept;
+  if (!kept) return [];
+  const fromHere = relative(process.cwd(), kept.folder);
+  const folder = fromHere && !fromHere.startsWith('..') ? fromHere : kept.folder;
+  return [
+    kept.keyCreated
+      ? `  state        ${folder}/   a new dev signing key (kept from now on: tokens outlive restarts on port ${stack.devIssuer.port})`
+      : `  state        ${folder}/   the dev signing key of the last run: its tokens stay valid`,
+    ...(stack.revocationTable?.embedded
+      ? [`               revocations restored: ${kept.restoredRevocations} (saved after every write; --clear-revocations starts empty)`]
+      : []),
+  ];
+}
+
+function describe(request: ExampleRequest): string {
+  return `${request.method} ${request.path}`;
+}
+
+/** `authorization` → `Authorization`, as people write header names. */
+function headerName(lowerCase: string): string {
+  return lowerCase.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => `${dash}${letter.toUpperCase()}`);
 }

@@ -1,5 +1,6 @@
 /**
- * A development OpenID Connect issuer on 127.0.0.1: generates a signing key at start, serves
+ * A development OpenID Connect issuer on 127.0.0.1: signs with the key it is given (`npm start`
+ * keeps one per stack, dev-signing-key.ts) or one generated at start, serves
  * discovery and a JWKS over HTTP, and mints tokens on request — so the authorizer verifies its
  * tokens exactly as it verifies a real identity provider's (JWKS over HTTP, signature, claims).
  *
@@ -8,9 +9,10 @@
  * `{ access_token, token_type, expires_in }`. Not a real OAuth server: anyone who can reach the
  * port can mint tokens, which is why it only ever listens on loopback.
  */
-import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { createPublicKey, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { generateDevSigningKey, type DevSigningKey } from './dev-signing-key';
 
 export interface MintRequest {
   readonly sub?: string;
@@ -36,13 +38,14 @@ export interface DevIssuerOptions {
   readonly audience: string;
   /** Milliseconds since the epoch for `iat`/`exp` (the e2e tests share one moved clock with the stack). */
   readonly now?: () => number;
+  /** The key to sign with. Default: a fresh one. */
+  readonly signingKey?: DevSigningKey;
 }
 
-/** Starts the dev issuer on 127.0.0.1 with a fresh RSA key; tokens carry `iss` = its URL. */
+/** Starts the dev issuer on 127.0.0.1; tokens carry `iss` = its URL. */
 export async function startDevIssuer(options: DevIssuerOptions): Promise<DevIssuer> {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const kid = `dev-${randomUUID().slice(0, 8)}`;
-  const jwks = { keys: [{ ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' }] };
+  const { privateKey, kid } = options.signingKey ?? generateDevSigningKey();
+  const jwks = { keys: [{ ...createPublicKey(privateKey).export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' }] };
   let issuer = '';
 
   const now = options.now ?? Date.now;

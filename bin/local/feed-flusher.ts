@@ -4,6 +4,11 @@
  * 200 ms): each new entry is logged (`revocation feed: …`) and flushes the emulated API Gateway
  * authorizer cache on the same schedule as the Lambda (`lambdas/flusher/flush-schedule.ts`: one
  * feed poll interval after the revocation was seen, at most once a second).
+ *
+ * The first poll is made, and awaited, before the stack serves a request: the follower starts its
+ * epoch from the heads that poll reads, so a revocation written before it would be taken as
+ * already seen and never flush the cache. With a timer alone, a token used and revoked within the
+ * first 200 ms stayed allowed from the cache for its whole TTL.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DecisionLogger } from '../../lambdas/authorizer/decision-log';
@@ -22,8 +27,8 @@ export interface FeedFlusherOptions {
   readonly logger: DecisionLogger;
 }
 
-/** Starts following; the returned function stops it. */
-export function startFeedFlusher(options: FeedFlusherOptions): () => void {
+/** Starts following once the first poll has read the heads; the returned function stops it, once no poll is in flight. */
+export async function startFeedFlusher(options: FeedFlusherOptions): Promise<() => Promise<void>> {
   const follower = new RevocationFeedFollower({
     source: new DynamoDbRevocationFeed(options.client, options.tableName),
     now: Date.now,
@@ -48,7 +53,17 @@ export function startFeedFlusher(options: FeedFlusherOptions): () => void {
     },
     onRestart: () => undefined,
   });
-  const timer = setInterval(() => void follower.ensure(Date.now() - 1, Date.now()), FOLLOW_EVERY_MS);
+  let latest: Promise<boolean> = Promise.resolve(true);
+  const poll = (): Promise<boolean> => {
+    latest = follower.ensure(Date.now() - 1, Date.now());
+    return latest;
+  };
+  await poll();
+  const timer = setInterval(() => void poll(), FOLLOW_EVERY_MS);
   timer.unref();
-  return () => clearInterval(timer);
+  // Waits for the last poll (ensure never rejects), so the client is not destroyed under it.
+  return async () => {
+    clearInterval(timer);
+    await latest;
+  };
 }

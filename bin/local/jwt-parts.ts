@@ -18,6 +18,9 @@ const SEGMENT = /^[A-Za-z0-9_-]+$/;
 export function decodeUnverified(input: string): UnverifiedJwt {
   const token = input.trim().replace(/^bearer\s+/i, '');
   if (token === '') throw new UsageError('no token given');
+  // A pasted token with more after it (a second token, a comment, npm's banner) is not "the token".
+  const extra = /\s+(\S+)/.exec(token);
+  if (extra) throw new UsageError(`the token is followed by other text ("${shorten(extra[1] ?? '')}"): give the token alone`);
   const parts = token.split('.');
   if (parts.length === 5) throw new UsageError('this is an encrypted token (JWE, five parts): its claims cannot be read without the key');
   if (parts.length !== 3) throw new UsageError(`a JWT has three dot-separated parts, this has ${parts.length}`);
@@ -39,4 +42,9 @@ function segment(text: string, name: string): Record<string, unknown> {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(`the ${name} is not a JSON object`);
   return value as Record<string, unknown>;
+}
+
+// Enough to recognise the text, never a whole token (a second token pasted after the first).
+function shorten(text: string): string {
+  return text.length > 24 ? `${text.slice(0, 20)}…` : text;
 }

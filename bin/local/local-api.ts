@@ -7,6 +7,11 @@
  * 500, or allow with the authorizer's context); build the integration event and invoke the
  * backend handler in-process; turn its payload 2.0 response into the HTTP response. Every
  * response carries an `apigw-requestid` header, as HTTP APIs' do.
+ *
+ * The routes can be replaced while the API runs ({@link LocalApi.setRoutes}: a reloaded
+ * configuration); a request already under way finishes on the routes it started with. A request
+ * Node.js cannot parse (a header holding a line break, as `TOKEN=$(npm run token)` without `-s`
+ * makes) gets API Gateway's 400 and a log line saying what was wrong, instead of a dropped line.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -14,7 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { listen } from './dev-issuer';
 import type { RouteTable } from './api-routes';
 import { integrationEvent, type LocalRequest } from './gateway-events';
-import type { GatewayDecision, RouteAuthorizer } from './route-authorizer';
+import type { DecisionNote, GatewayDecision, RouteAuthorizer } from './route-authorizer';
 
 /** A Lambda proxy integration's handler (payload 2.0 in, payload 2.0 response out). */
 export type Backend = (event: unknown) => Promise<unknown>;
@@ -33,9 +38,16 @@ export interface RequestLog {
   readonly routeKey: string | undefined;
   /**
    * `miss` = authorizer invoked, `cached` = answered from the authorizer cache, `public` = no
-   * authorizer on the route, `skipped` = not invoked (no route, or no identity source).
+   * authorizer on the route, `skipped` = not invoked (no route, no identity source, a request
+   * that could not be read).
    */
   readonly authorizer: 'miss' | 'cached' | 'public' | 'skipped';
+  /** The authorizer's decision, fresh or remembered, when it had a part. */
+  readonly decision?: DecisionNote;
+  /** Age of the cached answer, when `authorizer` is `cached`. */
+  readonly cacheAgeMs?: number;
+  /** Why the request never reached a route, or why it failed. */
+  readonly problem?: string;
 }
 
 export interface LocalApiOptions {
@@ -49,6 +61,8 @@ export interface LocalApiOptions {
 export interface LocalApi {
   readonly url: string;
   readonly port: number;
+  /** Serves these routes from the next request on. */
+  setRoutes(routes: RouteTable<RouteTarget>): void;
   close(): Promise<void>;
 }
 
@@ -66,9 +80,28 @@ const GATEWAY_ERRORS = {
 /** Starts the local HTTP API on 127.0.0.1; rejects with a one-line message when the port is taken. */
 export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi> {
   const now = options.now ?? Date.now;
+  let routes = options.routes;
   const server: Server = createServer((req, res) => {
     handle(req, res).catch(() => {
       if (!res.headersSent) sendGatewayError(res, 500);
+    });
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || error.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const body = JSON.stringify({ message: 'Bad Request' });
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
+    );
+    options.onRequest?.({
+      method: '?',
+      path: '?',
+      status: 400,
+      routeKey: undefined,
+      authorizer: 'skipped',
+      problem: unreadableRequest(error),
     });
   });
 
@@ -77,19 +110,22 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     res.setHeader('apigw-requestid', requestId);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = (req.method ?? 'GET').toUpperCase();
-    const log = (status: number, routeKey: string | undefined, decision: GatewayDecision | undefined): void =>
+    const log = (status: number, routeKey: string | undefined, decision: GatewayDecision | undefined, problem?: string): void =>
       options.onRequest?.({
         method,
         path: url.pathname,
         status,
         routeKey,
         authorizer: routeKey === undefined ? 'skipped' : authorizerState(decision),
+        ...(decision && 'note' in decision && decision.note ? { decision: decision.note } : {}),
+        ...(decision && 'cached' in decision && decision.cached ? { cacheAgeMs: decision.ageMs } : {}),
+        ...(problem ? { problem } : {}),
       });
 
     const body = await readBody(req);
-    if (!body) return finish(413, undefined, undefined);
-    const match = options.routes.match(method, url.pathname);
-    if (!match) return finish(404, undefined, undefined);
+    if (!body) return finish(413, undefined, undefined, `the body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`);
+    const match = routes.match(method, url.pathname);
+    if (!match) return finish(404, undefined, undefined, `no route matches ${method} ${url.pathname}`);
 
     const request: LocalRequest = {
       method,
@@ -113,14 +149,24 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     let result: unknown;
     try {
       result = await route.target.backend(integrationEvent(request, route.routeKey, pathParameters, context));
-    } catch {
-      return finish(500, route.routeKey, decision);
+    } catch (error) {
+      return finish(
+        500,
+        route.routeKey,
+        decision,
+        `the backend failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+      );
     }
     log(sendIntegrationResponse(res, result), route.routeKey, decision);
 
-    function finish(status: keyof typeof GATEWAY_ERRORS, routeKey: string | undefined, authorized: GatewayDecision | undefined): void {
+    function finish(
+      status: keyof typeof GATEWAY_ERRORS,
+      routeKey: string | undefined,
+      authorized: GatewayDecision | undefined,
+      problem?: string,
+    ): void {
       sendGatewayError(res, status);
-      log(status, routeKey, authorized);
+      log(status, routeKey, authorized, problem);
     }
   }
 
@@ -129,6 +175,9 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    setRoutes: (next) => {
+      routes = next;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -146,6 +195,18 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * What Node.js's parser refused, in words. A header with a line break in its value splits into a
+ * line that is no header at all, which is what a captured `npm run` banner does to a token.
+ */
+function unreadableRequest(error: NodeJS.ErrnoException): string {
+  if (['HPE_INVALID_HEADER_TOKEN', 'HPE_INVALID_HEADER_VALUE', 'HPE_CR_EXPECTED', 'HPE_LF_EXPECTED'].includes(error.code ?? '')) {
+    return "a header is malformed: a value holding a line break? TOKEN=$(npm run token …) captures npm's banner too; use npm run -s token";
+  }
+  if (error.code === 'HPE_HEADER_OVERFLOW') return 'the headers are too large';
+  return `the request could not be read (${error.code ?? error.message})`;
 }
 
 function authorizerState(decision: GatewayDecision | undefined): RequestLog['authorizer'] {

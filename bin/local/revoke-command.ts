@@ -2,8 +2,8 @@
  * `revoke`: writes a revocation straight into the table, through the same `RevocationWriter` as
  * the admin endpoint — idempotent, with the TTL attribute set so rows expire by themselves.
  *
- * Targets: the running local stack's table by default (dynalite's endpoint from
- * `.tollbooth/local.json`), or a deployed table with `--table`, reached through the AWS SDK's
+ * Targets: the running local stack's table by default (dynalite's endpoint from its record,
+ * `.tollbooth/stacks/<name>/running.json`; `--stack` chooses among several), or a deployed table with `--table`, reached through the AWS SDK's
  * standard chain (`AWS_REGION` or `--region`, the usual credentials, `AWS_ENDPOINT_URL_DYNAMODB`).
  *
  * `--token` decodes the token WITHOUT verifying it, unlike the admin endpoint: whoever runs this
@@ -13,10 +13,10 @@
 import { canonicalIssuer } from '../../lambdas/core/cognito-issuer';
 import { createDynamoDbClient } from '../../lambdas/core/dynamodb-client';
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, RevocationWriter } from '../../lambdas/core/revocation-writer';
-import { CommandError, integerOption, parseCommand, stringOption, UsageError, type CommandIo } from './args';
+import { CommandError, integerOption, parseCommand, settingFrom, stringOption, UsageError, type CommandIo, type Setting } from './args';
 import { decodeUnverified } from './jwt-parts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-credentials';
-import { readRunningStack, stateFilePath, type LocalStackState } from './state-file';
+import { chooseRunningStack, STACK_ENV, type LocalStackState } from './state-file';
 
 export const REVOKE_COMMAND = 'tollbooth-revoke';
 
@@ -33,12 +33,14 @@ What:
   --jti <id>        one token by id; --exp <epoch seconds> keeps the row until then (default: now + 24 h)
   --sub <id>        every token of this subject issued before now (global sign-out)
 Where:
-  (default)         the running local stack's table (found through .tollbooth/local.json)
+  (default)         the running local stack's table (found through .tollbooth/stacks/<name>/running.json)
+  --stack <name|port>  which running stack, when several are (${STACK_ENV}; default: the only one)
   --table <name>    a deployed table, with your AWS credentials (standard SDK chain)
   --region <name>   its region (default: AWS_REGION / your AWS config)
 Other:
   --iss <url>       issuer of the jti or sub (default: the one issuer the local stack trusts; required with --table)
   --reason <text>   kept with the row, for humans
+  --verbose         stack traces on unexpected errors
   -h, --help        this help
 
 Exit codes: 0 revoked (or nothing to revoke), 1 the table could not be written, 2 bad arguments.
@@ -53,7 +55,12 @@ const OPTIONS = {
   table: { type: 'string' },
   region: { type: 'string' },
   reason: { type: 'string' },
+  stack: { type: 'string' },
 } as const;
+
+/** `--exp` is epoch seconds; a 13-digit value is a JavaScript timestamp in milliseconds. */
+const EXP_UNIT = { what: 'a time in epoch seconds', example: '1767225600' } as const;
+const MAX_EXP_SECONDS = 99_999_999_999;
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -82,7 +89,11 @@ export async function revokeCommand(
   const values = parsed.values;
   const what = (['token', 'jti', 'sub'] as const).filter((name) => values[name] !== undefined);
   if (what.length !== 1) throw new UsageError('give exactly one of --token, --jti or --sub');
-  const exp = integerOption(stringOption(values, 'exp'), '--exp', { min: 1, max: 99_999_999_999 });
+  const rawExp = stringOption(values, 'exp');
+  if (rawExp !== undefined && /^\d{12,}$/.test(rawExp) && Number(rawExp) > MAX_EXP_SECONDS) {
+    throw new UsageError(`--exp must be ${EXP_UNIT.what}, got ${rawExp}: milliseconds? use ${Math.floor(Number(rawExp) / 1000)}`);
+  }
+  const exp = integerOption(rawExp, '--exp', { min: 1, max: MAX_EXP_SECONDS }, EXP_UNIT);
   if (exp !== undefined && what[0] !== 'jti') throw new UsageError('--exp only applies to --jti');
   if (values['token'] !== undefined && values['iss'] !== undefined)
     throw new UsageError('--iss cannot be given with --token: it is read from the token');
@@ -148,20 +159,30 @@ export async function revokeCommand(
     };
   }
 
-  const target = await openTarget(table, region, env, now);
+  const stack = settingFrom(values, 'stack', env, STACK_ENV);
+  if (stack !== undefined && table !== undefined)
+    throw new UsageError(`${stack.name} chooses a local stack; it cannot be given with --table`);
+  const target = await openTarget(table, region, stack, env, now);
   try {
     const lines = await plan(target).catch((error: unknown) => {
       if (error instanceof UsageError || error instanceof CommandError) throw error;
       throw new CommandError(`${target.description} could not be written: ${describe(error)}`);
     });
     for (const line of lines) io.stdout(`revoked ${line.what} in ${target.description}; the row expires ${isoOf(line.expiresAt)}\n`);
-    if (target.state && !table) io.stdout(`the running local stack refuses it within about ${target.state.revocationWindowSeconds} s\n`);
+    if (target.state && !table)
+      io.stdout(`the local stack "${target.state.name}" refuses it within about ${target.state.revocationWindowSeconds} s\n`);
   } finally {
     target.close();
   }
 }
 
-async function openTarget(table: string | undefined, region: string | undefined, env: Environment, now: () => number): Promise<Target> {
+async function openTarget(
+  table: string | undefined,
+  region: string | undefined,
+  stack: Setting | undefined,
+  env: Environment,
+  now: () => number,
+): Promise<Target> {
   if (table !== undefined) {
     if (!/^[A-Za-z0-9_.-]{3,255}$/.test(table)) throw new UsageError(`--table "${table}" is not a DynamoDB table name`);
     const client = createDynamoDbClient({ requestTimeoutMs: 3000, maxAttempts: 3, ...(region ? { clientConfig: { region } } : {}) });
@@ -178,20 +199,19 @@ async function openTarget(table: string | undefined, region: string | undefined,
       state: undefined,
     };
   }
-  const state = readRunningStack(env);
-  if (!state)
-    throw new CommandError(
-      `no running local stack found (${stateFilePath(env)}): start it with npm start, or pass --table for a deployed table`,
-    );
+  const state = chooseRunningStack(stack, env, ', or pass --table for a deployed table');
   const recorded = state.revocationTable;
-  if (!recorded) throw new CommandError('the running local stack has revocation disabled');
+  if (!recorded)
+    throw new CommandError(`the local stack "${state.name}" runs with revocation off (revocation.enabled: false in its configuration)`);
   const clientConfig = recorded.endpoint
     ? { endpoint: recorded.endpoint, region: recorded.region ?? LOCAL_REGION, credentials: LOCAL_CREDENTIALS }
     : recorded.region
       ? { region: recorded.region }
       : {};
   const client = createDynamoDbClient({ requestTimeoutMs: 2000, maxAttempts: 2, clientConfig });
-  const description = recorded.endpoint ? `the local stack's table ${recorded.name}` : `table ${recorded.name} (used by the local stack)`;
+  const description = recorded.endpoint
+    ? `the table ${recorded.name} of the local stack "${state.name}"`
+    : `table ${recorded.name} (used by the local stack "${state.name}")`;
   return { writer: new RevocationWriter(client, recorded.name, now), close: () => client.destroy(), description, state };
 }
 
@@ -200,7 +220,7 @@ function issuerFor(explicit: string | undefined, state: LocalStackState | undefi
   if (table !== undefined || !state) throw new UsageError('--iss is required with --table (the issuer whose tokens to revoke)');
   const [only, ...others] = state.trustedIssuers;
   if (only === undefined || others.length > 0)
-    throw new UsageError(`--iss is required: the local stack trusts ${state.trustedIssuers.join(', ')}`);
+    throw new UsageError(`--iss is required: the local stack "${state.name}" trusts ${state.trustedIssuers.join(', ')}`);
   return only;
 }
 
@@ -214,7 +234,7 @@ function trustedIssuerFor(iss: string, state: LocalStackState | undefined): stri
   if (!state) return canonicalIssuer(iss);
   const configured = state.trustedIssuers.find((trusted) => canonicalIssuer(trusted) === canonicalIssuer(iss));
   if (configured === undefined)
-    throw new UsageError(`issuer ${iss} is not trusted by the running local stack (it trusts ${state.trustedIssuers.join(', ')})`);
+    throw new UsageError(`issuer ${iss} is not trusted by the local stack "${state.name}" (it trusts ${state.trustedIssuers.join(', ')})`);
   return configured;
 }
 

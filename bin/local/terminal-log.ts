@@ -1,9 +1,13 @@
 /**
- * What `npm start` prints while it runs: one line per request, and beneath it the authorizer's
- * and revoke handler's own log lines, shortened for a terminal. The structured lines are built
- * from the same allow-list the Lambda logs (decision-log.ts), so no token or signature can appear.
+ * What `npm start` prints while it runs: one line per request, saying why it was answered as it
+ * was — the authorizer's reason code whether it decided just now or API Gateway's cache answered
+ * from an earlier decision — and the Lambdas' other log lines, shortened for a terminal. The
+ * authorizer's own decision line is folded into the request line, except when it reports an
+ * outage or a bug (warn and error level), which keeps its line and its error. Everything comes
+ * from the allow-listed attributes the Lambda logs (decision-log.ts), so no token or signature can
+ * appear.
  */
-import type { DecisionLogger } from '../../lambdas/authorizer/decision-log';
+import { DECISION_MESSAGE, type DecisionLogger } from '../../lambdas/authorizer/decision-log';
 import type { RequestLog } from './local-api';
 
 const STATUS_TEXT: Readonly<Record<number, string>> = {
@@ -17,22 +21,36 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   503: 'Unavailable',
 };
 
-const AUTHORIZER_NOTE: Readonly<Record<RequestLog['authorizer'], string>> = {
-  miss: 'authorizer invoked',
-  cached: 'authorizer cache hit',
-  public: 'public route',
-  skipped: 'authorizer not invoked',
-};
-
-/** `GET /orders → 200 OK   (GET /orders, authorizer invoked)` */
+/**
+ * `GET /orders → 200 OK   (GET /orders; authorizer: allow sub=alice)`, or with `authorizer cache hit,
+ * 3 s old:` when API Gateway's cache answered.
+ */
 export function formatRequest(log: RequestLog): string {
-  const route = log.routeKey ? `${log.routeKey}, ` : '';
-  return `${log.method} ${log.path} → ${log.status} ${STATUS_TEXT[log.status] ?? ''}   (${route}${AUTHORIZER_NOTE[log.authorizer]})`;
+  const status = `${log.status} ${STATUS_TEXT[log.status] ?? ''}`.trimEnd();
+  if (log.status === 400 && log.routeKey === undefined) return `request → ${status}   (${log.problem ?? 'unreadable'})`;
+  return `${log.method} ${log.path} → ${status}   (${explain(log)})`;
+}
+
+function explain(log: RequestLog): string {
+  if (log.routeKey === undefined) return log.problem ?? 'no route';
+  const route = `${log.routeKey}; `;
+  if (log.authorizer === 'public') return `${route}public route${log.problem ? `; ${log.problem}` : ''}`;
+  if (log.authorizer === 'skipped') return `${route}no identity source (the token header is missing or empty): authorizer not invoked`;
+  const source = log.authorizer === 'cached' ? `authorizer cache hit, ${Math.round((log.cacheAgeMs ?? 0) / 1000)} s old` : 'authorizer';
+  const decision = log.decision;
+  if (log.status === 500 && !log.problem)
+    return `${route}${source}: failed or answered something invalid${decision ? ` (${decision.reason})` : ''}`;
+  const verdict = decision
+    ? `${decision.reason === 'allowed' ? 'allow' : `deny ${decision.reason}`}${decision.sub ? ` sub=${decision.sub}` : ''}`
+    : '';
+  return `${route}${source}: ${verdict}${log.problem ? `; ${log.problem}` : ''}`.trimEnd();
 }
 
 /** A logger printing `    authorizer: deny insufficient_scope sub=alice jti=…` style lines. */
 export function terminalLogger(write: (line: string) => void): DecisionLogger {
   const line = (level: 'info' | 'warn' | 'error', message: string, attributes: Record<string, unknown>): void => {
+    // The request line carries the decision; only outages and bugs keep a line of their own.
+    if (level === 'info' && message === DECISION_MESSAGE) return;
     const marker = level === 'info' ? ' ' : '!';
     write(`  ${marker} ${summarise(message, attributes)}`);
   };
@@ -47,9 +65,9 @@ function summarise(message: string, attributes: Record<string, unknown>): string
   const pick = (...names: string[]): string =>
     names
       .filter((name) => attributes[name] !== undefined && attributes[name] !== null)
-      .map((name) => `${name}=${String(attributes[name])}`)
+      .map((name) => `${name}=${shown(attributes[name])}`)
       .join(' ');
-  if (message === 'authorizer decision') {
+  if (message === DECISION_MESSAGE) {
     const reason = attributes['decision'] === 'allow' ? 'allow' : `deny (${String(attributes['reason'])})`;
     return `authorizer: ${reason} ${pick('sub', 'jti', 'error')}`.trimEnd();
   }
@@ -58,4 +76,14 @@ function summarise(message: string, attributes: Record<string, unknown>): string
   }
   if (message.startsWith('jwks')) return `${message}: ${pick('uri', 'keys', 'error')}`;
   return `${message} ${pick(...Object.keys(attributes))}`.trimEnd();
+}
+
+/** An attribute as `name=value` shows it: objects (the feed's `heads`) as compact JSON, not `[object Object]`. */
+function shown(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return String(value);
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
 }

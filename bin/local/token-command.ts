@@ -3,11 +3,27 @@
  * the token is signed by the key the stack's authorizer trusts, and prints only the token — so
  * `TOKEN=$(npm run -s token -- --scope orders:read)` works. Notes go to stderr.
  *
- * The issuer is found through `.tollbooth/local.json` (written by `npm start`), or given with
- * `--issuer` / `TOLLBOOTH_ISSUER_URL`.
+ * Without `-s`, npm prints its script banner on the same stdout, and `$TOKEN` would hold the banner
+ * and the token — which curl then sends as a header broken over several lines. npm says which
+ * script it runs (`npm_lifecycle_event`) and whether it is silent (`npm_config_loglevel`), so that
+ * case is refused with a line saying how to run it, whenever the output is not a terminal.
+ *
+ * The issuer is found through the running stack's record (`.tollbooth/stacks/<name>/running.json`,
+ * written by `npm start`; `--stack` chooses among several), or given with `--issuer` /
+ * `TOLLBOOTH_ISSUER_URL`.
  */
-import { CommandError, durationOption, parseCommand, stringOption, UsageError, type CommandIo } from './args';
-import { readRunningStack, stateFilePath } from './state-file';
+import {
+  CommandError,
+  durationOption,
+  parseCommand,
+  settingFrom,
+  stringListOption,
+  stringOption,
+  UsageError,
+  type CommandIo,
+  type Setting,
+} from './args';
+import { chooseRunningStack, STACK_ENV } from './state-file';
 
 export const TOKEN_COMMAND = 'tollbooth-token';
 
@@ -16,13 +32,17 @@ Usage: npm run -s token -- [options]        (or: npx ${TOKEN_COMMAND} [options])
 
 Mints a token from the running local stack's dev issuer (npm start) and prints just the token:
   TOKEN=$(npm run -s token -- --sub alice --scope orders:read)
+(the -s keeps npm's own banner out of $TOKEN)
 
 Options:
   --sub <id>         subject (default: dev-user)
-  --scope <scopes>   space-delimited scopes, e.g. "orders:read orders:write" (default: none)
-  --ttl <duration>   lifetime: 600, 90s, 15m or 1h (default: 1h, at most 24h)
+  --scope <scopes>   scopes, space-delimited or repeated: --scope "orders:read orders:write",
+                     or --scope orders:read --scope orders:write (default: none)
+  --ttl <duration>   lifetime in seconds, or 90s, 15m, 1h (default: 1h, at most 24h)
   --jti <id>         token id (default: a random UUID)
-  --issuer <url>     the dev issuer (default: TOLLBOOTH_ISSUER_URL, else .tollbooth/local.json)
+  --stack <name|port>  which running stack, when several are (${STACK_ENV}; default: the only one)
+  --issuer <url>     the dev issuer (default: TOLLBOOTH_ISSUER_URL, else the running stack's)
+  --verbose          stack traces on unexpected errors
   -h, --help         this help
 
 Exit codes: 0 printed a token, 1 the issuer could not be reached or refused, 2 bad arguments.
@@ -30,11 +50,14 @@ Exit codes: 0 printed a token, 1 the issuer could not be reached or refused, 2 b
 
 const OPTIONS = {
   sub: { type: 'string' },
-  scope: { type: 'string' },
+  scope: { type: 'string', multiple: true },
   ttl: { type: 'string' },
   jti: { type: 'string' },
+  stack: { type: 'string' },
   issuer: { type: 'string' },
 } as const;
+
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -43,13 +66,22 @@ export async function tokenCommand(argv: readonly string[], io: CommandIo, env: 
   const parsed = parseCommand({ name: TOKEN_COMMAND, help: HELP, options: OPTIONS }, argv, io.stdout);
   if (!parsed) return;
   const sub = printable(stringOption(parsed.values, 'sub'), '--sub');
-  const scope = stringOption(parsed.values, 'scope');
-  if (scope !== undefined && !/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/.test(scope)) {
-    throw new UsageError('--scope must be scope names separated by single spaces (RFC 6749 §3.3), e.g. "orders:read orders:write"');
+  const scopes = [...new Set(stringListOption(parsed.values, 'scope').flatMap((value) => value.split(/\s+/)))];
+  const badScope = scopes.find((name) => !SCOPE_TOKEN.test(name));
+  if (badScope !== undefined) {
+    throw new UsageError(
+      `--scope: "${badScope}" is not a scope name (RFC 6749 §3.3: printable, no quotes or backslashes), e.g. orders:read`,
+    );
   }
-  const expiresIn = durationOption(stringOption(parsed.values, 'ttl'), '--ttl', { min: 1, max: 86_400 });
+  const scope = scopes.length > 0 ? scopes.join(' ') : undefined;
+  const expiresIn = durationOption(settingFrom(parsed.values, 'ttl'), { min: 1, max: 86_400 });
   const jti = printable(stringOption(parsed.values, 'jti'), '--jti');
-  const issuer = issuerUrl(stringOption(parsed.values, 'issuer') ?? env['TOLLBOOTH_ISSUER_URL'], env);
+  refuseCapturedNpmBanner(env, io);
+  const issuer = issuerUrl(
+    settingFrom(parsed.values, 'issuer', env, 'TOLLBOOTH_ISSUER_URL'),
+    settingFrom(parsed.values, 'stack', env, STACK_ENV),
+    env,
+  );
 
   let response: Response;
   try {
@@ -71,24 +103,32 @@ export async function tokenCommand(argv: readonly string[], io: CommandIo, env: 
   io.stdout(`${body.access_token}\n`);
 }
 
-function issuerUrl(explicit: string | undefined, env: Environment): string {
+/**
+ * npm writes `> tollbooth@… token` and the script's command line to stdout before running it,
+ * unless silent. Into a terminal that is harmless; captured, it is no longer a token.
+ */
+function refuseCapturedNpmBanner(env: Environment, io: CommandIo): void {
+  if (env['npm_lifecycle_event'] !== 'token' || env['npm_config_loglevel'] === 'silent' || io.isTerminal?.() !== false) return;
+  throw new UsageError(
+    'npm printed its own banner on the output you are capturing, so it would not hold just the token: run npm run -s token -- … (the -s keeps npm quiet), or npx tollbooth-token …',
+  );
+}
+
+function issuerUrl(explicit: Setting | undefined, stack: Setting | undefined, env: Environment): string {
   if (explicit !== undefined) {
     let url: URL;
     try {
-      url = new URL(explicit);
+      url = new URL(explicit.raw);
     } catch {
-      throw new UsageError(`--issuer must be a URL like http://127.0.0.1:4281, got "${explicit}"`);
+      throw new UsageError(`${explicit.name} must be a URL like http://127.0.0.1:4281, got "${explicit.raw}"`);
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--issuer must be an http(s) URL, got "${explicit}"`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new UsageError(`${explicit.name} must be an http(s) URL, got "${explicit.raw}"`);
     return url.origin;
   }
-  const state = readRunningStack(env);
-  if (!state) throw new CommandError(`no running local stack found (${stateFilePath(env)}): start it with npm start, or pass --issuer`);
-  if (state.issuerUrl === null) {
-    throw new CommandError(
-      `the running stack trusts a real identity provider (${state.trustedIssuers.join(', ')}), not the dev issuer: get a token from it`,
-    );
-  }
+  const state = chooseRunningStack(stack, env, ', or pass --issuer');
+  if (state.issuerUrl === null)
+    throw new CommandError(`the local stack "${state.name}" runs no dev issuer: get a token from your identity provider`);
   return state.issuerUrl;
 }
 

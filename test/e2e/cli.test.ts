@@ -2,15 +2,16 @@
  * The command-line tools as a user runs them: child processes running the package's `bin` entries
  * (the compiled tools in `dist/bin/`, what `npx tollbooth-<name>` executes), against a local stack started in this test and
  * described by a state file in a temporary directory. Good arguments do the job; bad ones exit 2
- * with one line naming the problem. Every argument rule, and the missing-stack exit 1, are
- * tabled in-process in test/unit/local/commands.test.ts; spawning is kept to one case each.
+ * with one line naming the problem — and the help command that exists for the way the tool was
+ * run. Every argument rule is tabled in-process in test/unit/local/commands.test.ts; here each kind
+ * of error line is checked once as the process prints it, with its exit code.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STATE_DIR_ENV } from '../../bin/local/state-file';
-import { call, run, runTool, startTestStack, type TestStack } from '../helpers/local-stack';
+import { STATE_DIR_ENV } from '../../bin/local/state-dir';
+import { call, run, runTool, startTestStack, temporaryStateDir, type TestStack } from '../helpers/local-stack';
 
 let local: TestStack;
 let env: Record<string, string>;
@@ -73,7 +74,7 @@ describe('revoke', () => {
     // Assert
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toContain('revoked token jti=');
-    expect(result.stdout).toContain('refuses it within about 2 s');
+    expect(result.stdout).toContain('the local stack "default" refuses it within about 2 s');
     expect((await call(local.stack, 'GET', '/orders', { token })).status).toBe(403);
   });
 
@@ -94,7 +95,7 @@ describe('revoke', () => {
     const result = await runTool('revoke', ['--sub', 'b', '--iss', 'https://elsewhere.test'], env);
     // Assert
     expect(result.code).toBe(2);
-    expectOneLineError(result.stderr, 'not trusted by the running local stack');
+    expectOneLineError(result.stderr, 'not trusted by the local stack "default"');
   });
 });
 
@@ -142,5 +143,114 @@ describe('package bin entries', () => {
     // Assert
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('NOTHING IS VERIFIED');
+  });
+});
+
+describe('error lines, as the processes print them', () => {
+  let elsewhere: string;
+
+  beforeAll(() => {
+    // A state directory with no stack in it: npm start may start here, the tools find nothing.
+    elsewhere = temporaryStateDir();
+  });
+
+  afterAll(() => {
+    rmSync(dirname(elsewhere), { recursive: true, force: true });
+  });
+
+  it.each([
+    {
+      case: 'an environment variable’s bad value, blamed on the variable; the hint names npm start -- --help',
+      command: ['npm', 'start'],
+      env: (): Record<string, string> => ({ [STATE_DIR_ENV]: elsewhere, TOLLBOOTH_AUTHORIZER_CACHE_TTL: '-1' }),
+      code: 2,
+      line: 'npm start: TOLLBOOTH_AUTHORIZER_CACHE_TTL must be a duration in seconds like 600, or 15m or 1h, got "-1" (see npm start -- --help)',
+    },
+    {
+      case: 'an unknown option under npm run: the hint is npm run token -- --help',
+      command: ['npm', 'run', '-s', 'token', '--', '--scopes', 'orders:read'],
+      env: () => env,
+      code: 2,
+      line: "tollbooth-token: unknown option '--scopes' (see npm run token -- --help)",
+    },
+    {
+      case: 'an unknown option through the bin entry: the hint is npx tollbooth-token --help',
+      command: ['tool:token', '--scopes', 'orders:read'],
+      env: () => env,
+      code: 2,
+      line: "tollbooth-token: unknown option '--scopes' (see npx tollbooth-token --help)",
+    },
+    {
+      case: '--exp in milliseconds',
+      command: ['tool:revoke', '--jti', 'j', '--exp', '1767225600000'],
+      env: () => env,
+      code: 2,
+      line: 'tollbooth-revoke: --exp must be a time in epoch seconds, got 1767225600000: milliseconds? use 1767225600 (see npx tollbooth-revoke --help)',
+    },
+    {
+      case: 'a token followed by other text',
+      command: ['tool:decode', 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln extra'],
+      env: () => env,
+      code: 2,
+      line: 'tollbooth-decode: the token is followed by other text ("extra"): give the token alone (see npx tollbooth-decode --help)',
+    },
+    {
+      case: 'no stack running',
+      command: ['tool:revoke', '--sub', 'alice'],
+      env: (): Record<string, string> => ({ [STATE_DIR_ENV]: elsewhere }),
+      code: 1,
+      line: `tollbooth-revoke: no local stack is running (none recorded in ${join('<elsewhere>', 'stacks')}): start one with npm start, or pass --table for a deployed table`,
+    },
+  ])('$case: exit $code, one line', async ({ command, env: environment, code, line }) => {
+    // Act
+    const [first, ...rest] = command;
+    const result = first?.startsWith('tool:')
+      ? await runTool(first.slice(5) as 'token' | 'revoke' | 'decode', rest, environment())
+      : await run(first ?? 'npm', rest, environment());
+    // Assert
+    expect(result.code).toBe(code);
+    expect(result.stdout.replace(/^\n> .*\n> .*\n\n/, '')).toBe('');
+    expect(result.stderr).toBe(`${line.replace('<elsewhere>', elsewhere)}\n`);
+  });
+
+  it('catches a missing -s: TOKEN=$(npm run token …) would capture npm’s banner with the token', async () => {
+    // Act: stdout is a pipe, as in $(…)
+    const result = await run('npm', ['run', 'token', '--', '--scope', 'orders:read'], env);
+    // Assert
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(/^\n> tollbooth@[\d.]+ token\n> node dist\/bin\/tollbooth-token\.js --scope orders:read\n\n$/);
+    expect(result.stderr.split('\n')).toContain(
+      'tollbooth-token: npm printed its own banner on the output you are capturing, so it would not hold just the token: run npm run -s token -- … (the -s keeps npm quiet), or npx tollbooth-token … (see npm run token -- --help)',
+    );
+  });
+
+  it('keeps every --scope given (--scope a --scope b), and the token carries both', async () => {
+    // Act
+    const minted = await runTool('token', ['--sub', 'kim', '--scope', 'orders:read', '--scope', 'orders:write'], env);
+    const decoded = await runTool('decode', ['--json', minted.stdout.trim()]);
+    // Assert
+    expect(minted.code).toBe(0);
+    expect(JSON.parse(decoded.stdout)).toMatchObject({ claims: { sub: 'kim', scope: 'orders:read orders:write' } });
+    expect((await call(local.stack, 'POST', '/orders', { token: minted.stdout.trim() })).status).toBe(200);
+  });
+
+  it('refuses --revocation-cache with a configuration that turns revocation off, instead of ignoring it', async () => {
+    // Prepare
+    const file = join(dirname(elsewhere), 'no-revocation.json');
+    writeFileSync(file, JSON.stringify({ routes: { 'orders:read': ['GET /orders'] }, revocation: { enabled: false } }));
+    // Act
+    const result = await run(
+      'npm',
+      ['start', '--', '--config', file, '--revocation-cache', '10', '--port', '0', '--issuer-port', '0', '--dynamodb-port', '0'],
+      {
+        [STATE_DIR_ENV]: elsewhere,
+      },
+    );
+    // Assert
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      `npm start: cannot start: --config ${file} is not a valid configuration (1 problem):`,
+      '  - --revocation-cache: the configuration turns revocation off (revocation.enabled: false), so there is no cache to set',
+    ]);
   });
 });

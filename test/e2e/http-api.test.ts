@@ -35,7 +35,7 @@ describe('local HTTP API: API Gateway status codes', () => {
     expect(response.body).toMatchObject({
       routeKey: 'GET /orders/{id}',
       pathParameters: { id: '42' },
-      authorizer: { sub: 'alice', scope: 'orders:read', iss: local.stack.devIssuer?.issuer, jti: 'jti-alice-1', principalId: 'alice' },
+      authorizer: { sub: 'alice', scope: 'orders:read', iss: local.stack.devIssuer.issuer, jti: 'jti-alice-1', principalId: 'alice' },
     });
   });
 

@@ -3,7 +3,8 @@
  * provider it did not start (a JWKS server with jose-minted tokens) via `TOLLBOOTH_CONFIG`, and a
  * table it did not create (a separate dynalite, reached through the AWS SDK's standard
  * `AWS_ENDPOINT_URL_DYNAMODB` / `AWS_REGION` / credentials) via `TOLLBOOTH_REVOCATION_TABLE`.
- * Then it starts neither a dev issuer nor dynalite, and revocations land in that table.
+ * Then it starts no dynalite, revocations land in that table, and the dev issuer is trusted beside
+ * the configured IdP.
  */
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -58,11 +59,16 @@ const mint = (subject: string, scope: string): Promise<string> =>
   mintToken({ key, issuer: idp.origin, audience: AUDIENCE, subject, scope });
 
 describe('local stack on a configured IdP and table', () => {
-  it('starts no dev issuer and no dynalite, and uses the configuration as is', () => {
-    expect(stack.devIssuer).toBeUndefined();
-    expect(stack.trustedIssuers).toEqual([idp.origin]);
+  it('starts no dynalite, uses the configuration with the dev issuer trusted beside its IdP', () => {
+    expect(stack.trustedIssuers).toEqual([idp.origin, stack.devIssuer.issuer]);
     expect(stack.revocationTable).toEqual({ name: 'prod-revocations', endpoint: undefined, embedded: false });
     expect(stack.notRevokedCacheSeconds).toBe(2);
+  });
+
+  it("accepts the dev issuer's tokens on the configuration's routes too", async () => {
+    const token = stack.devIssuer.mint({ sub: 'dev', scope: 'orders:read' });
+    expect((await call(stack, 'GET', '/orders', { token })).status).toBe(200);
+    expect((await call(stack, 'POST', '/orders', { token })).status).toBe(403);
   });
 
   it("accepts the IdP's tokens, and a revocation through the endpoint lands in that table and bites", async () => {

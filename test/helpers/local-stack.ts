@@ -6,11 +6,12 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AWS_SDK_NOTICE_OFF } from '../../bin/local/aws-sdk-notice';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../bin/local/local-stack';
-import { STATE_DIR_ENV, stateOfStack, writeStateFile } from '../../bin/local/state-file';
+import { STATE_DIR_ENV } from '../../bin/local/state-dir';
+import { stateOfStack, writeStateFile } from '../../bin/local/state-file';
 import { TestClock } from './fixture';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -18,7 +19,7 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export interface TestStack {
   readonly stack: LocalStack;
   readonly clock: TestClock;
-  /** A state directory describing this stack, for the tools (never the developer's .tollbooth/). */
+  /** A state directory (a temporary `.tollbooth`) describing this stack, for the tools — never the developer's. */
   readonly stateDir: string;
   /** Mints a token from the stack's dev issuer, with the stack's clock. */
   mint(request: { sub?: string; scope?: string; expiresIn?: number; jti?: string; claims?: Record<string, unknown> }): string;
@@ -29,8 +30,8 @@ export interface TestStack {
 export async function startTestStack(options: Omit<LocalStackOptions, 'now' | 'env'> = {}): Promise<TestStack> {
   const clock = new TestClock();
   const stack = await startLocalStack({ ...options, now: clock.now, env: {} });
-  const stateDir = mkdtempSync(join(tmpdir(), 'tollbooth-e2e-'));
-  writeStateFile(stateOfStack(stack, 'us-east-1'), { [STATE_DIR_ENV]: stateDir });
+  const stateDir = temporaryStateDir();
+  writeStateFile(stateOfStack('default', stack, 'us-east-1'), { [STATE_DIR_ENV]: stateDir });
   return {
     stack,
     clock,
@@ -41,9 +42,14 @@ export async function startTestStack(options: Omit<LocalStackOptions, 'now' | 'e
     },
     close: async () => {
       await stack.close();
-      rmSync(stateDir, { recursive: true, force: true });
+      rmSync(dirname(stateDir), { recursive: true, force: true });
     },
   };
+}
+
+/** A fresh `<tmp>/tollbooth-…/.tollbooth` (the folder name TOLLBOOTH_STATE_DIR requires); remove its parent when done. */
+export function temporaryStateDir(): string {
+  return join(mkdtempSync(join(tmpdir(), 'tollbooth-e2e-')), '.tollbooth');
 }
 
 export interface HttpResult {

@@ -7,7 +7,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
@@ -18,7 +18,8 @@ import { revokeConfigFrom } from '../../lambdas/revoke/config';
 import { createRevoker, type Revoker } from '../../lambdas/revoke/handler';
 import { runCommand, type CommandIo } from '../../bin/local/args';
 import { revokeCommand } from '../../bin/local/revoke-command';
-import { STATE_DIR_ENV, writeStateFile } from '../../bin/local/state-file';
+import { STATE_DIR_ENV } from '../../bin/local/state-dir';
+import { writeStateFile } from '../../bin/local/state-file';
 import { httpApiV2Event } from '../helpers/events';
 import { SAMPLE_ROUTES, startFixture, type Fixture } from '../helpers/fixture';
 import { LogCapture } from '../helpers/log-capture';
@@ -46,12 +47,14 @@ beforeAll(async () => {
   authorizer = createHandler(config, { logger: logs, dynamoDbClient: client });
   revoker = createRevoker(revokeConfigFrom(config), { dynamoDbClient: client, logger: new LogCapture() });
   // The CLI finds "the running local stack" (this process) and its table through the state file.
-  stateDir = mkdtempSync(join(tmpdir(), 'tollbooth-keys-'));
+  stateDir = join(mkdtempSync(join(tmpdir(), 'tollbooth-keys-')), '.tollbooth');
   writeStateFile(
     {
+      name: 'default',
       pid: process.pid,
       startedAt: new Date().toISOString(),
       apiUrl: 'http://127.0.0.1:1',
+      ports: { api: 1, issuer: 2, dynamodb: 3 },
       issuerUrl: null,
       trustedIssuers: [REGIONAL],
       revocationWindowSeconds: 1,
@@ -63,7 +66,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   client.destroy();
-  rmSync(stateDir, { recursive: true, force: true });
+  rmSync(dirname(stateDir), { recursive: true, force: true });
   await fixture.close();
 });
 
@@ -109,7 +112,9 @@ async function revoke(
     const args = kind === 'subject' ? ['--sub', claims.sub, '--iss', claims.iss] : ['--token', token];
     let output = '';
     const io: CommandIo = { stdout: (text) => (output += text), stderr: (text) => (output += text) };
-    const code = await runCommand('tollbooth-revoke', () => revokeCommand(args, io, { [STATE_DIR_ENV]: stateDir }), io);
+    const code = await runCommand('tollbooth-revoke', () => revokeCommand(args, io, { [STATE_DIR_ENV]: stateDir }), io, {
+      help: 'npx tollbooth-revoke --help',
+    });
     expect(code, output).toBe(0);
     return;
   }
