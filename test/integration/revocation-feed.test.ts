@@ -98,7 +98,8 @@ afterAll(async () => {
 
 let fleet: Instance[];
 beforeEach(() => {
-  fleet = Array.from({ length: INSTANCES }, () => startInstance());
+  // A healthy store: timeouts a busy machine cannot reach (the fault tests below keep 400 ms bounds).
+  fleet = Array.from({ length: INSTANCES }, () => startInstance(fixture.dynalite.endpoint, { requestTimeoutMs: 2000 }));
 });
 
 const mint = (claims: Record<string, unknown> = {}, subject = `user-${randomUUID()}`): Promise<string> =>
