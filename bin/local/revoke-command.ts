@@ -16,6 +16,7 @@ import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, RevocationWriter } from '../../lamb
 import { CommandError, integerOption, parseCommand, settingFrom, stringOption, UsageError, type CommandIo, type Setting } from './args';
 import { decodeUnverified } from './jwt-parts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-credentials';
+import { readTokenIds } from './token-ids';
 import { chooseRunningStack, STACK_ENV, type LocalStackState } from './state-file';
 
 export const REVOKE_COMMAND = 'tollbooth-revoke';
@@ -27,9 +28,14 @@ Usage: npm run -s revoke -- (--token <jwt> | --jti <id> | --sub <id>) [options]
 Revokes in the revocation table. Idempotent; every row carries a TTL (expiresAt) and expires by itself.
 
 What:
-  --token <jwt>     that token: its jti (until its exp) and, with origin_jti, its sign-in session.
-                    The token is decoded, not verified (you can write the table anyway); its iss is
-                    mapped to the configured issuer (a Cognito pool's global-form iss to the regional one).
+  --token <jwt>     that token: its token id (until its exp) and its sign-in session, from the claims
+                    the authorizer reads for --provider (default oidc: jti and origin_jti; entra: uti;
+                    keycloak: jti and sid). The token is decoded, not verified (you can write the table
+                    anyway); its iss is mapped to the configured issuer (a Cognito pool's global-form
+                    iss to the regional one).
+    --provider <name>          oidc, cognito, entra, okta, auth0 or keycloak: the issuer's preset
+    --token-id-claim <claim>   the token id claim, as the issuer's tokenIdClaim setting names it
+    --session-id-claim <claim> the session id claim (sessionIdClaim)
   --jti <id>        one token by id; --exp <epoch seconds> keeps the row until then (default: now + 24 h)
   --sub <id>        every token of this subject issued before now (global sign-out)
 Where:
@@ -56,6 +62,9 @@ const OPTIONS = {
   region: { type: 'string' },
   reason: { type: 'string' },
   stack: { type: 'string' },
+  provider: { type: 'string' },
+  'token-id-claim': { type: 'string' },
+  'session-id-claim': { type: 'string' },
 } as const;
 
 /** `--exp` is epoch seconds; a 13-digit value is a JavaScript timestamp in milliseconds. */
@@ -95,6 +104,8 @@ export async function revokeCommand(
   }
   const exp = integerOption(rawExp, '--exp', { min: 1, max: MAX_EXP_SECONDS }, EXP_UNIT);
   if (exp !== undefined && what[0] !== 'jti') throw new UsageError('--exp only applies to --jti');
+  for (const name of ['provider', 'token-id-claim', 'session-id-claim'] as const)
+    if (values[name] !== undefined && what[0] !== 'token') throw new UsageError(`--${name} only applies to --token`);
   if (values['token'] !== undefined && values['iss'] !== undefined)
     throw new UsageError('--iss cannot be given with --token: it is read from the token');
   const reason = stringOption(values, 'reason') ?? `${REVOKE_COMMAND} CLI`;
@@ -110,8 +121,13 @@ export async function revokeCommand(
   if (what[0] === 'token') {
     const claims = decodeUnverified(stringOption(values, 'token') ?? '').claims;
     const iss = typeof claims['iss'] === 'string' ? claims['iss'] : undefined;
-    const jti = typeof claims['jti'] === 'string' ? claims['jti'] : undefined;
-    const originJti = typeof claims['origin_jti'] === 'string' ? claims['origin_jti'] : undefined;
+    const ids = readTokenIds(claims, {
+      provider: stringOption(values, 'provider'),
+      tokenIdClaim: stringOption(values, 'token-id-claim'),
+      sessionIdClaim: stringOption(values, 'session-id-claim'),
+    });
+    const jti = ids.tokenId?.value;
+    const originJti = ids.sessionId?.value;
     const tokenExp = typeof claims['exp'] === 'number' ? claims['exp'] : undefined;
     if (!iss) throw new UsageError('the token has no iss claim');
     if (tokenExp === undefined) throw new UsageError('the token has no exp claim');
@@ -119,17 +135,22 @@ export async function revokeCommand(
       io.stdout(`nothing to revoke: the token expired at ${isoOf(tokenExp)}\n`);
       return;
     }
-    if (!jti && !originJti) throw new UsageError('the token has no jti or origin_jti: revoke its subject with --sub');
+    if (!jti && !originJti) {
+      const named = [ids.tokenId?.claim, ids.sessionId?.claim].filter((claim) => claim !== undefined).join(' or ');
+      throw new UsageError(
+        `the token has no ${named || 'token id'} claim: name its issuer's preset (--provider entra reads uti) or claim (--token-id-claim), or revoke its subject with --sub`,
+      );
+    }
     plan = async ({ writer, state }) => {
       const issuer = trustedIssuerFor(iss, state);
       const lines: Revoked[] = [];
       if (jti) {
         const item = await writer.revokeToken({ issuer, jti, exp: tokenExp, reason });
-        lines.push({ what: `token jti=${jti} (iss ${issuer})`, expiresAt: item.expiresAt });
+        lines.push({ what: `token ${ids.tokenId?.claim}=${jti} (iss ${issuer})`, expiresAt: item.expiresAt });
       }
       if (originJti) {
         const item = await writer.revokeSession({ issuer, originJti, reason });
-        lines.push({ what: `sign-in session origin_jti=${originJti} (iss ${issuer})`, expiresAt: item.expiresAt });
+        lines.push({ what: `sign-in session ${ids.sessionId?.claim}=${originJti} (iss ${issuer})`, expiresAt: item.expiresAt });
       }
       return lines;
     };

@@ -208,7 +208,24 @@ describe('revoke arguments', () => {
       args: ['--token', unsigned({ iss: 'http://127.0.0.1:2', exp: inAnHour }), '--iss', 'x'],
       mentions: '--iss cannot be given with --token',
     },
-    { args: ['--token', unsigned({ iss: 'http://127.0.0.1:2', exp: inAnHour })], mentions: 'no jti or origin_jti' },
+    {
+      args: ['--token', unsigned({ iss: 'http://127.0.0.1:2', exp: inAnHour })],
+      mentions: "no jti or origin_jti claim: name its issuer's preset (--provider entra reads uti)",
+    },
+    {
+      args: ['--token', unsigned({ iss: 'http://127.0.0.1:2', exp: inAnHour, jti: 'j' }), '--provider', 'ping'],
+      mentions: '--provider must be one of oidc, entra, okta, auth0, keycloak, cognito, not "ping"',
+    },
+    { args: ['--jti', 'a', '--provider', 'entra'], mentions: '--provider only applies to --token' },
+    { args: ['--sub', 'a', '--token-id-claim', 'uti'], mentions: '--token-id-claim only applies to --token' },
+    {
+      args: ['--token', unsigned({ iss: 'http://127.0.0.1:2', exp: inAnHour }), '--session-id-claim', 'a..b'],
+      mentions: '--session-id-claim: "a..b" has an empty or non-string member name',
+    },
+    {
+      args: ['--token', unsigned({ iss: 'http://127.0.0.1:2', exp: inAnHour, jti: 'j' }), '--provider', 'entra'],
+      mentions: 'no uti claim',
+    },
     { args: ['--token', unsigned({ jti: 'j', exp: inAnHour })], mentions: 'no iss claim' },
     { args: ['--token', 'a.b'], mentions: 'three dot-separated parts' },
     { args: ['--sub', 'a', '--region', 'eu-west-1'], mentions: '--region only applies to --table' },
