@@ -10,7 +10,6 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createFlusher } from '../../../lambdas/flusher/handler';
 import { FlushSchedule } from '../../../lambdas/flusher/flush-schedule';
-import { parseRegistration } from '../../../lambdas/flusher/stage-registry';
 import { writtenRows } from '../../../lambdas/flusher/stream-records';
 import { LogCapture } from '../../helpers/log-capture';
 
@@ -54,17 +53,6 @@ describe('flusher', () => {
     ]);
   });
 
-  it.each([
-    { value: '{"kind":"http","apiId":"abc123"}', parsed: { kind: 'http', apiId: 'abc123' } },
-    { value: '{"kind":"rest","apiId":"x9"}', parsed: { kind: 'rest', apiId: 'x9' } },
-    { value: '{"kind":"ws","apiId":"x9"}', parsed: undefined },
-    { value: '{"kind":"http","apiId":"../x"}', parsed: undefined },
-    { value: 'not json', parsed: undefined },
-  ])('reads the registration $value', ({ value, parsed }) => {
-    // Act / Assert
-    expect(parseRegistration(value)).toEqual(parsed);
-  });
-
   it('announces each row again and flushes every registered stage once, after the poll interval', async () => {
     // Prepare
     http.on(ResetAuthorizersCacheCommand).resolves({});
@@ -75,10 +63,13 @@ describe('flusher', () => {
       dynamoDbClient: new DynamoDBClient({ region: 'us-east-1' }),
       tableName: 'revocations',
       registry: {
-        targets: async () => [
-          { kind: 'http', apiId: 'h1', stage: '$default' },
-          { kind: 'rest', apiId: 'r1', stage: 'prod' },
-        ],
+        read: async () => ({
+          targets: [
+            { kind: 'http', apiId: 'h1', stage: '$default' },
+            { kind: 'rest', apiId: 'r1', stage: 'prod' },
+          ],
+          unreadable: [],
+        }),
       },
       http: new ApiGatewayV2Client({ region: 'us-east-1' }),
       rest: new APIGatewayClient({ region: 'us-east-1' }),
