@@ -8,51 +8,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type FeedEvent, type FeedListener, RevocationFeedFollower } from '../../../lambdas/authorizer/revocation-feed-follower';
 import type { FeedEntry } from '../../../lambdas/core/revocation-feed';
-import { type FeedSlot, type RevocationFeedSource, slotId } from '../../../lambdas/core/revocation-feed-reader';
+import { slotId } from '../../../lambdas/core/revocation-feed-reader';
+import { FakeFeed, FEED_OWN_REGION } from '../../helpers/fake-revocation-feed';
 
 const POLL_MS = 1000;
 const RETENTION_MS = 3_600_000;
-const OWN = 'us-east-1';
+const OWN = FEED_OWN_REGION;
 const OTHER = 'eu-west-1';
-
-/** A feed held in memory: heads and slots per region; counts reads; fails on demand. */
-class FakeFeed implements RevocationFeedSource {
-  readonly heads_ = new Map<string, number>();
-  readonly slots = new Map<string, FeedEntry>();
-  readonly slotReads: FeedSlot[][] = [];
-  headReads = 0;
-  regionLookups = 0;
-  failure: Error | undefined;
-  regionFailure: Error | undefined;
-
-  write(region: string, key: string, revokedBefore?: number): void {
-    const seq = (this.heads_.get(region) ?? 0) + 1;
-    this.slots.set(slotId(region, seq), { key, revokedBefore });
-    this.heads_.set(region, seq);
-  }
-
-  async ownRegion(): Promise<string> {
-    this.regionLookups++;
-    if (this.regionFailure) throw this.regionFailure;
-    return OWN;
-  }
-
-  async heads(regions: readonly string[]): Promise<ReadonlyMap<string, number>> {
-    this.headReads++;
-    if (this.failure) throw this.failure;
-    return new Map(regions.map((region) => [region, this.heads_.get(region) ?? 0]));
-  }
-
-  async entries(slots: readonly FeedSlot[]): Promise<ReadonlyMap<string, FeedEntry>> {
-    this.slotReads.push([...slots]);
-    const found = new Map<string, FeedEntry>();
-    for (const { region, seq } of slots) {
-      const entry = this.slots.get(slotId(region, seq));
-      if (entry) found.set(slotId(region, seq), entry);
-    }
-    return found;
-  }
-}
 
 /** A listener recording what it is handed. */
 class Recorder implements FeedListener {
