@@ -21,7 +21,7 @@ import { RevocationFeedAppender } from '../core/revocation-feed-appender';
 import { isSubjectRevocationKey, REVOCATION_ATTRIBUTES } from '../core/revocation-table';
 import type { StructuredLogger } from '../core/structured-logger';
 import { FlushSchedule } from './flush-schedule';
-import type { FlushTarget, StageRegistry } from './stage-registry';
+import type { FlushTarget, RegistryRead, StageRegistry } from './stage-registry';
 import { writtenRows, type WrittenRow } from './stream-records';
 
 export interface FlusherDeps {
@@ -57,15 +57,20 @@ export function createFlusher(deps: FlusherDeps): FlusherHandler {
     const rows = writtenRows(event);
     if (rows.length === 0) return;
     for (const row of rows) await appender.append({ key: row.key, revokedBefore: await cutOffOf(deps, row) });
-    let targets: readonly FlushTarget[];
+    let registry: RegistryRead;
     try {
-      targets = await deps.registry.targets();
+      registry = await deps.registry.read();
     } catch (error) {
       deps.logger.error('cache flush: registered stages unreadable', { error: describeError(error).slice(0, MAX_LOGGED_ERROR_LENGTH) });
       deps.onFlush?.({ ok: false });
       return;
     }
-    for (const outcome of await schedule.request(targets, learnedAt)) {
+    // An API whose stages could not be listed is a failed flush; the others' flushes go ahead.
+    for (const { api, error } of registry.unreadable) {
+      deps.onFlush?.({ ok: false });
+      deps.logger.error('cache flush: stages unreadable', { ...api, error: describeError(error).slice(0, MAX_LOGGED_ERROR_LENGTH) });
+    }
+    for (const outcome of await schedule.request(registry.targets, learnedAt)) {
       deps.onFlush?.({ ok: outcome.ok });
       const where = { kind: outcome.target.kind, apiId: outcome.target.apiId, stage: outcome.target.stage };
       if (outcome.ok) deps.logger.info('cache flush', { ...where, revocations: rows.length });

@@ -5,6 +5,10 @@
  * "apiId":"…"}`), and each API's stages are listed from API Gateway. Both are re-read at most once
  * a minute: stages added to an API are flushed from the next read on.
  *
+ * One API whose stages cannot be listed (its flush policy not yet in force after a deploy, the API
+ * deleted by hand) must not stop the others' flushes: it is reported beside the stages that were
+ * listed, and a read with such a gap is not cached, so the next batch asks again.
+ *
  * Why SSM parameters: the APIs live in other stacks that already refer to the Tollbooth's stack
  * (the authorizer function); the Tollbooth's flusher cannot refer back to them without a cycle. A
  * parameter in the API's stack, under a path the flusher alone is allowed to read, needs no
@@ -22,9 +26,23 @@ export interface FlushTarget {
   readonly stage: string;
 }
 
+/** One API registered for flushes. */
+export interface RegisteredApi {
+  readonly kind: 'http' | 'rest';
+  readonly apiId: string;
+}
+
+/** What one read of the registry found. */
+export interface RegistryRead {
+  readonly targets: readonly FlushTarget[];
+  /** Registered APIs whose stages could not be listed: none of their stages is among `targets`. */
+  readonly unreadable: ReadonlyArray<{ readonly api: RegisteredApi; readonly error: unknown }>;
+}
+
 /** Where the flusher learns its targets. */
 export interface StageRegistry {
-  targets(): Promise<readonly FlushTarget[]>;
+  /** Rejects when the registrations themselves cannot be read. */
+  read(): Promise<RegistryRead>;
 }
 
 export interface SsmStageRegistryOptions {
@@ -38,25 +56,31 @@ export interface SsmStageRegistryOptions {
 
 /** The registered APIs read from SSM, their stages from API Gateway; both cached for `maxAgeMs`. */
 export class SsmStageRegistry implements StageRegistry {
-  private cached: { readonly at: number; readonly targets: readonly FlushTarget[] } | undefined;
+  private cached: { readonly at: number; readonly read: RegistryRead } | undefined;
   private readonly now: () => number;
 
   constructor(private readonly options: SsmStageRegistryOptions) {
     this.now = options.now ?? Date.now;
   }
 
-  async targets(): Promise<readonly FlushTarget[]> {
+  async read(): Promise<RegistryRead> {
     const now = this.now();
-    if (this.cached && now - this.cached.at < this.options.maxAgeMs) return this.cached.targets;
+    if (this.cached && now - this.cached.at < this.options.maxAgeMs) return this.cached.read;
     const apis = await this.registeredApis();
-    const stages = await Promise.all(apis.map((api) => this.stagesOf(api)));
-    const targets = stages.flat();
-    this.cached = { at: now, targets };
-    return targets;
+    const listed = await Promise.allSettled(apis.map((api) => this.stagesOf(api)));
+    const targets: FlushTarget[] = [];
+    const unreadable: Array<{ api: RegisteredApi; error: unknown }> = [];
+    for (const [index, result] of listed.entries()) {
+      if (result.status === 'fulfilled') targets.push(...result.value);
+      else unreadable.push({ api: apis[index] as RegisteredApi, error: result.reason });
+    }
+    const read = { targets, unreadable };
+    if (unreadable.length === 0) this.cached = { at: now, read };
+    return read;
   }
 
-  private async registeredApis(): Promise<Array<{ kind: 'http' | 'rest'; apiId: string }>> {
-    const apis: Array<{ kind: 'http' | 'rest'; apiId: string }> = [];
+  private async registeredApis(): Promise<RegisteredApi[]> {
+    const apis: RegisteredApi[] = [];
     let token: string | undefined;
     do {
       const page = await this.options.ssm.send(
@@ -71,7 +95,7 @@ export class SsmStageRegistry implements StageRegistry {
     return apis;
   }
 
-  private async stagesOf(api: { kind: 'http' | 'rest'; apiId: string }): Promise<FlushTarget[]> {
+  private async stagesOf(api: RegisteredApi): Promise<FlushTarget[]> {
     if (api.kind === 'http') {
       const stages = await this.options.http.send(new GetHttpStagesCommand({ ApiId: api.apiId }));
       return (stages.Items ?? []).flatMap((stage) =>
@@ -86,7 +110,7 @@ export class SsmStageRegistry implements StageRegistry {
 }
 
 /** A registration's value, or `undefined` when it is not one. */
-export function parseRegistration(value: string | undefined): { kind: 'http' | 'rest'; apiId: string } | undefined {
+export function parseRegistration(value: string | undefined): RegisteredApi | undefined {
   try {
     const parsed: unknown = JSON.parse(value ?? '');
     if (!isRecord(parsed) || (parsed['kind'] !== 'http' && parsed['kind'] !== 'rest') || typeof parsed['apiId'] !== 'string')

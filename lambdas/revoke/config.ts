@@ -44,17 +44,29 @@ export interface RevokeConfigOptions {
 /** Builds the revoke configuration from a parsed authorizer configuration; throws {@link ConfigError}. */
 export function revokeConfigFrom(authorizer: AuthorizerConfig, options: RevokeConfigOptions = {}): RevokeConfig {
   const problems = new Problems();
+  problems.addAll(optionProblems(options));
+  if (!authorizer.revocation.enabled) {
+    problems.add('', 'revocation.enabled is false: the revocation endpoint needs the table (set TOLLBOOTH_REVOCATION_TABLE)');
+  }
+  if (!problems.isEmpty || !authorizer.revocation.enabled) throw new ConfigError(problems.list);
+  return {
+    authorizer,
+    tableName: authorizer.revocation.tableName,
+    adminScope: options.adminScope ?? DEFAULT_ADMIN_SCOPE,
+    maxTokenLifetimeSeconds: options.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+  };
+}
+
+/** What is wrong with the endpoint's own settings, whatever the authorizer's document says. */
+function optionProblems(options: RevokeConfigOptions): string[] {
+  const problems = new Problems();
   const adminScope = options.adminScope ?? DEFAULT_ADMIN_SCOPE;
   if (!isScopeToken(adminScope))
     problems.add(REVOKE_ENV.adminScope, `"${adminScope}" is not a scope name (an RFC 6749 scope token: printable ASCII, no spaces)`);
   const maxTokenLifetimeSeconds = options.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
   if (!Number.isInteger(maxTokenLifetimeSeconds) || maxTokenLifetimeSeconds < 60)
     problems.add('', 'maxTokenLifetimeSeconds must be a whole number of seconds, at least 60');
-  if (!authorizer.revocation.enabled) {
-    problems.add('', 'revocation.enabled is false: the revocation endpoint needs the table (set TOLLBOOTH_REVOCATION_TABLE)');
-  }
-  if (!problems.isEmpty || !authorizer.revocation.enabled) throw new ConfigError(problems.list);
-  return { authorizer, tableName: authorizer.revocation.tableName, adminScope, maxTokenLifetimeSeconds };
+  return problems.list;
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -62,5 +74,14 @@ type Environment = Readonly<Record<string, string | undefined>>;
 /** Reads the configuration the way the Lambda does; throws {@link ConfigError} naming every problem. */
 export function loadRevokeConfigFromEnvironment(env: Environment = process.env): RevokeConfig {
   const adminScope = env[REVOKE_ENV.adminScope];
-  return revokeConfigFrom(loadConfigFromEnvironment(env), adminScope === undefined ? {} : { adminScope });
+  const options = adminScope === undefined ? {} : { adminScope };
+  let authorizer: AuthorizerConfig;
+  try {
+    authorizer = loadConfigFromEnvironment(env);
+  } catch (error) {
+    // A bad document must not hide a bad TOLLBOOTH_ADMIN_SCOPE: one deployment, one list.
+    if (error instanceof ConfigError) throw new ConfigError([...error.problems, ...optionProblems(options)]);
+    throw error;
+  }
+  return revokeConfigFrom(authorizer, options);
 }

@@ -40,11 +40,24 @@ describe('parseRevocationRequest', () => {
     },
     { name: 'a JSON jti alone', contentType: JSON_TYPE, body: '{"jti":"j-1"}', request: { kind: 'jti', jti: 'j-1' } },
     { name: 'a JSON sub', contentType: 'application/json; charset=utf-8', body: '{"sub":"alice"}', request: { kind: 'sub', sub: 'alice' } },
+    {
+      name: 'a structured-syntax +json media type, in capitals',
+      contentType: 'Application/Vnd.Api+JSON',
+      body: '{"sub":"alice","iss":"https://idp","reason":"left"}',
+      request: { kind: 'sub', sub: 'alice', iss: 'https://idp', reason: 'left' },
+    },
   ])('accepts $name', ({ contentType, body, request }) => {
     // Act
     const parsed = parse(contentType, body);
     // Assert
     expect(parsed).toEqual({ ok: true, request });
+  });
+
+  it('reads a missing body as an empty one: a form without token', () => {
+    // Act
+    const parsed = parseRevocationRequest({ contentType: FORM, body: undefined, isBase64Encoded: false });
+    // Assert
+    expect(parsed).toEqual({ ok: false, error: 'invalid_request', description: 'parameter token is required' });
   });
 
   it('decodes a base64-encoded body, as HTTP APIs send binary-looking payloads', () => {
@@ -126,6 +139,71 @@ describe('parseRevocationRequest', () => {
       error: 'invalid_request',
       mentions: 'at most 1024',
     },
+    {
+      name: 'a repeated token_type_hint',
+      contentType: FORM,
+      body: 'token=a.b.c&token_type_hint=access_token&token_type_hint=refresh_token',
+      error: 'invalid_request',
+      mentions: 'parameter token_type_hint is repeated',
+    },
+    {
+      name: 'a JSON refresh_token hint',
+      contentType: JSON_TYPE,
+      body: '{"token":"a.b.c","token_type_hint":"refresh_token"}',
+      error: 'unsupported_token_type',
+      mentions: 'refresh tokens',
+    },
+    {
+      name: 'a JSON hint that is not a string',
+      contentType: JSON_TYPE,
+      body: '{"token":"a.b.c","token_type_hint":1}',
+      error: 'invalid_request',
+      mentions: 'token_type_hint must be a string',
+    },
+    {
+      name: 'an empty JSON token',
+      contentType: JSON_TYPE,
+      body: '{"token":"  "}',
+      error: 'invalid_request',
+      mentions: 'token must be a non-empty string',
+    },
+    {
+      name: 'a numeric reason',
+      contentType: JSON_TYPE,
+      body: '{"sub":"alice","reason":5}',
+      error: 'invalid_request',
+      mentions: 'reason must be a non-empty string',
+    },
+    {
+      name: 'an overlong reason',
+      contentType: JSON_TYPE,
+      body: JSON.stringify({ sub: 'alice', reason: 'r'.repeat(501) }),
+      error: 'invalid_request',
+      mentions: 'reason must be at most 500 characters',
+    },
+    {
+      name: 'a jti with a numeric iss',
+      contentType: JSON_TYPE,
+      body: '{"jti":"j-1","iss":5}',
+      error: 'invalid_request',
+      mentions: 'iss must be a non-empty string',
+    },
+    {
+      name: 'a sub with an empty iss',
+      contentType: JSON_TYPE,
+      body: '{"sub":"alice","iss":""}',
+      error: 'invalid_request',
+      mentions: 'iss must be a non-empty string',
+    },
+    { name: 'an exp of zero', contentType: JSON_TYPE, body: '{"jti":"j-1","exp":0}', error: 'invalid_request', mentions: 'epoch seconds' },
+    {
+      name: 'an exp as a string',
+      contentType: JSON_TYPE,
+      body: '{"jti":"j-1","exp":"1900000000"}',
+      error: 'invalid_request',
+      mentions: 'epoch seconds',
+    },
+    { name: 'a JSON null body', contentType: JSON_TYPE, body: 'null', error: 'invalid_request', mentions: 'JSON object' },
     {
       name: 'an oversized body',
       contentType: FORM,
