@@ -97,10 +97,15 @@ export class SsmStageRegistry implements StageRegistry {
 
   private async stagesOf(api: RegisteredApi): Promise<FlushTarget[]> {
     if (api.kind === 'http') {
-      const stages = await this.options.http.send(new GetHttpStagesCommand({ ApiId: api.apiId }));
-      return (stages.Items ?? []).flatMap((stage) =>
-        stage.StageName ? [{ kind: 'http' as const, apiId: api.apiId, stage: stage.StageName }] : [],
-      );
+      // HTTP APIs answer in pages (a raised stage quota can pass one); REST's GetStages has none.
+      const targets: FlushTarget[] = [];
+      let token: string | undefined;
+      do {
+        const page = await this.options.http.send(new GetHttpStagesCommand({ ApiId: api.apiId, NextToken: token }));
+        for (const stage of page.Items ?? []) if (stage.StageName) targets.push({ kind: 'http', apiId: api.apiId, stage: stage.StageName });
+        token = page.NextToken;
+      } while (token);
+      return targets;
     }
     const stages = await this.options.rest.send(new GetRestStagesCommand({ restApiId: api.apiId }));
     return (stages.item ?? []).flatMap((stage) =>

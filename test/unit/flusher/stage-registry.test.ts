@@ -79,6 +79,16 @@ describe('SsmStageRegistry', () => {
     expect(ssm.commandCalls(GetParametersByPathCommand).map((call) => call.args[0].input.NextToken)).toEqual([undefined, 'page-2']);
   });
 
+  it("follows every page of an HTTP API's stages", async () => {
+    // Prepare
+    http.on(GetHttpStagesCommand, { ApiId: 'h1' }).resolves({ Items: [{ StageName: 'one' }], NextToken: 'stages-2' });
+    http.on(GetHttpStagesCommand, { ApiId: 'h1', NextToken: 'stages-2' }).resolves({ Items: [{ StageName: 'two' }] });
+    // Act
+    const read = await createRegistry().read();
+    // Assert
+    expect(read.targets.filter((target) => target.kind === 'http').map((target) => target.stage)).toEqual(['one', 'two']);
+  });
+
   it('skips registrations that are not ones, without asking API Gateway about them', async () => {
     // Prepare
     ssm.on(GetParametersByPathCommand).resolves({
