@@ -187,7 +187,7 @@ await runTable('tollbooth', 'Tollbooth: the real handler, RS256, HTTP API payloa
 function tollboothJwksCache(): TollboothJwksCache {
   return new TollboothJwksCache({
     fetcher: { fetch: () => Promise.reject(new Error('the contender verifies from the cached JWKS only')) },
-    keyPolicy: { algorithms: ['RS256', 'ES256', 'EdDSA'], minRsaModulusBits: 2048 },
+    keyPolicy: { algorithms: ['RS256', 'ES256', 'EdDSA'], minRsaModulusBits: 2048, maxRsaModulusBits: 4096 },
     maxAgeSeconds: 3600,
     minRefetchIntervalSeconds: 10,
   });

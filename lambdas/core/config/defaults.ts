@@ -40,8 +40,13 @@ export const VERIFICATION_SETTINGS = {
   clockSkewSeconds: { min: 0, max: 300, default: 30 },
   /** No default: without a setting, `exp` alone bounds a token's life. */
   maxTokenAgeSeconds: { min: 1, max: 30 * DAY_SECONDS },
-  /** Never weaker than this, whatever a JWKS publishes (README, "Keys and the JWKS"). */
+  /** Never weaker than this, whatever a JWKS publishes (docs/configuration.md, "Keys and the JWKS"). */
   minRsaModulusBits: 2048,
+  /**
+   * Never larger: the largest RSA key the KMS and HSM services behind real issuers make, and a
+   * bound on every signature check and on the key policy's modulus checks (docs/configuration.md).
+   */
+  maxRsaModulusBits: 4096,
 } as const;
 
 /** Fetching and trusting JWKS documents. */
