@@ -131,7 +131,7 @@ export function createAuthorizer(config: AuthorizerConfig, deps: AuthorizerDeps 
   async function verifyToken(token: string): Promise<TokenRecord> {
     const verified = await tokenVerifier.verify(token);
     const claims = readClaims(verified.issuer, verified.header, verified.payload, claimRules, now() / 1000);
-    return tokenCache.set(token, claims, now(), verified.keysTrustedUntilMs);
+    return tokenCache.set(token, claims, now(), verified.keysTrustedUntilMs, String(verified.header.alg));
   }
 
   /**

@@ -266,7 +266,7 @@ async function stageBreakdown(
   const rules = { verification: config.verification, requireJti: true };
   const claims = decoded.map(({ header, payload }) => readClaims(issuerConfig, header, payload, rules, Date.now() / 1000));
   const tokenCache = new VerifiedTokenCache({ maxEntries: 10_000, clockSkewSeconds: 30, maxTokenAgeSeconds: null });
-  for (const [index, { token }] of decoded.entries()) tokenCache.set(token, at(claims, index), Date.now(), Date.now() + 3_600_000);
+  for (const [index, { token }] of decoded.entries()) tokenCache.set(token, at(claims, index), Date.now(), Date.now() + 3_600_000, 'RS256');
   const revocation = new RevocationChecker({ lookup: async () => new Map() }, { notRevokedCacheSeconds: 3600, maxEntries: 50_000 });
   // As the handler does: one record per token, carrying what the stages derive from its claims.
   const records = claims.map((claim) => new TokenRecord(claim));
