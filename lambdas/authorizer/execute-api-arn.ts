@@ -5,6 +5,7 @@
  * Shape: `arn:<partition>:execute-api:<region>:<account>:<apiId>/<stage>/<METHOD>/<path…>`.
  * The path is the request's actual path (not the route template), and it may itself contain `:`.
  */
+import { METHOD_ARN_MAX_BYTES } from '../core/gateway-limits';
 
 /** The parts of an execute-api ARN the policy needs. */
 export interface ExecuteApiArn {
@@ -34,9 +35,12 @@ const STAGE_NAME = /^(?:[A-Za-z0-9_-]{1,128}|\$default)$/;
 const ARN_PREFIX = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-eusc):execute-api:([a-z0-9-]+):([^\s:/*?]+):/;
 const API_ID = /^[^\s:*?]+$/;
 
-/** Parses an execute-api ARN, or returns `undefined` when it is not one. */
+/**
+ * Parses an execute-api ARN, or returns `undefined` when it is not one — including an ARN longer
+ * than API Gateway ever sends (a request whose ARN would be longer gets 414 from API Gateway).
+ */
 export function parseExecuteApiArn(arn: unknown): ExecuteApiArn | undefined {
-  if (typeof arn !== 'string' || arn.length > 4096) return undefined;
+  if (typeof arn !== 'string' || arn.length > METHOD_ARN_MAX_BYTES || Buffer.byteLength(arn) > METHOD_ARN_MAX_BYTES) return undefined;
   const prefix = ARN_PREFIX.exec(arn);
   if (!prefix) return undefined;
   // Cut at the first three slashes after the prefix: split-and-join was the larger part of parsing,

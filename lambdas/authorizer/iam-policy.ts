@@ -10,6 +10,7 @@
  * for paths that contain IAM wildcard characters).
  */
 import type { PolicyDocument, Statement } from 'aws-lambda';
+import { POLICY_RESOURCE_MAX_LENGTH } from '../core/gateway-limits';
 import { everyRouteArn, resourceArn, type ExecuteApiArn } from './execute-api-arn';
 import type { Grants } from './grants';
 
@@ -17,24 +18,36 @@ const POLICY_VERSION = '2012-10-17';
 const INVOKE = 'execute-api:Invoke';
 
 /**
- * Allow every granted route; additionally deny the invoked route when it is not among them.
+ * Allow what the grants allow on this API and stage — their exact globs, and `extraAllows` (the
+ * route template's glob or the invoked resource, route-access.ts) — and deny the invoked route
+ * when it is not granted.
  *
  * The explicit Deny names the invoked route as it was requested, and IAM reads `*` and `?` in a
  * resource as wildcards with no way to escape them. A request path carrying either (`POST /*`)
  * would turn that Deny into a pattern covering granted routes too (`POST/orders`), and API Gateway
  * would apply it to the token's later requests for the cache TTL. For such a path the Deny is left
  * out: the Allow statements do not match the invoked route, so IAM's implicit deny still answers
- * 403 for it. With nothing granted at all, denying every route of the stage is exact.
+ * 403 for it. The same for a route whose ARN is longer than the 512 characters API Gateway accepts
+ * in a `Resource`. With nothing allowed at all, denying every route of the stage is exact.
  */
-export function grantPolicy(arn: ExecuteApiArn, grants: Grants, invokedRouteGranted: boolean): PolicyDocument {
+export function grantPolicy(
+  arn: ExecuteApiArn,
+  grants: Grants,
+  extraAllows: readonly string[],
+  invokedRouteGranted: boolean,
+): PolicyDocument {
   const statements: Statement[] = [];
-  if (grants.globs.length > 0) {
+  const listed = grants.resourceArnsOn(arn);
+  const allowed = extraAllows.length === 0 ? listed : [...listed, ...extraAllows.map((glob) => resourceArn(arn, glob))];
+  if (allowed.length > 0) {
     // The aws-lambda type wants a mutable array; nothing downstream mutates it.
-    statements.push({ Effect: 'Allow', Action: INVOKE, Resource: grants.resourceArnsOn(arn) as string[] });
+    statements.push({ Effect: 'Allow', Action: INVOKE, Resource: allowed as string[] });
   }
   if (!invokedRouteGranted) {
-    if (!IAM_WILDCARDS.test(arn.resource)) statements.push({ Effect: 'Deny', Action: INVOKE, Resource: [resourceArn(arn, arn.resource)] });
-    else if (grants.globs.length === 0) statements.push({ Effect: 'Deny', Action: INVOKE, Resource: [everyRouteArn(arn)] });
+    const invoked = resourceArn(arn, arn.resource);
+    if (!IAM_WILDCARDS.test(arn.resource) && invoked.length <= POLICY_RESOURCE_MAX_LENGTH)
+      statements.push({ Effect: 'Deny', Action: INVOKE, Resource: [invoked] });
+    else if (allowed.length === 0) statements.push({ Effect: 'Deny', Action: INVOKE, Resource: [everyRouteArn(arn)] });
   }
   return { Version: POLICY_VERSION, Statement: statements };
 }

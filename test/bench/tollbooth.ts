@@ -297,7 +297,7 @@ async function stageBreakdown(
     { name: 'grants (memoised per scope set)', run: (i) => grants.grantsOf(at(records, i)) },
     {
       name: 'response (policy document)',
-      run: (i) => answer(at(requests, i), { effect: 'allow', claims: at(claims, i), grants: granted }, 'iam'),
+      run: (i) => answer(at(requests, i), { effect: 'allow', claims: at(claims, i), grants: granted, extraAllows: [] }, 'iam'),
     },
   ];
   const results = await interleave(stages, { rounds: 9, batchMs: 20, minIterations: 50 });

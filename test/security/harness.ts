@@ -14,7 +14,7 @@ import type { PolicyDocument, Statement } from 'aws-lambda';
 import type { AuthorizerHandler } from '../../lambdas/authorizer/handler';
 import { isRecord } from '../../lambdas/core/guards';
 import { isForbidden, type DenyReason } from '../../lambdas/core/reasons';
-import { globMatches } from '../../lambdas/core/route-pattern';
+import { globMatches } from '../../lambdas/core/iam-glob';
 import { httpApiV2Event, restRequestEvent, restTokenEvent, type EventOptions } from '../helpers/events';
 
 /** The five ways API Gateway can call the authorizer (HTTP API 2.0 in both response modes). */

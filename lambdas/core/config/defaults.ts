@@ -118,6 +118,12 @@ export const VERIFIED_TOKEN_CACHE_SETTINGS = {
 /** Distinct scope sets whose grants are memoised; a deployment has few, tokens share them. */
 export const MAX_MEMOISED_SCOPE_SETS = 1000;
 
+/**
+ * How the function assumes API Gateway caches its answers unless told: by the token alone, which
+ * is sound whatever the identity sources are (docs/caching.md).
+ */
+export const RESULTS_CACHE_KEYS = { httpApi: 'token', restRequest: 'token', restToken: 'token' } as const;
+
 /** How an HTTP API (payload 2.0) authorizer answers unless configured otherwise. */
 export const DEFAULT_HTTP_API_RESPONSE_MODE = 'iam';
 

@@ -32,6 +32,7 @@ import { isRecord } from '../guards';
 import { Problems } from '../problems';
 import { readBoolean, readChoice, readInteger, readObject, readString, readStringList, rejectUnknownKeys, type RawObject } from './fields';
 import { parseIssuers } from './parse-issuers';
+import { parseResultsCache } from './parse-results-cache';
 import { parseRoutePattern, type RoutePattern } from '../route-pattern';
 import { isFeedRegion } from '../revocation-feed';
 import { isScopeToken } from '../scope-tokens';
@@ -50,6 +51,7 @@ const TOP_LEVEL_KEYS = [
   'jwks',
   'revocation',
   'verifiedTokenCache',
+  'resultsCache',
 ] as const;
 
 /** Validates and defaults a raw configuration object; throws {@link ConfigError} listing every problem. */
@@ -127,8 +129,10 @@ export function parseConfig(raw: unknown): AuthorizerConfig {
     DEFAULT_HTTP_API_RESPONSE_MODE,
   );
 
+  const resultsCache = parseResultsCache(raw, problems);
+
   if (problems.list.length > 0) throw new ConfigError(problems.list);
-  return { issuers, scopeRoutes, httpApiResponseMode, token, verification, jwks, revocation, verifiedTokenCache };
+  return { issuers, scopeRoutes, httpApiResponseMode, resultsCache, token, verification, jwks, revocation, verifiedTokenCache };
 }
 
 function parseRoutes(raw: RawObject, problems: Problems): Map<string, RoutePattern[]> {
