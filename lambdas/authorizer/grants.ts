@@ -140,7 +140,8 @@ export class Grants {
     return methods.every((method) => this.covers(method, template));
   }
 
-  private covers(method: string, template: RouteTemplate): boolean {
+  /** True when one granted pattern grants every `method` request of the template. */
+  covers(method: string, template: RouteTemplate): boolean {
     return this.patterns.some(
       (pattern) => (pattern.method === '*' || pattern.method === method) && pathCovers(pattern.path, template.path),
     );
