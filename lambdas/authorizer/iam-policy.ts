@@ -2,12 +2,14 @@
  * Builds the IAM policy document API Gateway evaluates for REST APIs and HTTP APIs in IAM-policy
  * mode. Only this module knows the document's shape.
  *
- * API Gateway caches the document by identity source (the token) and re-evaluates it for every
- * route the same token calls during the cache TTL. So the Allow statement lists *every* route the
- * token's scopes grant on this API and stage, not just the one invoked; anything else falls to
- * IAM's implicit deny. When the invoked route is not granted, an explicit Deny for exactly that
- * route makes the answer a 403 for it without touching the other grants (see {@link grantPolicy}
- * for paths that contain IAM wildcard characters).
+ * API Gateway caches the document by identity source (the token, and the route where the cache
+ * is keyed by it) and re-evaluates it for every request with the same identity sources during the
+ * cache TTL. So the Allow statement lists every route the token's scopes grant on this API and
+ * stage that IAM can name exactly, plus what route-access.ts adds for the invoked request (its
+ * route's template, or exactly itself); anything else falls to IAM's implicit deny. When the
+ * invoked route is not granted, an explicit Deny for exactly that route makes the answer a 403
+ * for it without touching the other grants (see {@link grantPolicy} for paths that contain IAM
+ * wildcard characters or are too long to name). No `Resource` passes API Gateway's 512 characters.
  */
 import type { PolicyDocument, Statement } from 'aws-lambda';
 import { POLICY_RESOURCE_MAX_LENGTH } from '../core/gateway-limits';

@@ -5,11 +5,11 @@
  *
  * Every policy allows the grants' exact globs (grants.ts). Beyond them, for the invoked request:
  *
- * | the invoked request is granted …                   | the policy also allows                        |
- * |----------------------------------------------------|-----------------------------------------------|
- * | by an exact glob the policy lists                  | nothing                                       |
- * | and the cache is keyed by route (or off), and one grant covers the route's whole template | the template's glob, for each method covered |
- * | otherwise                                          | exactly the invoked resource                  |
+ * | the invoked request is granted …                                   | the policy also allows        |
+ * |--------------------------------------------------------------------|-------------------------------|
+ * | by an exact glob the policy lists                                  | nothing more                  |
+ * | by a pattern covering its route, the cache keyed by route (or off) | the route template's glob     |
+ * | otherwise                                                          | exactly the invoked resource  |
  *
  * and under a route-keyed cache the covered template globs are listed on every answer for the
  * route, a deny included, since the cache replays it for the route's other requests. The invoked

@@ -176,6 +176,24 @@ function exactPathGlob(path: readonly PathAtom[]): string | undefined {
 }
 
 /**
+ * The most bytes the Allow resources of one policy can take when a token carries every scope:
+ * each exact pattern once (`ANY` written out per method) behind the longest ARN a real API can
+ * have, quoted and separated. What the configuration is checked against Lambda's response limit
+ * with.
+ */
+export function longestAllowListBytes(patterns: Iterable<RoutePattern>): number {
+  const seen = new Set<string>();
+  let bytes = 0;
+  for (const pattern of patterns) {
+    if (pattern.exactGlob === undefined || seen.has(pattern.exactGlob)) continue;
+    seen.add(pattern.exactGlob);
+    const methods = pattern.method === '*' ? CONCRETE_METHODS.length : 1;
+    bytes += methods * (LONGEST_STAGE_ARN_PREFIX + 'OPTIONS/'.length + Buffer.byteLength(pattern.exactGlob) + 3);
+  }
+  return bytes;
+}
+
+/**
  * The path of an IAM glob matching every request a template routes (and, being IAM's, more):
  * `{name}` and `{name+}` become `*`, and `$default` is `*`. `undefined` for a template whose
  * literal text holds `*` or `?`, which IAM would read as wildcards.
