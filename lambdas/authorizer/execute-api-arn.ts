@@ -5,7 +5,7 @@
  * Shape: `arn:<partition>:execute-api:<region>:<account>:<apiId>/<stage>/<METHOD>/<path…>`.
  * The path is the request's actual path (not the route template), and it may itself contain `:`.
  */
-import { METHOD_ARN_MAX_BYTES } from '../core/gateway-limits';
+import { METHOD_ARN_MAX_BYTES, POLICY_RESOURCE_MAX_LENGTH } from '../core/gateway-limits';
 
 /** The parts of an execute-api ARN the policy needs. */
 export interface ExecuteApiArn {
@@ -37,7 +37,10 @@ const API_ID = /^[^\s:*?]+$/;
 
 /**
  * Parses an execute-api ARN, or returns `undefined` when it is not one — including an ARN longer
- * than API Gateway ever sends (a request whose ARN would be longer gets 414 from API Gateway).
+ * than API Gateway ever sends (a request whose ARN would be longer gets 414 from API Gateway), and
+ * one whose `arn:…:<apiId>/<stage>/*` would not fit in a policy `Resource`: every statement is
+ * written under that prefix, and no real API's comes near (gateway-limits.ts), so only a
+ * hand-made event or an emulator's oversized ids could get there.
  */
 export function parseExecuteApiArn(arn: unknown): ExecuteApiArn | undefined {
   if (typeof arn !== 'string' || arn.length > METHOD_ARN_MAX_BYTES || Buffer.byteLength(arn) > METHOD_ARN_MAX_BYTES) return undefined;
@@ -48,7 +51,7 @@ export function parseExecuteApiArn(arn: unknown): ExecuteApiArn | undefined {
   const apiStart = prefix[0].length;
   const apiEnd = arn.indexOf('/', apiStart);
   const stageEnd = apiEnd === -1 ? -1 : arn.indexOf('/', apiEnd + 1);
-  if (stageEnd === -1) return undefined;
+  if (stageEnd === -1 || stageEnd + '/*'.length > POLICY_RESOURCE_MAX_LENGTH) return undefined;
   const methodEnd = arn.indexOf('/', stageEnd + 1);
   const apiId = arn.slice(apiStart, apiEnd);
   const stage = arn.slice(apiEnd + 1, stageEnd);

@@ -919,6 +919,19 @@ const ATTACKS: readonly AttackCase[] = [
     }),
   },
   {
+    name: "an emulator's 470-character API id: no Resource under its stage could be named in 512 characters",
+    reason: 'unsupported_event',
+    request: (w) => ({
+      ...bearer(w.mint()),
+      alter: (event) => {
+        event[event['routeArn'] ? 'routeArn' : 'methodArn'] = String(event['routeArn'] ?? event['methodArn']).replace(
+          ':a1b2c3d4e5/',
+          `:${'a'.repeat(470)}/`,
+        );
+      },
+    }),
+  },
+  {
     name: 'event whose ARN stage carries an IAM ? wildcard',
     reason: 'unsupported_event',
     request: (w) => ({
