@@ -112,6 +112,33 @@ describe('route-keyed caches and {name} segments', () => {
     expect(configFileOf(authorizer)['resultsCache']).toEqual({ httpApi: 'token', restRequest: 'token', restToken: 'token' });
   });
 
+  it.each([
+    {
+      name: 'registers no REST API for cache flushes when its only authorizer is an uncached TOKEN one',
+      requestToo: false,
+      registrations: 0,
+    },
+    {
+      name: 'registers the REST API for cache flushes once a cached REQUEST authorizer joins the TOKEN one',
+      requestToo: true,
+      registrations: 1,
+    },
+  ])('$name', ({ requestToo, registrations }) => {
+    // Prepare
+    const stack = testStack();
+    const authorizer = tollbooth(stack, {});
+    const rest = new apigateway.RestApi(stack, 'RestApi');
+    const orders = rest.root.addResource('orders');
+    const integration = new apigateway.LambdaIntegration(backendIn(stack));
+    // Act
+    orders.addMethod('GET', integration, { authorizer: authorizer.restTokenAuthorizer(rest) });
+    if (requestToo) orders.addMethod('POST', integration, { authorizer: authorizer.restRequestAuthorizer(rest) });
+    // Assert: nothing to flush means no permission to flush
+    const template = templateOf(stack);
+    template.resourceCountIs('AWS::SSM::Parameter', registrations);
+    expect(JSON.stringify(template.toJSON()).includes('apigateway:DELETE')).toBe(registrations > 0);
+  });
+
   it('refuses resultsCache in advancedConfig (the construct sets it from the authorizers it makes)', () => {
     expect(() => tollbooth(testStack(), { advancedConfig: { resultsCache: { httpApi: 'route' } } })).toThrow(
       /advancedConfig.resultsCache: set it with the "resultsCacheTtl and cacheByRoute" property instead/,
