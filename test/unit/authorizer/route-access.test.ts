@@ -109,6 +109,34 @@ describe('route-access', () => {
     expect(routeAccess(request, arn, GRANTS, config('token'))).toEqual({ granted: true, extraAllows: [] });
   });
 
+  describe("with an emulator's long API id, an exact glob too long for the stage's Allow list", () => {
+    // The stage ARN is about 400 characters: the 205-character glob does not fit in a Resource.
+    const LONG_GRANTS = grantsOf('GET /short', `GET /${'x'.repeat(200)}/*`, 'GET /orders/{id}');
+    const longArn = (method: string, path: string): { request: AuthRequest; arn: ExecuteApiArn } => {
+      const arn = parseExecuteApiArn(executeApiArn(method, path, { apiId: 'a'.repeat(350) }));
+      if (!arn) throw new Error('fixture ARN did not parse');
+      return {
+        request: { kind: 'rest-token', arn, route: `${method} ${path}`, routeKey: undefined, headerValues: [], queryValues: [] },
+        arn,
+      };
+    };
+
+    it('grants a request another glob of the list allows, with nothing more', () => {
+      // Prepare
+      const { request, arn } = longArn('GET', '/short');
+      // Act
+      const access = routeAccess(request, arn, LONG_GRANTS, config('token'));
+      // Assert
+      expect(LONG_GRANTS.listsEveryExactGlobOn(arn)).toBe(false);
+      expect(access).toEqual({ granted: true, extraAllows: [] });
+    });
+
+    it('refuses a request only the left-out glob grants: its own ARN is too long to name as well', () => {
+      const { request, arn } = longArn('GET', `/${'x'.repeat(200)}/1`);
+      expect(routeAccess(request, arn, LONG_GRANTS, config('token'))).toEqual({ granted: false, extraAllows: [] });
+    });
+  });
+
   it('never uses the template of a REST TOKEN event (its only identity source is the token)', () => {
     const { request, arn } = requestOf('rest-token', 'GET', '/orders/7', 'GET /orders/{id}');
     expect(routeAccess(request, arn, GRANTS, config('token')).extraAllows).toEqual(['GET/orders/7']);
