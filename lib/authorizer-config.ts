@@ -15,7 +15,13 @@
  * builds its local configuration through the same function.
  */
 import { Token } from 'aws-cdk-lib';
-import { ConfigError, parseConfig, type AuthorizerConfig, type HttpApiResponseMode } from '../lambdas/core/config/config';
+import {
+  ConfigError,
+  parseConfig,
+  type AuthorizerConfig,
+  type HttpApiResponseMode,
+  type ResultsCacheConfig,
+} from '../lambdas/core/config/config';
 import type { TrustedIssuer } from './trusted-issuer';
 
 /** What the configuration is built from. */
@@ -24,6 +30,8 @@ export interface AuthorizerConfigInput {
   /** Scope → route patterns. */
   readonly scopeRoutes: Readonly<Record<string, readonly string[]>>;
   readonly httpApiResponseMode: HttpApiResponseMode;
+  /** How API Gateway caches each kind of authorizer's answers, as the construct configures it; absent: by the token alone. */
+  readonly resultsCache?: ResultsCacheConfig;
   /** `undefined` when revocation is off. */
   readonly notRevokedCacheSeconds: number | undefined;
   /** Any other top-level settings of the authorizer's configuration. */
@@ -45,6 +53,7 @@ const TYPED_KEYS: Readonly<Record<string, string>> = {
   issuers: 'issuers',
   routes: 'scopeRoutes',
   httpApiResponseMode: 'httpApiResponseMode',
+  resultsCache: 'resultsCacheTtl and cacheByRoute',
 };
 const TYPED_REVOCATION_KEYS: Readonly<Record<string, string>> = {
   enabled: 'revocation',
@@ -79,6 +88,7 @@ export function buildAuthorizerConfig(input: AuthorizerConfigInput): AuthorizerC
     ...input.advanced,
     routes: input.scopeRoutes,
     httpApiResponseMode: input.httpApiResponseMode,
+    ...(input.resultsCache ? { resultsCache: input.resultsCache } : {}),
     revocation,
   };
   const deployTime: Record<string, unknown> = {};

@@ -15,7 +15,7 @@
  * identity source for `resultsCacheTtl`, and the function itself trusts a "not revoked" answer for
  * `notRevokedCacheDuration`: see docs/caching.md.
  */
-import { Duration, Names, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -37,6 +37,7 @@ import { TollboothHttpRouteAuthorizer } from './http-api-authorizer';
 import { TollboothRestAuthorizer } from './rest-api-authorizer';
 import { RevocationTable, type RevocationTableProps } from './revocation-table';
 import { RevokeFunction } from './revoke-function';
+import { firstSegmentParameter, resultsCacheOf, routeFindings } from './route-cache-policy';
 import { defaultTollboothRuntime, nodeMajorOf, type TollboothFunctionSettings, type TollboothLogLevel } from './tollbooth-function';
 import { TollboothMonitoring, type TollboothMonitoringOptions } from './tollbooth-monitoring';
 import type { TrustedIssuer } from './trusted-issuer';
@@ -105,8 +106,13 @@ export interface TollboothAuthorizerProps {
    * The cache flusher flushes it after each revocation (docs/caching.md); without one (an imported
    * table without a stream) it adds to the revocation delay.
    *
+   * A cache keyed by the token alone (a REST `TOKEN` authorizer, or `cacheByRoute: false`) cannot
+   * be used with a `{name}` segment in `scopeRoutes` (docs/caching.md): such a cache is off by
+   * default, and a TTL set here is refused for it.
+   *
    * @default - Duration.seconds(30), except 0 (no cache) for the HTTP API authorizer with simple
-   * responses: a cached "yes" has no routes in it (docs/caching.md)
+   * responses (a cached "yes" has no routes in it) and for caches keyed by the token alone when a
+   * scope's pattern has a `{name}` segment (docs/caching.md)
    */
   readonly resultsCacheTtl?: Duration;
 
@@ -230,8 +236,11 @@ export class TollboothAuthorizer extends Construct {
   /** API Gateway's result cache TTL of the HTTP API authorizers. */
   readonly httpResultsCacheTtl: Duration;
 
-  /** API Gateway's result cache TTL of the REST API authorizers. */
+  /** API Gateway's result cache TTL of the REST API `REQUEST` authorizers. */
   readonly restResultsCacheTtl: Duration;
+
+  /** API Gateway's result cache TTL of the REST API `TOKEN` authorizers. */
+  readonly restTokenResultsCacheTtl: Duration;
 
   /** Alarms and dashboard, unless `monitoring` is `false`. */
   readonly monitoring: TollboothMonitoring | undefined;
@@ -250,6 +259,12 @@ export class TollboothAuthorizer extends Construct {
   private readonly authorizerFunction: AuthorizerFunction;
   private readonly headerName: string;
   private readonly cacheByRoute: boolean;
+  private readonly responseMode: HttpApiResponseMode;
+  private readonly scopeRoutes: { readonly [scope: string]: readonly string[] };
+  /** A pattern with a `{name}` segment, which a cache keyed by the token alone cannot serve. */
+  private readonly segmentParameter: string | undefined;
+  /** `resultsCacheTtl` in seconds, when it was set. */
+  private readonly explicitCacheSeconds: number | undefined;
   private readonly functionSettings: TollboothFunctionSettings;
   private readonly scopes: ReadonlySet<string>;
   private readonly restAuthorizers = new Map<string, TollboothRestAuthorizer>();
@@ -268,10 +283,24 @@ export class TollboothAuthorizer extends Construct {
         `resultsCacheTtl: must not be greater than ${MAX_RESULTS_CACHE_SECONDS} seconds (API Gateway's limit), got ${cacheSeconds}`,
       );
     }
-    this.restResultsCacheTtl = cacheTtl ?? Duration.seconds(DEFAULT_RESULTS_CACHE_SECONDS);
-    // A simple response is a bare yes for whatever the cache key covers, so it is only cached when asked for.
-    this.httpResultsCacheTtl = cacheTtl ?? Duration.seconds(RESULTS_CACHE_TTL_SECONDS[responseMode]);
     this.cacheByRoute = props.cacheByRoute ?? true;
+    this.responseMode = responseMode;
+    this.scopeRoutes = props.scopeRoutes;
+    this.segmentParameter = firstSegmentParameter(props.scopeRoutes);
+    this.explicitCacheSeconds = cacheSeconds;
+    // A cache keyed by the token alone replays a policy for the token's other paths, and IAM cannot
+    // say "one segment": with a {name} pattern such a cache stays off.
+    const tokenKeyedOff = this.segmentParameter !== undefined;
+    this.restResultsCacheTtl = cacheTtl ?? Duration.seconds(!this.cacheByRoute && tokenKeyedOff ? 0 : DEFAULT_RESULTS_CACHE_SECONDS);
+    this.restTokenResultsCacheTtl = tokenKeyedOff ? Duration.seconds(0) : (cacheTtl ?? Duration.seconds(DEFAULT_RESULTS_CACHE_SECONDS));
+    // A simple response is a bare yes for whatever the cache key covers, so it is only cached when asked for.
+    this.httpResultsCacheTtl =
+      cacheTtl ?? Duration.seconds(!this.cacheByRoute && tokenKeyedOff ? 0 : RESULTS_CACHE_TTL_SECONDS[responseMode]);
+    if (!this.cacheByRoute && tokenKeyedOff && cacheSeconds !== undefined && cacheSeconds > 0) {
+      problems.push(
+        `cacheByRoute: false keys API Gateway's cache by the token alone, and "${this.segmentParameter}" grants one path segment, which a cached IAM policy cannot express: the token's other paths would be refused until the cached answer expires (leave cacheByRoute unset, or set resultsCacheTtl to 0)`,
+      );
+    }
     if (responseMode === 'simple' && this.httpResultsCacheTtl.toSeconds() !== 0 && !this.cacheByRoute) {
       problems.push(
         'cacheByRoute: cannot be false with simple responses and a result cache: a cached "isAuthorized: true" would open every route (set resultsCacheTtl to 0, or leave cacheByRoute unset)',
@@ -320,6 +349,12 @@ export class TollboothAuthorizer extends Construct {
         issuers: props.issuers,
         scopeRoutes: props.scopeRoutes,
         httpApiResponseMode: responseMode,
+        resultsCache: resultsCacheOf({
+          httpTtlSeconds: secondsOr(this.httpResultsCacheTtl),
+          restRequestTtlSeconds: secondsOr(this.restResultsCacheTtl),
+          restTokenTtlSeconds: secondsOr(this.restTokenResultsCacheTtl),
+          cacheByRoute: this.cacheByRoute,
+        }),
         notRevokedCacheSeconds: revocationEnabled ? (notRevokedSeconds ?? DEFAULT_NOT_REVOKED_SECONDS) : undefined,
         advanced,
       });
@@ -398,6 +433,7 @@ export class TollboothAuthorizer extends Construct {
       resultsCacheTtl: this.httpResultsCacheTtl,
       id: this.idInApis(),
       onApi: (api, scope) => this.registerForFlush(scope, 'http', api.apiId, this.httpResultsCacheTtl),
+      onBind: (route) => this.checkCachedRoute(route),
     });
   }
 
@@ -495,9 +531,17 @@ export class TollboothAuthorizer extends Construct {
 
   /**
    * A REST API `TOKEN` authorizer for `api`, keyed on the bearer header; created in the API's scope
-   * on the first call for that API, then reused.
+   * on the first call for that API, then reused. Its cache is keyed by the token alone, so it is
+   * off when a scope's pattern has a `{name}` segment, and an explicit `resultsCacheTtl` is then
+   * refused here: use {@link restRequestAuthorizer}, whose cache is keyed by method and resource.
    */
   restTokenAuthorizer(api: apigateway.IRestApi): apigateway.IAuthorizer {
+    const explicitTtl = this.explicitCacheSeconds;
+    if (this.segmentParameter !== undefined && explicitTtl !== undefined && explicitTtl > 0) {
+      throw new Error(
+        `${this.node.path}: a REST TOKEN authorizer's cache is keyed by the token alone, and "${this.segmentParameter}" grants one path segment, which a cached IAM policy cannot express: the token's other paths would be refused for resultsCacheTtl (${explicitTtl} s). Use restRequestAuthorizer(api), whose cache is keyed by method and resource, or set resultsCacheTtl to 0.`,
+      );
+    }
     return this.restAuthorizer(api, 'TOKEN', [apigateway.IdentitySource.header(this.headerName)]);
   }
 
@@ -518,22 +562,47 @@ export class TollboothAuthorizer extends Construct {
     const key = `${Names.nodeUniqueId(api.node)}/${id}`;
     let authorizer = this.restAuthorizers.get(key);
     if (!authorizer) {
+      const ttl = type === 'TOKEN' ? this.restTokenResultsCacheTtl : this.restResultsCacheTtl;
       authorizer = new TollboothRestAuthorizer(api, id, {
         handler: this.function,
         type,
         identitySources,
-        resultsCacheTtl: this.restResultsCacheTtl,
+        resultsCacheTtl: ttl,
       });
       this.restAuthorizers.set(key, authorizer);
-      this.registerForFlush(api, 'rest', api.restApiId, this.restResultsCacheTtl);
+      this.registerForFlush(api, 'rest', api.restApiId, ttl);
     }
     return authorizer;
+  }
+
+  /**
+   * Checks, at synth, a route the HTTP API authorizer is put on, when its answers are cached (by
+   * route: `cacheByRoute: false` with a cache is refused for simple responses and token-keyed with
+   * IAM policies): a simple response must not open more of the route than a scope grants, and a
+   * policy is flagged when a `{name}` pattern grants only part of it (lib/route-cache-policy.ts).
+   */
+  private checkCachedRoute(route: apigwv2.IHttpRoute): void {
+    if (this.httpResultsCacheTtl.toSeconds() === 0 || !this.cacheByRoute) return;
+    route.node.addValidation({
+      validate: () => {
+        const routeKey = (route.node.defaultChild as apigwv2.CfnRoute | undefined)?.routeKey;
+        if (typeof routeKey !== 'string' || Token.isUnresolved(routeKey)) return [];
+        const findings = routeFindings(routeKey, this.scopeRoutes, this.responseMode);
+        for (const warning of findings.warnings) Annotations.of(route).addWarningV2('tollbooth:route-partly-granted', warning);
+        return [...findings.errors];
+      },
+    });
   }
 
   /** The id (and name) of this Tollbooth's authorizers inside an API: unique per Tollbooth in the app. */
   private idInApis(): string {
     return `Tollbooth${Names.uniqueId(this)}`.slice(0, 120);
   }
+}
+
+/** A TTL in seconds, or 0 for one that is not whole (already reported: the constructor throws). */
+function secondsOr(duration: Duration): number {
+  return duration.isUnresolved() || duration.toMilliseconds() % 1000 !== 0 ? 0 : duration.toSeconds();
 }
 
 function wholeSeconds(duration: Duration, name: string, problems: string[]): number | undefined {

@@ -79,6 +79,8 @@ export async function invokeEvent(
       issuers: [TrustedIssuer.oidc({ issuer: issuer.issuer, audiences: [LOCAL_AUDIENCE], jwksUri: issuer.jwksUri })],
       scopeRoutes: SAMPLE_SCOPE_ROUTES,
       httpApiResponseMode: 'iam',
+      // As the construct configures the caches for these routes (their {id} keeps TOKEN authorizers uncached).
+      resultsCache: { httpApi: 'route', restRequest: 'route', restToken: 'off' },
       notRevokedCacheSeconds: REVOCATION_SETTINGS.notRevokedCacheSeconds.default,
       advanced: { jwks: { allowInsecureLoopbackHttp: true } },
     });

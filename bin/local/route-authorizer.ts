@@ -13,8 +13,10 @@
  * HTTP API Lambda authorizers have no way to ask for a 401: every deny is a 403, and only a missing
  * identity source gives a 401 (the AWS documentation on identity sources: "If any of the
  * specified identity sources are missing, null, or empty, API Gateway returns a 401"). Results are
- * cached by identity source ({@link AuthorizerResultCache}); a cached IAM policy is evaluated
- * against each request's own `routeArn`, a cached simple response applies to every route.
+ * cached by identity source ({@link AuthorizerResultCache}) — the `Authorization` header and, as
+ * `TollboothAuthorizer` sets it up by default (`cacheByRoute`), `$context.routeKey` — and a cached
+ * IAM policy is evaluated against each request's own `routeArn`; a cached simple response applies
+ * to every request of the route (of every route, when keyed by the header alone).
  *
  * Every decision carries its reason for the request log, cached or not: a fresh one the
  * authorizer's own reason code; a cached one the code remembered with the answer — except that a
@@ -57,6 +59,8 @@ export interface RouteAuthorizerOptions {
   /** `iam` (policy responses) or `simple` (`enableSimpleResponses`). */
   readonly responseMode: HttpApiResponseMode;
   readonly cacheTtlSeconds: number;
+  /** Key the cache by `$context.routeKey` too, as the construct does by default. Default: true. */
+  readonly cacheByRoute?: boolean;
   /** Milliseconds since the epoch. */
   readonly now?: () => number;
 }
@@ -105,7 +109,7 @@ export class RouteAuthorizer {
     const values = request.headers[this.identityHeader] ?? [];
     const identity = values.join(',');
     if (identity.trim() === '') return { kind: 'unauthorized' };
-    const identitySource = [identity];
+    const identitySource = this.options.cacheByRoute === false ? [identity] : [identity, routeKey];
 
     let answer = this.cache.get(identitySource);
     const cache: CacheUse = answer ? { cached: true, ageMs: now() - answer.answeredAt } : { cached: false };

@@ -118,7 +118,13 @@ function withStackSettings(document: Record<string, unknown>, settings: StackSet
       ...(enabled && cacheSeconds !== undefined ? { notRevokedCacheSeconds: cacheSeconds } : {}),
     };
   }
-  return { ...document, issuers, jwks, revocation };
+  // The local API keys its authorizer cache by route, as the construct does by default; the
+  // function must know, or an answer cached for one id of a {name} route would refuse its other ids.
+  const resultsCache =
+    document['resultsCache'] === undefined || isRecord(document['resultsCache'])
+      ? { ...document['resultsCache'], httpApi: 'route' }
+      : document['resultsCache'];
+  return { ...document, issuers, jwks, revocation, resultsCache };
 }
 
 function scopeRoutesOf(document: Record<string, unknown>): Record<string, readonly string[]> {

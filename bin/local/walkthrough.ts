@@ -2,9 +2,9 @@
  * The requests the banner suggests, worked out from the configuration rather than written for the
  * sample: for each scope, a request its token is allowed and one it is refused (403) — both on
  * routes the API serves, so the refusal is the authorizer's and not a 404. Whether a scope grants
- * a request is decided with the authorizer's own patterns and IAM glob matching.
+ * a request is decided with the authorizer's own patterns and segment matcher (`{name}` one segment).
  */
-import { globMatches } from '../../lambdas/core/route-pattern';
+import { matchesPath } from '../../lambdas/core/route-matching';
 import { REVOCATION_ROUTE, type LocalConfig } from './stack-config';
 
 /** A concrete request: `GET /orders/1` for the route `GET /orders/{id}`. */
@@ -26,7 +26,9 @@ export function scopeExamples(config: LocalConfig): ScopeExample[] {
   const requests = config.protectedRoutes.map(exampleOf);
   return [...config.authorizer.scopeRoutes].map(([scope, patterns]) => {
     const grants = (request: ExampleRequest): boolean =>
-      patterns.some((pattern) => globMatches(pattern.resourceGlob, `${request.method}/${request.path.slice(1)}`));
+      patterns.some(
+        (pattern) => (pattern.method === '*' || pattern.method === request.method) && matchesPath(pattern.path, request.path.slice(1)),
+      );
     const granted = requests.filter(grants);
     // The revocation endpoint wants a body; any other granted route makes a better first request.
     const allowed = granted.find((request) => `${request.method} ${request.path}` !== REVOCATION_ROUTE) ?? granted[0];

@@ -21,6 +21,8 @@ export interface Allow {
   readonly effect: 'allow';
   readonly claims: VerifiedClaims;
   readonly grants: Grants;
+  /** What the policy allows besides the grants' exact globs (route-access.ts). */
+  readonly extraAllows: readonly string[];
 }
 
 /** Refused before anyone was authenticated: no token, a token that did not verify, a bug. */
@@ -46,6 +48,8 @@ export interface ForbiddenDeny {
   readonly reason: ForbiddenReason;
   readonly claims: VerifiedClaims;
   readonly grants: Grants;
+  /** What the policy allows besides the grants' exact globs (route-access.ts). */
+  readonly extraAllows: readonly string[];
 }
 
 export type Deny = UnauthenticatedDeny | VerifiedDeny | ForbiddenDeny;
@@ -56,10 +60,12 @@ export type Decision = Allow | Deny;
  * A decision as observers read it (the decision log line, metrics, the `onDecision` hook): the
  * outcome, the reason, the claims and the error, never the grants. Any {@link Decision} is one.
  */
-export type ObservedDecision = Omit<Allow, 'grants'> | Deny;
+export type ObservedDecision = Omit<Allow, 'grants' | 'extraAllows'> | Deny;
 
-export function allow(claims: VerifiedClaims, grants: Grants): Allow {
-  return { effect: 'allow', claims, grants };
+const NO_EXTRA_ALLOWS: readonly string[] = Object.freeze([]);
+
+export function allow(claims: VerifiedClaims, grants: Grants, extraAllows: readonly string[] = NO_EXTRA_ALLOWS): Allow {
+  return { effect: 'allow', claims, grants, extraAllows };
 }
 
 /** Reasons that presuppose a verified token; see {@link unauthenticated}. */
@@ -91,6 +97,6 @@ export function revocationUnavailable(claims: VerifiedClaims, error: unknown): V
   return { effect: 'deny', reason: 'revocation_unavailable', claims, error };
 }
 
-export function forbidden(claims: VerifiedClaims, grants: Grants): ForbiddenDeny {
-  return { effect: 'deny', reason: 'insufficient_scope', claims, grants };
+export function forbidden(claims: VerifiedClaims, grants: Grants, extraAllows: readonly string[] = NO_EXTRA_ALLOWS): ForbiddenDeny {
+  return { effect: 'deny', reason: 'insufficient_scope', claims, grants, extraAllows };
 }

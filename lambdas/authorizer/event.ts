@@ -30,6 +30,13 @@ export interface AuthRequest {
   readonly arn: ExecuteApiArn | undefined;
   /** `METHOD /path` for logs. */
   readonly route: string;
+  /**
+   * The route template API Gateway routed the request to, as the event names it: an HTTP API 2.0
+   * `routeKey` (`GET /orders/{id}`, `$default`), or the `resource` of a REST (with the invoked
+   * method) or HTTP API 1.0 event (with `ANY`: its cache key's method is not in the event);
+   * `undefined` for REST `TOKEN` events, which name none. Unchecked here.
+   */
+  readonly routeKey: string | undefined;
   /** Every value of the token header (several when a client sent it more than once). */
   readonly headerValues: readonly string[];
   /** Values of the token query parameter, if the request had any. */
@@ -93,7 +100,7 @@ function routeTemplateMatches(template: string, path: string): boolean {
 export function toAuthRequest(kind: EventKind, event: Record<string, unknown>, headerName: string, queryParameter: string): AuthRequest {
   if (kind === 'rest-token') {
     const arn = parseExecuteApiArn(event['methodArn']);
-    return { kind, arn, route: routeOf(arn), headerValues: [String(event['authorizationToken'])], queryValues: [] };
+    return { kind, arn, route: routeOf(arn), routeKey: undefined, headerValues: [String(event['authorizationToken'])], queryValues: [] };
   }
   if (kind === 'http-v2') {
     const arn = parseExecuteApiArn(event['routeArn']);
@@ -102,6 +109,7 @@ export function toAuthRequest(kind: EventKind, event: Record<string, unknown>, h
       kind,
       arn,
       route: routeOf(arn),
+      routeKey: typeof event['routeKey'] === 'string' ? event['routeKey'] : undefined,
       headerValues: valuesOf(event['headers'], headerName),
       queryValues: valuesOf(event['queryStringParameters'], queryParameter, false),
     };
@@ -111,12 +119,23 @@ export function toAuthRequest(kind: EventKind, event: Record<string, unknown>, h
     kind,
     arn,
     route: routeOf(arn),
+    routeKey: arn && typeof event['resource'] === 'string' ? resourceRouteKey(kind, arn.method, event['resource']) : undefined,
     headerValues: firstNonEmpty(multiValuesOf(event['multiValueHeaders'], headerName), valuesOf(event['headers'], headerName)),
     queryValues: firstNonEmpty(
       multiValuesOf(event['multiValueQueryStringParameters'], queryParameter, false),
       valuesOf(event['queryStringParameters'], queryParameter, false),
     ),
   };
+}
+
+/**
+ * The route of a REST or HTTP API 1.0 event, from its `resource` (the path template). A REST
+ * cache is keyed by `context.httpMethod` too, so the method is the invoked one; an HTTP API cache
+ * by `$context.routeKey`, whose method the event does not say (it may be `ANY`), so any method.
+ */
+function resourceRouteKey(kind: EventKind, method: string, resource: string): string {
+  if (resource === '$default') return resource;
+  return `${kind === 'rest-request' ? method : 'ANY'} ${resource}`;
 }
 
 function routeOf(arn: ExecuteApiArn | undefined): string {

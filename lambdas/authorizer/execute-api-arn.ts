@@ -5,6 +5,7 @@
  * Shape: `arn:<partition>:execute-api:<region>:<account>:<apiId>/<stage>/<METHOD>/<path…>`.
  * The path is the request's actual path (not the route template), and it may itself contain `:`.
  */
+import { METHOD_ARN_MAX_BYTES, POLICY_RESOURCE_MAX_LENGTH } from '../core/gateway-limits';
 
 /** The parts of an execute-api ARN the policy needs. */
 export interface ExecuteApiArn {
@@ -34,9 +35,15 @@ const STAGE_NAME = /^(?:[A-Za-z0-9_-]{1,128}|\$default)$/;
 const ARN_PREFIX = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-eusc):execute-api:([a-z0-9-]+):([^\s:/*?]+):/;
 const API_ID = /^[^\s:*?]+$/;
 
-/** Parses an execute-api ARN, or returns `undefined` when it is not one. */
+/**
+ * Parses an execute-api ARN, or returns `undefined` when it is not one — including an ARN longer
+ * than API Gateway ever sends (a request whose ARN would be longer gets 414 from API Gateway), and
+ * one whose `arn:…:<apiId>/<stage>/*` would not fit in a policy `Resource`: every statement is
+ * written under that prefix, and no real API's comes near (gateway-limits.ts), so only a
+ * hand-made event or an emulator's oversized ids could get there.
+ */
 export function parseExecuteApiArn(arn: unknown): ExecuteApiArn | undefined {
-  if (typeof arn !== 'string' || arn.length > 4096) return undefined;
+  if (typeof arn !== 'string' || arn.length > METHOD_ARN_MAX_BYTES || Buffer.byteLength(arn) > METHOD_ARN_MAX_BYTES) return undefined;
   const prefix = ARN_PREFIX.exec(arn);
   if (!prefix) return undefined;
   // Cut at the first three slashes after the prefix: split-and-join was the larger part of parsing,
@@ -44,7 +51,7 @@ export function parseExecuteApiArn(arn: unknown): ExecuteApiArn | undefined {
   const apiStart = prefix[0].length;
   const apiEnd = arn.indexOf('/', apiStart);
   const stageEnd = apiEnd === -1 ? -1 : arn.indexOf('/', apiEnd + 1);
-  if (stageEnd === -1) return undefined;
+  if (stageEnd === -1 || stageEnd + '/*'.length > POLICY_RESOURCE_MAX_LENGTH) return undefined;
   const methodEnd = arn.indexOf('/', stageEnd + 1);
   const apiId = arn.slice(apiStart, apiEnd);
   const stage = arn.slice(apiEnd + 1, stageEnd);

@@ -6,9 +6,8 @@
  * document on every response; and compaction runs once per scope set (grants are memoised), so it
  * may take care to be exact.
  */
-import { globCovers, ROUTE_METHODS } from '../core/route-pattern';
-
-const CONCRETE_METHODS = ROUTE_METHODS.filter((method) => method !== 'ANY');
+import { globCovers } from '../core/iam-glob';
+import { CONCRETE_METHODS } from '../core/route-pattern';
 
 /**
  * Removes globs another glob already covers, and merges a path granted for every method into one

@@ -1,63 +1,160 @@
 /**
- * Turns a token's scopes into the set of execute-api resources it may call ({@link Grants}), and
- * answers the two questions every request asks of that set: does it allow the invoked route, and
- * which resources does the policy's Allow statement list on this API and stage.
+ * Turns a token's scopes into what it may call ({@link Grants}), and answers the questions every
+ * request asks of that: is the invoked request granted, which IAM globs may the policy allow on
+ * this API and stage, and which route templates does one grant cover whole.
+ *
+ * The decision is Tollbooth's own (route-matching.ts: `{name}` is one segment). The policy is
+ * IAM's, evaluated by API Gateway also for later requests from its cache, so it only ever allows
+ * globs that mean no more than a grant: the grants' exact globs (route-pattern.ts), and — where
+ * the cache is keyed by route — a route template's glob when one grant covers the whole template.
  *
  * Grants are memoised per distinct scope set: a deployment has few scope combinations and many
  * tokens, so after the first token with a given set, deciding and building a policy cost lookups,
  * however many routes are configured. Everything derived from a set (its index, its resource
- * lists) lives on its {@link Grants} object, and so lives exactly as long as the memo keeps it.
+ * lists, its template verdicts) lives on its {@link Grants} object, and so lives exactly as long as
+ * the memo keeps it.
  */
 import { MAX_MEMOISED_SCOPE_SETS } from '../core/config/defaults';
+import { globCovers } from '../core/iam-glob';
 import { LruCache } from '../core/lru-cache';
-import { globMatches, type RoutePattern } from '../core/route-pattern';
+import { matchesPath, pathCovers } from '../core/route-matching';
+import { CONCRETE_METHODS, templatePathGlob, type RoutePattern, type RouteTemplate } from '../core/route-pattern';
+import { POLICY_RESOURCE_MAX_LENGTH } from '../core/gateway-limits';
 import { resourceArn, type ExecuteApiArn } from './execute-api-arn';
-import { compactGrants, firstSegmentPrefix } from './grant-compaction';
+import { compactGrants } from './grant-compaction';
 import type { TokenRecord } from './token-record';
 
 /** Scope name → the route patterns it grants. */
 export type ScopeRoutes = ReadonlyMap<string, readonly RoutePattern[]>;
 
-/** Up to this many globs, a plain scan is cheaper than building and consulting an index. */
+/** How a request is granted: by a pattern whose IAM glob the policy lists (`exact`), or only by `{name}` patterns. */
+export type Grant = 'exact' | 'parameter';
+
+/** Up to this many patterns, a plain scan is cheaper than building and consulting an index. */
 const SCAN_MAX = 8;
 
 /** A function serves one API with a few stages; past this many, the resource lists start over. */
 const MAX_STAGES_PER_GRANTS = 16;
 
-/** What a scope set grants: `METHOD/path` globs, compacted and sorted, with what is derived from them. */
-export class Grants {
-  private index: GlobIndex | undefined;
-  private resourcesByStage: Map<string, readonly string[]> | undefined;
+/** Route templates whose verdicts one scope set remembers: an API's routes. */
+const MAX_TEMPLATES_PER_GRANTS = 256;
 
-  /** `globs` as {@link compactGrants} returns them; they are only read. */
-  constructor(readonly globs: readonly string[]) {}
+/** The Allow resources of one stage, and whether any exact glob had to be left out for length. */
+interface StageResources {
+  readonly arns: readonly string[];
+  readonly complete: boolean;
+}
+
+/** What a scope set grants: its patterns, and the compacted exact globs every policy allows. */
+export class Grants {
+  /** The exact globs (`METHOD/path`), compacted and sorted: the Allow list of every policy. */
+  readonly globs: readonly string[];
+  private index: PatternIndex | undefined;
+  private resourcesByStage: Map<string, StageResources> | undefined;
+  private templates: LruCache<string, readonly string[]> | undefined;
+
+  /** `patterns` are only read. */
+  constructor(readonly patterns: readonly RoutePattern[]) {
+    this.globs = compactGrants(patterns.flatMap((pattern) => (pattern.exactGlob === undefined ? [] : [pattern.exactGlob])));
+  }
 
   /**
-   * True when the grants allow the request `METHOD/path` (as in an execute-api ARN).
+   * How the request `method /path` (`path` with its leading slash) is granted, or `undefined`.
+   * `exact` as soon as a pattern the Allow list expresses matches; `parameter` when only `{name}`
+   * patterns do.
    *
    * A scope set can grant hundreds of routes (an admin scope over a large API), and scanning them
    * all on every request grew the decision with the size of the API. Longer lists are indexed on
-   * first use: see {@link GlobIndex}.
+   * first use: see {@link PatternIndex}.
    */
-  allows(resource: string): boolean {
-    const globs = this.globs;
-    if (globs.length <= SCAN_MAX) return globs.some((glob) => globMatches(glob, resource));
-    this.index ??= new GlobIndex(globs);
-    return this.index.matches(resource);
+  grantOf(method: string, path: string): Grant | undefined {
+    const relative = path.slice(1);
+    let candidates: readonly RoutePattern[];
+    if (this.patterns.length <= SCAN_MAX) {
+      candidates = this.patterns;
+    } else {
+      this.index ??= new PatternIndex(this.patterns);
+      candidates = this.index.candidates(relative);
+    }
+    let grant: Grant | undefined;
+    for (const pattern of candidates) {
+      if ((pattern.method !== '*' && pattern.method !== method) || !matchesPath(pattern.path, relative)) continue;
+      if (pattern.exactGlob !== undefined) return 'exact';
+      grant = 'parameter';
+    }
+    return grant;
+  }
+
+  /** True when the request `method /path` is granted at all. */
+  allows(method: string, path: string): boolean {
+    return this.grantOf(method, path) !== undefined;
   }
 
   /**
    * The Allow statement's resources on the API and stage of `arn`, built once per stage: a repeated
    * scope set then costs one lookup however many routes it grants (rebuilding every ARN on every
    * request was the one per-request cost that grew with the API). Frozen, because every response
-   * shares them and API Gateway only ever reads them.
+   * shares them and API Gateway only ever reads them. A glob whose ARN would pass API Gateway's
+   * 512-character limit is left out (configuration refuses such patterns for real API ARNs;
+   * an emulator's longer account or API id could still get there).
    */
   resourceArnsOn(arn: ExecuteApiArn): readonly string[] {
+    return this.stageResources(arn).arns;
+  }
+
+  /** True when the Allow list of this stage holds every exact glob (none too long for API Gateway). */
+  listsEveryExactGlobOn(arn: ExecuteApiArn): boolean {
+    return this.stageResources(arn).complete;
+  }
+
+  /**
+   * For a route template: `METHOD/template-glob` for each method of the template that one granted
+   * pattern covers whole (unless an exact glob of the list already covers it). Under an authorizer
+   * cache keyed by route, a policy allowing these is replayed only for requests of that route,
+   * every one of which the covering pattern grants.
+   */
+  templateGlobs(template: RouteTemplate): readonly string[] {
+    this.templates ??= new LruCache(MAX_TEMPLATES_PER_GRANTS);
+    let globs = this.templates.get(template.source);
+    if (!globs) {
+      const pathGlob = templatePathGlob(template);
+      const methods = template.method === '*' ? CONCRETE_METHODS : [template.method];
+      // A template glob one of the listed exact globs already covers adds nothing to the policy.
+      globs =
+        pathGlob === undefined
+          ? []
+          : Object.freeze(
+              methods
+                .filter((method) => this.covers(method, template))
+                .map((method) => `${method}/${pathGlob}`)
+                .filter((glob) => !this.globs.some((listed) => globCovers(listed, glob))),
+            );
+      this.templates.set(template.source, globs);
+    }
+    return globs;
+  }
+
+  /** True when one granted pattern grants every request of the template, for every method it routes. */
+  coversTemplate(template: RouteTemplate): boolean {
+    const methods = template.method === '*' ? CONCRETE_METHODS : [template.method];
+    return methods.every((method) => this.covers(method, template));
+  }
+
+  /** True when one granted pattern grants every `method` request of the template. */
+  covers(method: string, template: RouteTemplate): boolean {
+    return this.patterns.some(
+      (pattern) => (pattern.method === '*' || pattern.method === method) && pathCovers(pattern.path, template.path),
+    );
+  }
+
+  private stageResources(arn: ExecuteApiArn): StageResources {
     this.resourcesByStage ??= new Map();
     let resources = this.resourcesByStage.get(arn.stageArn);
     if (!resources) {
       if (this.resourcesByStage.size >= MAX_STAGES_PER_GRANTS) this.resourcesByStage.clear();
-      resources = Object.freeze(this.globs.map((glob) => resourceArn(arn, glob)));
+      const all = this.globs.map((glob) => resourceArn(arn, glob));
+      const arns = Object.freeze(all.filter((resource) => resource.length <= POLICY_RESOURCE_MAX_LENGTH));
+      resources = { arns, complete: arns.length === all.length };
       this.resourcesByStage.set(arn.stageArn, resources);
     }
     return resources;
@@ -65,33 +162,32 @@ export class Grants {
 }
 
 /**
- * Globs indexed so a request only meets the globs that can match it, with exactly the answer of
- * scanning them all:
- * - a glob without `*` matches only itself: a set lookup;
- * - a glob whose first `*` comes after its second `/` (`GET/orders/*`) can only match a resource
- *   with the same text up to that slash, i.e. the same `METHOD/first-segment`: one bucket each;
- * - any other glob (`*` in the method or the first segment) is scanned for every request.
+ * Patterns indexed so a request only meets the patterns that can match it, with exactly the
+ * answer of scanning them all: a pattern whose path starts with a literal first segment and a
+ * `/` (`orders/…`), or is one literal segment (`orders`), can only match a path with that first
+ * segment; any other pattern (a `*` or a parameter first) is a candidate for every request.
  */
-class GlobIndex {
-  private readonly literal = new Set<string>();
-  private readonly byFirstSegment = new Map<string, string[]>();
-  private readonly anywhere: string[] = [];
+class PatternIndex {
+  private readonly byFirstSegment = new Map<string, RoutePattern[]>();
+  private readonly anywhere: RoutePattern[] = [];
 
-  constructor(globs: readonly string[]) {
-    for (const glob of globs) {
-      const prefix = firstSegmentPrefix(glob);
-      if (!glob.includes('*')) this.literal.add(glob);
-      else if (prefix === undefined) this.anywhere.push(glob);
-      else this.byFirstSegment.set(prefix, [...(this.byFirstSegment.get(prefix) ?? []), glob]);
+  constructor(patterns: readonly RoutePattern[]) {
+    for (const pattern of patterns) {
+      const first = pattern.path[0];
+      const text = first?.kind === 'text' ? first.text : undefined;
+      const slash = text?.indexOf('/') ?? -1;
+      const literalFirstSegment =
+        text === undefined ? undefined : slash !== -1 ? text.slice(0, slash) : pattern.path.length === 1 ? text : undefined;
+      if (literalFirstSegment === undefined) this.anywhere.push(pattern);
+      else this.byFirstSegment.set(literalFirstSegment, [...(this.byFirstSegment.get(literalFirstSegment) ?? []), pattern]);
     }
   }
 
-  matches(resource: string): boolean {
-    if (this.literal.has(resource)) return true;
-    const secondSlash = resource.indexOf('/', resource.indexOf('/') + 1);
-    const bucket = this.byFirstSegment.get(secondSlash === -1 ? resource : resource.slice(0, secondSlash));
-    if (bucket?.some((glob) => globMatches(glob, resource))) return true;
-    return this.anywhere.some((glob) => globMatches(glob, resource));
+  candidates(path: string): readonly RoutePattern[] {
+    const slash = path.indexOf('/');
+    const bucket = this.byFirstSegment.get(slash === -1 ? path : path.slice(0, slash));
+    if (!bucket) return this.anywhere;
+    return this.anywhere.length === 0 ? bucket : [...bucket, ...this.anywhere];
   }
 }
 
@@ -123,7 +219,9 @@ export class GrantResolver {
     let grants = this.memo.get(key);
     if (!grants) {
       const known = key === '' ? [] : key.split(' ');
-      grants = new Grants(compactGrants(known.flatMap((scope) => (this.scopeRoutes.get(scope) ?? []).map((route) => route.resourceGlob))));
+      const patterns = new Map<string, RoutePattern>();
+      for (const scope of known) for (const pattern of this.scopeRoutes.get(scope) ?? []) patterns.set(pattern.source, pattern);
+      grants = new Grants([...patterns.values()]);
       this.memo.set(key, grants);
     }
     return grants;

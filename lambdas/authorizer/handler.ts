@@ -37,6 +37,7 @@ import { answer, ANONYMOUS_PRINCIPAL, type AuthorizerResponse } from './response
 import { classify } from '../core/reasons';
 import { DynamoDbRevocationStore, type RevocationStore } from './revocation-store';
 import { RevocationChecker } from './revocation-checker';
+import { routeAccess } from './route-access';
 import { extractToken } from '../core/bearer-token';
 import { startTrace, type DecisionObservation, type RequestTrace } from './request-trace';
 import type { TokenRecord } from './token-record';
@@ -131,7 +132,7 @@ export function createAuthorizer(config: AuthorizerConfig, deps: AuthorizerDeps 
   async function verifyToken(token: string): Promise<TokenRecord> {
     const verified = await tokenVerifier.verify(token);
     const claims = readClaims(verified.issuer, verified.header, verified.payload, claimRules, now() / 1000);
-    return tokenCache.set(token, claims, now(), verified.keysTrustedUntilMs);
+    return tokenCache.set(token, claims, now(), verified.keysTrustedUntilMs, String(verified.header.alg));
   }
 
   /**
@@ -170,8 +171,9 @@ export function createAuthorizer(config: AuthorizerConfig, deps: AuthorizerDeps 
         return revocationUnavailable(claims, error);
       }
     }
-    if (!grants.allows(arn.resource)) return forbidden(claims, grants);
-    return allow(claims, grants);
+    const access = routeAccess(request, arn, grants, config);
+    if (!access.granted) return forbidden(claims, grants, access.extraAllows);
+    return allow(claims, grants, access.extraAllows);
   }
 
   async function handler(event: unknown): Promise<AuthorizerResponse> {

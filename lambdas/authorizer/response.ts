@@ -44,10 +44,10 @@ export function answer(request: AuthRequest, decision: Decision, httpApiResponse
   }
   // The pipeline only allows a granted route, but an allow's grants are checked against it again:
   // one match, and an allow built elsewhere can never leave the invoked route without its Deny.
-  const invokedRouteGranted = decision.effect === 'allow' && decision.grants.allows(arn.resource);
+  const invokedRouteGranted = decision.effect === 'allow' && decision.grants.allows(arn.method, arn.path);
   return respond({
     principalId: decision.claims.sub,
-    policyDocument: grantPolicy(arn, decision.grants, invokedRouteGranted),
+    policyDocument: grantPolicy(arn, decision.grants, decision.extraAllows, invokedRouteGranted),
     context: authorizerContext(decision.claims),
   });
 }

@@ -3,9 +3,16 @@
  * so a client reusing its token skips the signature check and gets back the same
  * {@link TokenRecord}, with whatever later stages already derived from its claims.
  *
+ * One token may have two spellings: an ES256/384/512 signature (r, s) and its twin (r, n − s)
+ * both verify ({@link ecdsaTwin}). They are one token — same header, same claims, same key — so a
+ * token that misses is looked up again as its twin, and a hit there answers with the same record
+ * (the entry remembers the algorithm it verified under, and only an ECDSA entry of the same
+ * curve answers for a twin: an Ed25519 signature has the length of an ES256 one). The twin is
+ * computed only on a miss, so the repeated-token path is unchanged.
+ *
  * Safety rests on three rules:
- * - a hit requires the whole token to match, so any change to any byte (header, payload or
- *   signature) misses;
+ * - a hit requires the whole token to match, or to be the ECDSA twin of a token that verified as
+ *   ECDSA, so any other change to any byte (header, payload or signature) misses;
  * - an entry is only valid until the earliest of: the token's `exp` (plus the configured clock
  *   skew, as at verification), its maximum age from `iat` when one is configured, and the moment
  *   the key set that verified it passes its maximum age (counted from that set's fetch, not from
@@ -15,6 +22,7 @@
  */
 import { LruCache } from '../core/lru-cache';
 import type { VerifiedClaims } from '../core/claims';
+import { ecdsaSignatureBytes, ecdsaTwin } from '../core/verification/ecdsa-signature';
 import { TokenRecord } from './token-record';
 
 export interface VerifiedTokenCacheOptions {
@@ -28,6 +36,8 @@ interface Entry {
   readonly token: string;
   readonly record: TokenRecord;
   readonly validUntilMs: number;
+  /** Signature bytes when the token verified as ECDSA (its twin is then the same token), else 0. */
+  readonly ecdsaBytes: number;
 }
 
 /**
@@ -51,24 +61,38 @@ export class VerifiedTokenCache {
     this.entries = options.maxEntries > 0 ? new LruCache(options.maxEntries) : undefined;
   }
 
-  /** The record of a previously verified token that is still valid at `nowMs`. */
+  /** The record of a previously verified token (or of its ECDSA twin) that is still valid at `nowMs`. */
   get(token: string, nowMs: number): TokenRecord | undefined {
+    const entry = this.entries && (this.valid(token, nowMs) ?? this.validTwinOf(token, nowMs));
+    return entry?.record;
+  }
+
+  private valid(token: string, nowMs: number): Entry | undefined {
     const entry = this.entries?.get(indexOf(token));
     if (!entry || entry.token !== token) return undefined;
     if (entry.validUntilMs <= nowMs) {
       this.entries?.delete(indexOf(token));
       return undefined;
     }
-    return entry.record;
+    return entry;
+  }
+
+  private validTwinOf(token: string, nowMs: number): Entry | undefined {
+    const twin = ecdsaTwin(token);
+    const entry = twin === undefined ? undefined : this.valid(twin, nowMs);
+    // The twin has this token's header, so it names the same algorithm; it is the same token only
+    // if that algorithm is ECDSA (an Ed25519 signature has an ES256 signature's length).
+    return entry !== undefined && entry.ecdsaBytes !== 0 ? entry : undefined;
   }
 
   /**
    * Remembers a verified token and returns its record, so the request that verified it shares
    * what it derives with the requests that reuse it. `keysTrustedUntilMs` is when the key set that
    * verified it stops being trusted (its fetch time plus the JWKS maximum age). With the cache off,
-   * or a token already past its validity, the record is returned but not remembered.
+   * or a token already past its validity, the record is returned but not remembered. `alg` is the
+   * algorithm it verified under.
    */
-  set(token: string, claims: VerifiedClaims, nowMs: number, keysTrustedUntilMs: number): TokenRecord {
+  set(token: string, claims: VerifiedClaims, nowMs: number, keysTrustedUntilMs: number, alg: string): TokenRecord {
     const record = new TokenRecord(claims);
     if (!this.entries) return record;
     const { clockSkewSeconds, maxTokenAgeSeconds } = this.options;
@@ -76,7 +100,7 @@ export class VerifiedTokenCache {
     if (maxTokenAgeSeconds !== null && claims.iat !== undefined) {
       validUntilMs = Math.min(validUntilMs, (claims.iat + maxTokenAgeSeconds + clockSkewSeconds) * 1000);
     }
-    if (validUntilMs > nowMs) this.entries.set(indexOf(token), { token, record, validUntilMs });
+    if (validUntilMs > nowMs) this.entries.set(indexOf(token), { token, record, validUntilMs, ecdsaBytes: ecdsaSignatureBytes(alg) ?? 0 });
     return record;
   }
 

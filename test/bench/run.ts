@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { renderBudgets, renderReport, type Budget, type TableMessage, type TableReport } from './lib/report';
 
 /** Tables in the order they run; each is a script in this directory. */
-const TABLES = ['verify', 'tollbooth', 'cold-start', 'scale', 'memory', 'cli', 'revocation'] as const;
+const TABLES = ['verify', 'tollbooth', 'cold-start', 'scale', 'memory', 'key-policy', 'cli', 'revocation'] as const;
 
 /**
  * Extra Node flags per table. The memory table runs with the heap of a small Lambda function

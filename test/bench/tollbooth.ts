@@ -187,7 +187,7 @@ await runTable('tollbooth', 'Tollbooth: the real handler, RS256, HTTP API payloa
 function tollboothJwksCache(): TollboothJwksCache {
   return new TollboothJwksCache({
     fetcher: { fetch: () => Promise.reject(new Error('the contender verifies from the cached JWKS only')) },
-    keyPolicy: { algorithms: ['RS256', 'ES256', 'EdDSA'], minRsaModulusBits: 2048 },
+    keyPolicy: { algorithms: ['RS256', 'ES256', 'EdDSA'], minRsaModulusBits: 2048, maxRsaModulusBits: 4096 },
     maxAgeSeconds: 3600,
     minRefetchIntervalSeconds: 10,
   });
@@ -266,7 +266,7 @@ async function stageBreakdown(
   const rules = { verification: config.verification, requireJti: true };
   const claims = decoded.map(({ header, payload }) => readClaims(issuerConfig, header, payload, rules, Date.now() / 1000));
   const tokenCache = new VerifiedTokenCache({ maxEntries: 10_000, clockSkewSeconds: 30, maxTokenAgeSeconds: null });
-  for (const [index, { token }] of decoded.entries()) tokenCache.set(token, at(claims, index), Date.now(), Date.now() + 3_600_000);
+  for (const [index, { token }] of decoded.entries()) tokenCache.set(token, at(claims, index), Date.now(), Date.now() + 3_600_000, 'RS256');
   const revocation = new RevocationChecker({ lookup: async () => new Map() }, { notRevokedCacheSeconds: 3600, maxEntries: 50_000 });
   // As the handler does: one record per token, carrying what the stages derive from its claims.
   const records = claims.map((claim) => new TokenRecord(claim));
@@ -297,7 +297,7 @@ async function stageBreakdown(
     { name: 'grants (memoised per scope set)', run: (i) => grants.grantsOf(at(records, i)) },
     {
       name: 'response (policy document)',
-      run: (i) => answer(at(requests, i), { effect: 'allow', claims: at(claims, i), grants: granted }, 'iam'),
+      run: (i) => answer(at(requests, i), { effect: 'allow', claims: at(claims, i), grants: granted, extraAllows: [] }, 'iam'),
     },
   ];
   const results = await interleave(stages, { rounds: 9, batchMs: 20, minIterations: 50 });

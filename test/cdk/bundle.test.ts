@@ -73,6 +73,8 @@ describe('the bundled authorizer asset', () => {
       issuers: [{ type: 'oidc', issuer, audience: [AUDIENCE], jwksUri: jwks.url }],
       routes: { 'orders:read': ['GET /orders', 'GET /orders/{id}'] },
       httpApiResponseMode: 'iam',
+      // The construct's caches: keyed by route, and none for REST TOKEN authorizers (the {id} above).
+      resultsCache: { httpApi: 'route', restRequest: 'route', restToken: 'off' },
       revocation: { enabled: true, notRevokedCacheSeconds: 30 },
     });
   });

@@ -16,7 +16,8 @@ const lines: string[] = [];
 
 beforeAll(async () => {
   local = await startTestStack({ onRequest: (log: RequestLog) => lines.push(formatRequest(log)) });
-  // One token for the first table, so its second and third rows meet the cache.
+  // One token for the first table, so its later rows meet the cache — keyed by token and route,
+  // as the construct sets it up, so a row meets it on a route an earlier row was decided for.
   alice = local.mint({ sub: 'alice', scope: 'orders:read' });
 });
 
@@ -40,14 +41,24 @@ describe('the request log', () => {
       line: 'GET /orders → 200 OK   (GET /orders; authorizer: allow sub=alice)',
     },
     {
-      case: 'a deny from the cached policy of that allow',
+      case: 'a deny on another route, decided by the authorizer (the cache is keyed by route)',
+      request: (token: string) => call(local.stack, 'POST', '/orders', { token }),
+      line: 'POST /orders → 403 Forbidden   (POST /orders; authorizer: deny insufficient_scope sub=alice)',
+    },
+    {
+      case: 'the same deny from the cache',
       request: (token: string) => call(local.stack, 'POST', '/orders', { token }),
       line: 'POST /orders → 403 Forbidden   (POST /orders; authorizer cache hit, 0 s old: deny insufficient_scope sub=alice)',
     },
     {
-      case: 'an allow from the cached policy',
+      case: 'an allow through a {id} pattern, decided by the authorizer',
       request: (token: string) => call(local.stack, 'GET', '/orders/42', { token }),
-      line: 'GET /orders/42 → 200 OK   (GET /orders/{id}; authorizer cache hit, 0 s old: allow sub=alice)',
+      line: 'GET /orders/42 → 200 OK   (GET /orders/{id}; authorizer: allow sub=alice)',
+    },
+    {
+      case: "an allow for another id from the cached policy (the route's template)",
+      request: (token: string) => call(local.stack, 'GET', '/orders/43', { token }),
+      line: 'GET /orders/43 → 200 OK   (GET /orders/{id}; authorizer cache hit, 0 s old: allow sub=alice)',
     },
   ])('says why for $case', async ({ request, line }) => {
     // Act
@@ -62,10 +73,10 @@ describe('the request log', () => {
     // Act
     const fresh = await lineFor(() => call(local.stack, 'GET', '/orders', { token }));
     local.clock.advanceSeconds(2);
-    const cached = await lineFor(() => call(local.stack, 'GET', '/orders/1', { token }));
+    const cached = await lineFor(() => call(local.stack, 'GET', '/orders', { token }));
     // Assert
     expect(fresh).toBe('GET /orders → 403 Forbidden   (GET /orders; authorizer: deny expired)');
-    expect(cached).toBe('GET /orders/1 → 403 Forbidden   (GET /orders/{id}; authorizer cache hit, 2 s old: deny expired)');
+    expect(cached).toBe('GET /orders → 403 Forbidden   (GET /orders; authorizer cache hit, 2 s old: deny expired)');
   });
 
   it.each([

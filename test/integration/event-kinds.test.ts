@@ -120,11 +120,11 @@ describe('tokens signed with each key type', () => {
     const response = (await iamHandler(
       httpApiV2Event({ authorization: `Bearer ${token}`, method: 'PATCH', path: '/admin/users/7' }),
     )) as APIGatewayAuthorizerResult;
-    // ANY expands to each method: a `*` method would also match `/` and leak into other paths.
+    // ANY expands to each method: a `*` method would also match `/` and leak into other paths; {proxy+} is `?*` (one or more characters).
     const methods = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
     expect(response.policyDocument.Statement[0]).toMatchObject({
       Effect: 'Allow',
-      Resource: methods.map((method) => executeApiArn(method, '/admin/*')),
+      Resource: methods.map((method) => executeApiArn(method, '/admin/?*')),
     });
   });
 });

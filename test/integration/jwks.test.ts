@@ -14,6 +14,16 @@ import { AUDIENCE, startFixture, TestClock, type Fixture } from '../helpers/fixt
 import { generateTestKey } from '../helpers/keys';
 import { LogCapture } from '../helpers/log-capture';
 import { mintToken, signRaw } from '../helpers/tokens';
+import {
+  ED25519_IDENTITY_SIGNATURE,
+  ED25519_SMALL_ORDER_ENCODINGS,
+  ED448_ORDER_4_SIGNATURE,
+  ED448_SMALL_ORDER_ENCODINGS,
+  forgeRs256,
+  okpJwk,
+  prime,
+  rsaJwk,
+} from '../helpers/weak-keys';
 
 let fixture: Fixture;
 let clock: TestClock;
@@ -158,6 +168,56 @@ describe('key policy', () => {
       sub: 'mallory',
     });
     expect(await decide(forged)).toEqual({ allowed: false, reason: 'unknown_key' });
+  });
+
+  // Keys that let anyone forge (crypto research §1–2): the proof that each forgery is real is
+  // aws-jwt-verify accepting it on its own; Tollbooth drops the key and logs why.
+  it.each([
+    {
+      name: 'an RSA key whose modulus is a square (n = p²: φ(n) = p(p − 1) is public)',
+      reason: 'perfect power',
+      forge: (header: string, payload: string) => {
+        const p = prime(1024);
+        return { jwk: rsaJwk(p * p, 'forgeable'), alg: 'RS256', token: forgeRs256(`${header}.${payload}`, p * p, p * (p - 1n)) };
+      },
+    },
+    {
+      name: 'the Ed25519 identity point (R = identity, S = 0 verifies for any claims)',
+      reason: 'small order',
+      forge: (header: string, payload: string) => ({
+        jwk: okpJwk('Ed25519', ED25519_SMALL_ORDER_ENCODINGS[0] ?? '', 'forgeable'),
+        alg: 'EdDSA',
+        token: `${header}.${payload}.${ED25519_IDENTITY_SIGNATURE.toString('base64url')}`,
+      }),
+    },
+    {
+      name: 'an Ed448 point of order 4 (114 zero bytes verify for any claims)',
+      reason: 'small order',
+      forge: (header: string, payload: string) => ({
+        jwk: okpJwk('Ed448', ED448_SMALL_ORDER_ENCODINGS[2] ?? '', 'forgeable'),
+        alg: 'EdDSA',
+        token: `${header}.${payload}.${ED448_ORDER_4_SIGNATURE.toString('base64url')}`,
+      }),
+    },
+  ])('refuses a forged token for $name', async ({ forge, reason }) => {
+    // Prepare
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { iss: fixture.issuer, aud: AUDIENCE, sub: 'mallory', scope: 'orders:read', exp: now + 600, iat: now, jti: 'x' };
+    const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
+    const probe = forge('', '');
+    const header = Buffer.from(JSON.stringify({ alg: probe.alg, kid: 'forgeable' })).toString('base64url');
+    const { jwk, token } = forge(header, payload);
+    fixture.jwks.keys = [jwk, fixture.keys.rsa.publicJwk];
+    expect(verifyJwtSync(token, { keys: [jwk] } as unknown as Jwks, { issuer: fixture.issuer, audience: AUDIENCE })).toMatchObject({
+      sub: 'mallory',
+    });
+    // Act
+    const decision = await decide(token);
+    // Assert
+    expect(decision).toEqual({ allowed: false, reason: 'unknown_key' });
+    const rejection = logs.lines.find((line) => line.message.includes('rejected by key policy'));
+    expect(JSON.stringify(rejection)).toContain(reason);
+    expect((await decide(await mintWith())).allowed).toBe(true);
   });
 
   it('refuses an EdDSA token when only RS256 is allowed, before fetching anything', async () => {

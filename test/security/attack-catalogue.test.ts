@@ -6,18 +6,33 @@
  * server and dynalite. Each row is a line of SECURITY.md; the last test checks that the document
  * shows this run's results.
  *
- * Cases covered elsewhere and not repeated here: weak RSA keys in the JWKS (1024-bit, e = 1 with a
- * working forgery) in test/integration/jwks.test.ts; revocation windows and DynamoDB outages in
- * test/integration/revocation.test.ts and test/security/faults-dynamodb.test.ts.
+ * Keys that let anyone forge (factorable RSA moduli, ROCA, small-order Ed25519/Ed448 points) are
+ * published under the trusted issuer here, each with its forgery where one exists
+ * (test/security/forgeable-keys.ts). Cases covered elsewhere and not repeated here: 1024-bit RSA
+ * and e = 1 in test/integration/jwks.test.ts; revocation windows and DynamoDB outages in
+ * test/integration/revocation.test.ts and test/security/faults-dynamodb.test.ts; what cached
+ * policies allow for later requests in test/security/route-policy-fuzz.test.ts.
  */
 import { createHmac, sign } from 'node:crypto';
+import type { PolicyDocument } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Authorizer } from '../../lambdas/authorizer/handler';
 import type { DenyReason } from '../../lambdas/core/reasons';
 import type { EventOptions } from '../helpers/events';
 import { AUDIENCE } from '../helpers/fixture';
 import { LogCapture } from '../helpers/log-capture';
-import { buildEvent, EVENT_KINDS, expectedDenyShape, observe, REQUEST_KINDS, type EventKindName } from './harness';
+import { forgeableKeys, type ForgeableKey } from './forgeable-keys';
+import {
+  buildEvent,
+  EVENT_KINDS,
+  expectedDenyShape,
+  observe,
+  policyAllows,
+  REQUEST_KINDS,
+  twin,
+  withS,
+  type EventKindName,
+} from './harness';
 import { REPORT_MODE, saveSection, staleness, type SectionResult } from './report';
 import {
   base64UrlJson,
@@ -51,6 +66,9 @@ const parts = (token: string): [string, string, string] => token.split('.') as [
 
 /** The order n of P-256: r = s = n is the other classic "psychic signature". */
 const P256_ORDER = Buffer.from('ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551', 'hex');
+
+/** Published under the trusted issuer for this file; built once (prime generation). */
+const FORGEABLE: readonly ForgeableKey[] = forgeableKeys();
 
 /** Every upper/lower-case spelling of "none" (16). */
 const NONE_SPELLINGS = Array.from({ length: 16 }, (_, mask) =>
@@ -249,6 +267,60 @@ const ATTACKS: readonly AttackCase[] = [
       return bearer(`${h}.${p}.${respelt(s)}`);
     },
   },
+  // ECDSA's second signature: (r, n − s) verifies as (r, s) does — it is the same token, revocation
+  // and all; every other change to s does not verify.
+  {
+    name: 'ES256 (r, n − s) twin of a revoked token',
+    reason: 'revoked',
+    request: async (w) => {
+      const claims = w.validClaims();
+      await w.writer.revokeToken({ issuer: w.issuer, jti: String(claims['jti']), exp: Number(claims['exp']) });
+      return bearer(twin(w.mint({ key: w.trusted.ec, claims })));
+    },
+  },
+  {
+    name: 'ES384 (r, n − s) twin of an expired token',
+    reason: 'expired',
+    request: (w) => bearer(twin(w.mint({ key: w.trustedEcdsa.es384, claims: { exp: nowSeconds() - 3600, iat: nowSeconds() - 7200 } }))),
+  },
+  {
+    name: 'ES512 (r, n − s) twin of a token whose scopes do not grant the route',
+    reason: 'insufficient_scope',
+    request: (w) => ({ ...bearer(twin(w.mint({ key: w.trustedEcdsa.es512 }))), options: { method: 'DELETE', path: '/orders/1' } }),
+  },
+  {
+    name: 'ES512 signature with s + n (still fits in 66 bytes)',
+    reason: 'bad_signature',
+    request: (w) => bearer(withS(w.mint({ key: w.trustedEcdsa.es512 }), (s, n) => s + n)),
+  },
+  {
+    name: 'ES256 signature with s replaced by n − s + 1',
+    reason: 'bad_signature',
+    request: (w) => bearer(withS(w.mint({ key: w.trusted.ec }), (s, n) => n - s + 1n)),
+  },
+  {
+    name: 'ES384 signature with s = n (the curve order)',
+    reason: 'bad_signature',
+    request: (w) => bearer(withS(w.mint({ key: w.trustedEcdsa.es384 }), (_s, n) => n)),
+  },
+  {
+    name: 'ES384 signature with s = 0',
+    reason: 'bad_signature',
+    request: (w) => bearer(withS(w.mint({ key: w.trustedEcdsa.es384 }), () => 0n)),
+  },
+  {
+    name: 'ES256 twin with a byte appended (wrong length)',
+    reason: 'bad_signature',
+    request: (w) => bearer(withS(w.mint({ key: w.trusted.ec }), (s, n) => n - s, 1)),
+  },
+  {
+    name: 'ES256 twin re-spelt with unused bits set',
+    reason: 'malformed',
+    request: (w) => {
+      const [h, p, s] = parts(twin(w.mint({ key: w.trusted.ec })));
+      return bearer(`${h}.${p}.${respelt(s)}`);
+    },
+  },
   {
     name: 'ES256 signature re-spelt with unused bits set (same bytes, different token)',
     reason: 'malformed',
@@ -362,6 +434,18 @@ const ATTACKS: readonly AttackCase[] = [
   },
   { name: 'crit header naming an extension', reason: 'malformed', request: (w) => bearer(w.mint({ header: { crit: ['exp'], exp: 1 } })) },
 
+  // Keys anyone could forge with, published by the trusted issuer (a hostile or broken JWKS)
+  ...FORGEABLE.map(
+    (key): AttackCase => ({
+      name: `${key.forges ? 'token forged' : 'token'} for a published ${key.name}`,
+      reason: 'unknown_key',
+      request: (w) => {
+        const input = `${base64UrlJson({ alg: key.alg, kid: key.jwk['kid'], typ: 'JWT' })}.${base64UrlJson(w.validClaims({ scope: 'orders:read admin' }))}`;
+        return bearer(`${input}.${key.signature(input)}`);
+      },
+    }),
+  ),
+
   // Time
   {
     name: 'expired an hour ago',
@@ -380,6 +464,26 @@ const ATTACKS: readonly AttackCase[] = [
     request: (w) => bearer(w.mint({ claims: { iat: nowSeconds() + 86_400 * 365 } })),
   },
   { name: 'no exp', reason: 'missing_claim', request: (w) => bearer(w.mint({ claims: { exp: undefined } })) },
+  // Dates beyond what a JavaScript Date holds (±8.64e15 ms): aws-jwt-verify would throw formatting them.
+  {
+    name: 'exp of −8640000000001 (before the earliest date)',
+    reason: 'expired',
+    request: (w) => bearer(w.mint({ claims: { exp: -8_640_000_000_001 } })),
+  },
+  { name: 'exp of −1e300', reason: 'expired', request: (w) => bearer(w.mint({ claims: { exp: -1e300 } })) },
+  { name: 'exp of −8.64e12 (the earliest date itself)', reason: 'expired', request: (w) => bearer(w.mint({ claims: { exp: -8.64e12 } })) },
+  {
+    name: 'nbf of 8640000000001 (after the latest date)',
+    reason: 'not_yet_valid',
+    request: (w) => bearer(w.mint({ claims: { nbf: 8_640_000_000_001 } })),
+  },
+  { name: 'nbf of 1e300', reason: 'not_yet_valid', request: (w) => bearer(w.mint({ claims: { nbf: 1e300 } })) },
+  { name: 'iat of 1e300', reason: 'not_yet_valid', request: (w) => bearer(w.mint({ claims: { iat: 1e300 } })) },
+  {
+    name: 'exp of −1e300 in an ES512 token with its signature changed (dates are checked before the signature)',
+    reason: 'expired',
+    request: (w) => bearer(withS(w.mint({ key: w.trustedEcdsa.es512, claims: { exp: -1e300 } }), (s, n) => (s + 1n) % n)),
+  },
 
   // Issuer, audience, token kind
   {
@@ -746,6 +850,59 @@ const ATTACKS: readonly AttackCase[] = [
     reason: 'insufficient_scope',
     request: (w) => ({ ...bearer(w.mint({ claims: { scope: 'orders:write' } })), options: { method: 'POST', path: '/*' } }),
   },
+  // Path parameters: {id} is one segment, whatever the policy's IAM globs could say
+  {
+    name: 'PUT /orders/{id} grant used for PUT /orders/1/secrets (a deeper path)',
+    reason: 'insufficient_scope',
+    request: (w) => ({ ...bearer(w.mint({ claims: { scope: 'orders:write' } })), options: { method: 'PUT', path: '/orders/1/secrets' } }),
+  },
+  {
+    name: 'DELETE /orders/{id} grant used for DELETE /orders/1/2',
+    reason: 'insufficient_scope',
+    request: (w) => ({ ...bearer(w.mint({ claims: { scope: 'orders:write' } })), options: { method: 'DELETE', path: '/orders/1/2' } }),
+  },
+  {
+    name: 'PUT /orders/{id} grant used for PUT /orders/ (an empty segment)',
+    reason: 'insufficient_scope',
+    request: (w) => ({ ...bearer(w.mint({ claims: { scope: 'orders:write' } })), options: { method: 'PUT', path: '/orders/' } }),
+  },
+  {
+    name: 'PUT /orders/{id} grant used for PUT /orders//1 (an empty segment, then one)',
+    reason: 'insufficient_scope',
+    request: (w) => ({ ...bearer(w.mint({ claims: { scope: 'orders:write' } })), options: { method: 'PUT', path: '/orders//1' } }),
+  },
+  {
+    name: 'ANY /admin/{proxy+} grant used for GET /admin/ (nothing for {proxy+})',
+    reason: 'insufficient_scope',
+    request: (w) => ({ ...bearer(w.mint({ claims: { scope: 'admin' } })), options: { method: 'GET', path: '/admin/' } }),
+  },
+  {
+    name: 'PUT /orders/{id} grant used for PUT /orders/* (an id an IAM policy cached per token cannot name)',
+    reason: 'insufficient_scope',
+    kinds: ['rest-token', 'rest-request', 'http-v1', 'http-v2-iam'],
+    request: (w) => ({ ...bearer(w.mint({ claims: { scope: 'orders:write' } })), options: { method: 'PUT', path: '/orders/*' } }),
+  },
+
+  // Responses inside API Gateway's limits (no Resource over 512 characters, no ARN over 1,600 bytes)
+  {
+    name: 'a 600-character path the scopes do not grant (its Deny would be a 675-character Resource)',
+    reason: 'insufficient_scope',
+    request: (w) => ({ ...bearer(w.mint()), options: { method: 'POST', path: `/orders/${'x'.repeat(592)}` } }),
+  },
+  {
+    name: 'a 600-character id under PUT /orders/{id} (granted, but no Resource of a policy cached per token can name it)',
+    reason: 'insufficient_scope',
+    kinds: ['rest-token', 'rest-request', 'http-v1', 'http-v2-iam'],
+    request: (w) => ({
+      ...bearer(w.mint({ claims: { scope: 'orders:write' } })),
+      options: { method: 'PUT', path: `/orders/${'x'.repeat(592)}` },
+    }),
+  },
+  {
+    name: 'an event whose ARN passes 1,600 bytes (API Gateway answers 414 before any authorizer)',
+    reason: 'unsupported_event',
+    request: (w) => ({ ...bearer(w.mint()), options: { method: 'GET', path: `/orders/${'é'.repeat(800)}` } }),
+  },
   {
     name: 'valid token whose scopes are unknown to the configuration',
     reason: 'insufficient_scope',
@@ -758,6 +915,19 @@ const ATTACKS: readonly AttackCase[] = [
       ...bearer(w.mint()),
       alter: (event) => {
         event[event['routeArn'] ? 'routeArn' : 'methodArn'] = String(event['routeArn'] ?? event['methodArn']).replace('/prod/', '/*/');
+      },
+    }),
+  },
+  {
+    name: "an emulator's 470-character API id: no Resource under its stage could be named in 512 characters",
+    reason: 'unsupported_event',
+    request: (w) => ({
+      ...bearer(w.mint()),
+      alter: (event) => {
+        event[event['routeArn'] ? 'routeArn' : 'methodArn'] = String(event['routeArn'] ?? event['methodArn']).replace(
+          ':a1b2c3d4e5/',
+          `:${'a'.repeat(470)}/`,
+        );
       },
     }),
   },
@@ -790,6 +960,7 @@ const results = new Map<string, { kinds: readonly EventKindName[]; denied: numbe
 
 beforeAll(async () => {
   world = await startSecurityFixture();
+  world.base.jwks.keys = [...world.base.jwks.keys, ...FORGEABLE.map((key) => key.jwk)];
   for (const mode of ['iam', 'simple'] as const) {
     const logs = new LogCapture();
     authorizers[mode] = { authorizer: world.authorizer({ simple: mode === 'simple', deps: { logger: logs } }), logs };
@@ -813,9 +984,9 @@ describe('attack catalogue', () => {
       // Act
       const observation = await observe(authorizer.handler, kind, event);
       // Assert
-      expect(observation, `${kind}: ${JSON.stringify(observation)}`).toMatchObject({
+      expect(observation, `${kind}: ${JSON.stringify(observation).slice(0, 2000)}`).toMatchObject({
         outcome: 'deny',
-        shape: expectedDenyShape(kind, reason, request.options?.path),
+        shape: expectedDenyShape(kind, reason, request.options?.path, request.options?.method),
       });
       expect(logs.decisions, kind).toHaveLength(1);
       expect(logs.lastDecision, kind).toMatchObject({ decision: 'deny', reason });
@@ -824,6 +995,61 @@ describe('attack catalogue', () => {
       denied++;
     }
     results.set(name, { kinds, denied });
+  });
+
+  it.each([
+    { alg: 'ES256', key: (w: SecurityFixture) => w.trusted.ec },
+    { alg: 'ES384', key: (w: SecurityFixture) => w.trustedEcdsa.es384 },
+    { alg: 'ES512', key: (w: SecurityFixture) => w.trustedEcdsa.es512 },
+  ])('treats an $alg token and its (r, n − s) twin as one token on every event kind', async ({ key }) => {
+    for (const kind of EVENT_KINDS) {
+      // Prepare: the original verified and remembered
+      const { authorizer, logs } = authorizers[kind === 'http-v2-simple' ? 'simple' : 'iam'];
+      const token = world.mint({ key: key(world), claims: { sub: 'twin-owner' } });
+      const original = await observe(authorizer.handler, kind, buildEvent(kind, { authorization: `Bearer ${token}` }));
+      logs.clear();
+      // Act
+      const other = await observe(authorizer.handler, kind, buildEvent(kind, { authorization: `Bearer ${twin(token)}` }));
+      // Assert: allowed as the same token, from the same cache entry
+      expect(original, kind).toMatchObject({ outcome: 'allow' });
+      expect(other, kind).toMatchObject({ outcome: 'allow' });
+      expect(logs.lastDecision, kind).toMatchObject({ decision: 'allow', sub: 'twin-owner', tokenCacheHit: true });
+      if (original.outcome === 'allow' && other.outcome === 'allow') expect(other.context, kind).toEqual(original.context);
+    }
+  });
+
+  it('allows a {id} route without its policy allowing any deeper path or other id, and a 600-character path within the limits', async () => {
+    const stageArn = 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod';
+    for (const kind of ['rest-token', 'rest-request', 'http-v1', 'http-v2-iam'] as const) {
+      // Act
+      const writer = await observe(
+        authorizers.iam.authorizer.handler,
+        kind,
+        buildEvent(kind, {
+          authorization: `Bearer ${world.mint({ claims: { scope: 'orders:write' } })}`,
+          method: 'PUT',
+          path: '/orders/1',
+        }),
+      );
+      const admin = await observe(
+        authorizers.iam.authorizer.handler,
+        kind,
+        buildEvent(kind, {
+          authorization: `Bearer ${world.mint({ claims: { scope: 'admin' } })}`,
+          method: 'DELETE',
+          path: `/admin/${'x'.repeat(600)}`,
+        }),
+      );
+      // Assert: the cached policy (keyed by the token here) replays no deeper path, no other id
+      expect(writer, kind).toMatchObject({ outcome: 'allow' });
+      const policy = (writer as { response: { policyDocument: PolicyDocument } }).response.policyDocument;
+      expect(policyAllows(policy, `${stageArn}/PUT/orders/1`), kind).toBe(true);
+      expect(policyAllows(policy, `${stageArn}/PUT/orders/1/secrets`), kind).toBe(false);
+      expect(policyAllows(policy, `${stageArn}/PUT/orders/2`), kind).toBe(false);
+      expect(policyAllows(policy, `${stageArn}/POST/orders`), kind).toBe(true);
+      // A long path an exact pattern (ANY /admin/{proxy+}) grants is allowed by its short glob.
+      expect(admin, kind).toMatchObject({ outcome: 'allow' });
+    }
   });
 
   it('never contacts a URL named in a token header (jku, x5u, kid)', () => {

@@ -12,7 +12,7 @@ import type { AuthorizerHandler } from '../../lambdas/authorizer/handler';
 import type { DenyReason } from '../../lambdas/core/reasons';
 import { executeApiArn } from '../helpers/events';
 import { LogCapture } from '../helpers/log-capture';
-import { buildEvent, EVENT_KINDS, expectedDenyShape, observe, SAMPLE_SCOPE_RESOURCES, scopesGrant, type EventKindName } from './harness';
+import { buildEvent, EVENT_KINDS, expectedAllowList, expectedDenyShape, observe, scopesGrant, type EventKindName } from './harness';
 import { REPORT_MODE, saveSection, staleness, type SectionResult } from './report';
 import { startSecurityFixture, type SecurityFixture } from './security-fixture';
 
@@ -124,7 +124,9 @@ describe('concurrency on one warm instance', () => {
           expect(observation.context, label).toEqual(expect.objectContaining({ sub: request.sub, scope: request.scope, jti: request.jti }));
           if (request.kind !== 'http-v2-simple') {
             expect(observation.principalId, label).toBe(request.sub);
-            expect(allowedResources(observation.response), label).toEqual(expectedResources(request.scope));
+            expect(allowedResources(observation.response), label).toEqual(
+              expectedAllowList(request.scope.split(' ').filter(Boolean), request.route.resource),
+            );
           }
           checked.allowed++;
           return;
@@ -135,7 +137,9 @@ describe('concurrency on one warm instance', () => {
           const response = observation.response as { principalId: string; context: Record<string, unknown> };
           expect(response.principalId, label).toBe(request.sub);
           expect(response.context, label).toEqual(expect.objectContaining({ sub: request.sub, scope: request.scope }));
-          expect(allowedResources(observation.response), label).toEqual(expectedResources(request.scope));
+          expect(allowedResources(observation.response), label).toEqual(
+            expectedAllowList(request.scope.split(' ').filter(Boolean), request.route.resource),
+          );
         }
         checked.denied++;
       });
@@ -163,17 +167,6 @@ function allowedResources(response: unknown): string[] {
     .flatMap((statement) => statement.Resource)
     .map((resource) => resource.slice(prefix.length))
     .sort();
-}
-
-function expectedResources(scope: string): string[] {
-  return [
-    ...new Set(
-      scope
-        .split(' ')
-        .filter(Boolean)
-        .flatMap((name) => SAMPLE_SCOPE_RESOURCES[name] ?? []),
-    ),
-  ].sort();
 }
 
 function section(): SectionResult {

@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { AUDIENCE } from '../helpers/fixture';
-import { EVENT_KINDS } from './harness';
+import { EVENT_KINDS, twin } from './harness';
 
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
@@ -52,7 +52,9 @@ export type Mutation =
   | { readonly kind: 'swap-segments'; readonly order: readonly number[] }
   | { readonly kind: 'repeat-segment'; readonly segment: number }
   | { readonly kind: 're-encode'; readonly segment: number; readonly as: 'base64' | 'padded' | 'twin' | 'upper' }
-  | { readonly kind: 're-serialise'; readonly segment: 0 | 1; readonly spacing: number };
+  | { readonly kind: 're-serialise'; readonly segment: 0 | 1; readonly spacing: number }
+  /** An ECDSA signature's (r, n − s): the same token, as valid as the original. */
+  | { readonly kind: 'ecdsa-twin' };
 
 const charArb = fc.constantFrom(...BASE64URL, '.', '=', '+', '/', ' ', '%', '\u0000', 'é');
 
@@ -70,6 +72,7 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
     as: fc.constantFrom('base64' as const, 'padded' as const, 'twin' as const, 'upper' as const),
   }),
   fc.record({ kind: fc.constant('re-serialise' as const), segment: fc.constantFrom(0 as const, 1 as const), spacing: fc.nat(2) }),
+  fc.record({ kind: fc.constant('ecdsa-twin' as const) }),
 );
 
 /** Applies a mutation; the result may equal the input (e.g. a twin of a segment without unused bits). */
@@ -113,8 +116,13 @@ export function mutate(token: string, mutation: Mutation): string {
             ? bytes.toString('base64url') + '='.repeat((4 - (original.length % 4)) % 4)
             : mutation.as === 'upper'
               ? original.toUpperCase()
-              : twin(original);
+              : spellingTwin(original);
       return segments.join('.');
+    }
+    case 'ecdsa-twin': {
+      // Only an ECDSA signature has a twin; anything else is left as it is.
+      const bytes = Buffer.from(segments[2] ?? '', 'base64url').length;
+      return [64, 96, 132].includes(bytes) && segments.length === 3 && isEcdsa(segments[0] ?? '') ? twin(token) : token;
     }
     case 're-serialise': {
       const original = segments[mutation.segment] ?? '';
@@ -129,8 +137,16 @@ export function mutate(token: string, mutation: Mutation): string {
   }
 }
 
+function isEcdsa(headerSegment: string): boolean {
+  try {
+    return /^ES(256|384|512)$/.test(String((JSON.parse(Buffer.from(headerSegment, 'base64url').toString()) as { alg?: unknown }).alg));
+  } catch {
+    return false;
+  }
+}
+
 /** The same bytes with the last character's lowest unused bit set, where there is one. */
-function twin(segment: string): string {
+function spellingTwin(segment: string): string {
   if (segment.length % 4 < 2) return segment;
   const index = BASE64URL.indexOf(segment.at(-1) ?? 'A');
   return `${segment.slice(0, -1)}${BASE64URL[index | 1]}`;
@@ -144,9 +160,9 @@ function twin(segment: string): string {
 export const claimVariants = {
   iss: { valid: ['trusted'], invalid: ['trailing-slash', 'upper-case', 'untrusted', 'absent', 'number'] },
   aud: { valid: ['accepted', 'accepted-in-list'], invalid: ['other', 'absent', 'number', 'list-with-number'] },
-  exp: { valid: ['future', 'within-skew', 'huge'], invalid: ['past', 'absent', 'string'] },
-  nbf: { valid: ['absent', 'past', 'within-skew'], invalid: ['future', 'string'] },
-  iat: { valid: ['now', 'absent', 'long-ago', 'within-skew'], invalid: ['future', 'string'] },
+  exp: { valid: ['future', 'within-skew', 'huge'], invalid: ['past', 'absent', 'string', 'before-any-date'] },
+  nbf: { valid: ['absent', 'past', 'within-skew', 'before-any-date'], invalid: ['future', 'string', 'after-any-date'] },
+  iat: { valid: ['now', 'absent', 'long-ago', 'within-skew', 'before-any-date'], invalid: ['future', 'string', 'after-any-date'] },
   sub: { valid: ['alice'], invalid: ['empty', 'absent', 'number'] },
   jti: { valid: ['uuid'], invalid: ['absent', 'empty', 'number'] },
   scope: {
@@ -216,10 +232,42 @@ export function buildClaims(choice: ClaimChoice, issuer: string, now: number, jt
   );
   set(
     'exp',
-    { future: now + 600, 'within-skew': now - 5, past: now - 120, absent: undefined, string: String(now + 600), huge: 1e300 }[choice.exp],
+    {
+      future: now + 600,
+      'within-skew': now - 5,
+      past: now - 120,
+      absent: undefined,
+      string: String(now + 600),
+      huge: 1e300,
+      // No JavaScript Date holds these (±8.64e15 ms).
+      'before-any-date': -8_640_000_000_001,
+    }[choice.exp],
   );
-  set('nbf', { absent: undefined, past: now - 60, 'within-skew': now + 5, future: now + 600, string: 'now' }[choice.nbf]);
-  set('iat', { now, absent: undefined, 'long-ago': now - 100_000, 'within-skew': now + 5, future: now + 600, string: 'now' }[choice.iat]);
+  set(
+    'nbf',
+    {
+      absent: undefined,
+      past: now - 60,
+      'within-skew': now + 5,
+      future: now + 600,
+      string: 'now',
+      'before-any-date': -1e300,
+      'after-any-date': 8_640_000_000_001,
+    }[choice.nbf],
+  );
+  set(
+    'iat',
+    {
+      now,
+      absent: undefined,
+      'long-ago': now - 100_000,
+      'within-skew': now + 5,
+      future: now + 600,
+      string: 'now',
+      'before-any-date': -1e300,
+      'after-any-date': 1e300,
+    }[choice.iat],
+  );
   set('sub', { alice: 'alice', empty: '', absent: undefined, number: 7 }[choice.sub]);
   set('jti', { uuid: jti, absent: undefined, empty: '', number: 9 }[choice.jti]);
   set(
@@ -262,7 +310,8 @@ export function buildClaims(choice: ClaimChoice, issuer: string, now: number, jt
  * The oracle: must a token with these claims, genuinely signed by a trusted key, be allowed to
  * call `GET /orders` (granted by scope `orders:read`)? Written from the README's rules: issuer
  * exact, audience accepted, `exp` required and not past (30 s skew), `nbf`/`iat` not in the
- * future, `sub` and (revocation on) `jti` non-empty strings, claims of their defined types.
+ * future (a date after any a `Date` holds is in the future, one before any in the past), `sub` and
+ * (revocation on) `jti` non-empty strings, claims of their defined types.
  */
 export function shouldAllow(choice: ClaimChoice): boolean {
   const validIssuer = choice.iss === 'trusted';
@@ -271,8 +320,10 @@ export function shouldAllow(choice: ClaimChoice): boolean {
     (choice.exp === 'future' || choice.exp === 'within-skew' || choice.exp === 'huge') &&
     choice.nbf !== 'future' &&
     choice.nbf !== 'string' &&
+    choice.nbf !== 'after-any-date' &&
     choice.iat !== 'future' &&
-    choice.iat !== 'string';
+    choice.iat !== 'string' &&
+    choice.iat !== 'after-any-date';
   const validIdentity = choice.sub === 'alice' && choice.jti === 'uuid' && choice.client_id !== 'empty' && choice.client_id !== 'number';
   // A scope must be a string of RFC 6749 scope tokens separated by single spaces; scp a string of
   // the same or an array of scope tokens. Anything else is invalid_claim, whatever else it grants.

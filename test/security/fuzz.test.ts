@@ -17,13 +17,16 @@
  * `npm test` runs a fast budget (a few thousand runs, a few seconds). `npm run fuzz:long`
  * multiplies the runs (TOLLBOOTH_FUZZ=long) and stops each property after a time limit.
  */
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthorizerHandler } from '../../lambdas/authorizer/handler';
 import { DENY_REASONS, type DenyReason } from '../../lambdas/core/reasons';
 import type { PolicyDocument } from 'aws-lambda';
+import { KeyPolicy } from '../../lambdas/core/verification/jwk-policy';
+import { judgeEdwardsKey } from '../helpers/edwards';
 import { executeApiArn } from '../helpers/events';
+import { ED25519_SMALL_ORDER_ENCODINGS, ED448_SMALL_ORDER_ENCODINGS, rsaJwk, weakModuli } from '../helpers/weak-keys';
 import { LogCapture } from '../helpers/log-capture';
 import {
   authorizationArb,
@@ -37,11 +40,14 @@ import {
 } from './fuzz-arbitraries';
 import {
   buildEvent,
+  expectedAllowList,
   expectedDenyShape,
+  iamMatches,
   isExactlyUnauthorized,
   observe,
   policyAllows,
   scopesGrant,
+  twin,
   type EventKindName,
   type Observation,
 } from './harness';
@@ -56,6 +62,12 @@ const LONG_TIME_LIMIT_MS = 3 * 60_000;
 let world: SecurityFixture;
 const handlers = {} as Record<'iam' | 'simple', { handler: AuthorizerHandler; logs: LogCapture }>;
 let validTokens: readonly string[];
+/** Each valid ECDSA token's (r, n − s) twin. */
+let twinOf: ReadonlyMap<string, string>;
+
+function headerAlg(token: string): string {
+  return String((JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()) as { alg?: unknown }).alg);
+}
 
 interface PropertyRecord {
   readonly property: string;
@@ -68,13 +80,41 @@ interface PropertyRecord {
 }
 const records: PropertyRecord[] = [];
 
+/** RSA keys for the key-policy property: real ones, the factorable ones, and a pair sharing a prime (alone each is fine). */
+let rsaPool: ReadonlyArray<{ readonly jwk: Record<string, string>; readonly weak: boolean }>;
+let sharedPair: readonly [string, string];
+
 beforeAll(async () => {
   world = await startSecurityFixture();
+  const real = Array.from({ length: 3 }, (_, index) => ({
+    jwk: {
+      ...(generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' }) as Record<string, string>),
+      kid: `real-${index}`,
+      alg: 'RS256',
+      use: 'sig',
+    },
+    weak: false,
+  }));
+  const weak = weakModuli();
+  const pair = weak.slice(-2).map((modulus) => rsaJwk(modulus.n, 'pair'));
+  sharedPair = [pair[0]?.['n'] ?? '', pair[1]?.['n'] ?? ''];
+  rsaPool = [
+    ...real,
+    ...weak.slice(0, -2).map((modulus) => ({ jwk: rsaJwk(modulus.n, 'weak'), weak: true })),
+    ...pair.map((jwk) => ({ jwk, weak: false })),
+  ];
   for (const mode of ['iam', 'simple'] as const) {
     const logs = new LogCapture();
     handlers[mode] = { handler: world.authorizer({ simple: mode === 'simple', deps: { logger: logs } }).handler, logs };
   }
-  validTokens = [world.mint(), world.mint({ key: world.trusted.ec }), world.mint({ key: world.trusted.ed })];
+  validTokens = [
+    world.mint(),
+    world.mint({ key: world.trusted.ec }),
+    world.mint({ key: world.trusted.ed }),
+    world.mint({ key: world.trustedEcdsa.es384 }),
+    world.mint({ key: world.trustedEcdsa.es512 }),
+  ];
+  twinOf = new Map(validTokens.filter((token) => /^ES/.test(headerAlg(token))).map((token) => [token, twin(token)]));
 });
 
 afterAll(async () => {
@@ -190,16 +230,21 @@ describe('fuzz', () => {
     const reasons = new Map<string, number>();
     const tokenArb = fc.constantFrom(...validTokens);
     await runProperty(
-      'mutations of valid RS256/ES256/EdDSA tokens (1–3 of: byte flip, char edit, truncation, segment swap/repeat, re-encoding, JSON re-serialisation)',
+      'mutations of valid RS256/ES256/ES384/ES512/EdDSA tokens (1–3 of: byte flip, char edit, truncation, segment swap/repeat, re-encoding, JSON re-serialisation, ECDSA twin)',
       1000,
       fc.asyncProperty(kindArb, tokenArb, fc.array(mutationArb, { minLength: 1, maxLength: 3 }), async (kind, token, mutations) => {
         const mutated = mutations.reduce(mutate, token);
         const { observation, logs } = await invoke(kind, buildEvent(kind, { authorization: `Bearer ${mutated}` }));
         // Extra spaces after the scheme and trailing whitespace only change the header, not the
         // credential (RFC 6750: "Bearer" 1*SP token): the verifier then sees the original bytes.
-        if (mutated.replace(/^ +/, '').trimEnd() === token) {
+        // An ECDSA token's (r, n − s) twin is the same token, as valid as the original.
+        const credential = mutated.replace(/^ +/, '').trimEnd();
+        if (credential === token) {
           expect(observation.outcome).toBe('allow');
           tally(reasons, 'unchanged (allowed)');
+        } else if (credential === twinOf.get(token)) {
+          expect(observation.outcome).toBe('allow');
+          tally(reasons, 'ECDSA twin (allowed)');
         } else {
           tally(reasons, expectWellFormedDeny(kind, observation, logs));
         }
@@ -294,12 +339,14 @@ describe('fuzz', () => {
     );
   });
 
-  it("answers with a policy that grants exactly the token's routes, whatever path was invoked", async () => {
+  it("answers with a policy that allows no route the token's scopes do not grant, whatever path was invoked", async () => {
     const reasons = new Map<string, number>();
     // API Gateway caches the policy per token and evaluates it for the token's later requests, so
-    // it must allow every granted route and nothing else — also when the invoked path itself
-    // carries characters IAM reads as wildcards.
-    const scopeSets = ['orders:read', 'orders:write', 'admin', 'orders:read admin', 'nonsense'];
+    // it must never allow a route the scopes do not grant (a `{id}` grant included: one segment),
+    // must allow every route an exact pattern grants, and the invoked route exactly when it is
+    // granted and can be named — also when the invoked path carries characters IAM reads as
+    // wildcards.
+    const scopeSets = ['orders:read', 'orders:write', 'admin', 'orders:read admin', 'orders:write admin', 'nonsense'];
     const tokens = new Map(scopeSets.map((scope) => [scope, world.mint({ claims: { scope } })]));
     const methodArb = fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS');
     const pathArb = fc
@@ -311,16 +358,20 @@ describe('fuzz', () => {
       'GET/orders/1/items',
       'POST/orders',
       'PUT/orders/2',
+      'PUT/orders/2/secrets',
       'DELETE/orders/3',
+      'DELETE/orders/3/x',
+      'DELETE/orders/',
       'PATCH/admin/x',
       'GET/admin/y/z',
+      'GET/admin/',
       'GET/',
       'POST/other',
       'GET/ordersX',
     ];
     const policyKindArb = fc.constantFrom<EventKindName>('rest-token', 'rest-request', 'http-v1', 'http-v2-iam');
     await runProperty(
-      'policies probed as IAM evaluates them: every granted route allowed, nothing else, for invoked paths with wildcard characters too',
+      'policies probed as IAM evaluates them: no ungranted route allowed, every exact grant allowed, the invoked route exactly when granted and nameable, for invoked paths with wildcard characters too',
       500,
       fc.asyncProperty(policyKindArb, fc.constantFrom(...scopeSets), methodArb, pathArb, async (kind, scope, method, path) => {
         const event = buildEvent(kind, { authorization: `Bearer ${tokens.get(scope)}`, method, path });
@@ -328,14 +379,122 @@ describe('fuzz', () => {
         logs.clear();
         const response = (await handlers.iam.handler(event)) as { policyDocument: PolicyDocument };
         const stageArn = executeApiArn('GET', '/').replace(/\/GET\/$/, '');
-        for (const probe of [...probes, `${method}${path}`]) {
-          const expected = scopesGrant(scope.split(' '), probe);
-          expect(
-            policyAllows(response.policyDocument, `${stageArn}/${probe}`),
-            `${probe} with [${scope}] after ${method} ${path}: ${JSON.stringify(response.policyDocument)}`,
-          ).toBe(expected);
+        const scopes = scope.split(' ');
+        const invoked = `${method}${path}`;
+        const allowList = expectedAllowList(scopes, invoked);
+        for (const probe of [...probes, invoked]) {
+          const allowed = policyAllows(response.policyDocument, `${stageArn}/${probe}`);
+          const label = `${probe} with [${scope}] after ${method} ${path}: ${JSON.stringify(response.policyDocument)}`;
+          if (allowed) expect(scopesGrant(scopes, probe), `allowed but not granted: ${label}`).toBe(true);
+          expect(allowed, label).toBe(allowList.some((glob) => iamMatches(`${stageArn}/${glob}`, `${stageArn}/${probe}`)));
         }
         tally(reasons, String(logs.lastDecision?.['reason']));
+      }),
+      reasons,
+    );
+  });
+
+  it("keeps every response within API Gateway's limits, and allows only granted routes, for long and odd paths", async () => {
+    const reasons = new Map<string, number>();
+    const scopeSets = ['orders:read', 'orders:write', 'admin', 'nonsense'];
+    const tokens = new Map(scopeSets.map((scope) => [scope, world.mint({ claims: { scope } })]));
+    const segmentArb = fc.oneof(
+      fc.constantFrom('orders', 'admin', '1', '*', '?', ''),
+      fc.string({ unit: fc.constantFrom('a', 'é', '%', '*', '-', '~'), minLength: 1, maxLength: 400 }),
+    );
+    const pathArb = fc.array(segmentArb, { minLength: 1, maxLength: 6 }).map((segments) => `/${segments.join('/')}`);
+    await runProperty(
+      "long and odd paths (up to ~2,400 characters, multi-byte, IAM wildcards): every response within API Gateway's limits, no ungranted route allowed",
+      400,
+      fc.asyncProperty(
+        kindArb,
+        fc.constantFrom(...scopeSets),
+        fc.constantFrom('GET', 'PUT', 'DELETE', 'POST'),
+        pathArb,
+        async (kind, scope, method, path) => {
+          const { observation, logs } = await invoke(
+            kind,
+            buildEvent(kind, { authorization: `Bearer ${tokens.get(scope)}`, method, path }),
+          );
+          // The harness refuses (as a crash) any Resource over 512 characters, response over 6 MB or non-string context.
+          expect(observation.outcome, JSON.stringify(observation).slice(0, 300)).not.toBe('crash');
+          if (observation.outcome === 'allow') expect(scopesGrant(scope.split(' '), `${method}${path}`), `${method} ${path}`).toBe(true);
+          tally(reasons, String(logs.lastDecision?.['reason'] ?? 'allowed'));
+        },
+      ),
+      reasons,
+    );
+  });
+
+  it('drops every generated JWKS key an independent judge finds forgeable, and keeps every real one', async () => {
+    const reasons = new Map<string, number>();
+    const realEd25519 = Array.from({ length: 20 }, () => generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x ?? '');
+    const realEd448 = Array.from({ length: 10 }, () => generateKeyPairSync('ed448').publicKey.export({ format: 'jwk' }).x ?? '');
+    const p25519 = 2n ** 255n - 19n;
+    const p448 = 2n ** 448n - 2n ** 224n - 1n;
+    const encodeY = (y: bigint, bytes: number, sign: boolean): string => {
+      const out = Buffer.alloc(bytes);
+      let rest = y;
+      for (let i = 0; i < bytes; i++) {
+        out[i] = Number(rest & 0xffn);
+        rest >>= 8n;
+      }
+      if (sign) out[bytes - 1] = (out[bytes - 1] ?? 0) | 0x80;
+      return out.toString('base64url');
+    };
+    const okpArb = fc.oneof(
+      fc.record({ crv: fc.constant('Ed25519' as const), x: fc.constantFrom(...realEd25519) }),
+      fc.record({ crv: fc.constant('Ed448' as const), x: fc.constantFrom(...realEd448) }),
+      fc.record({
+        crv: fc.constant('Ed25519' as const),
+        x: fc.constantFrom(...ED25519_SMALL_ORDER_ENCODINGS.map((hex) => Buffer.from(hex, 'hex').toString('base64url'))),
+      }),
+      fc.record({
+        crv: fc.constant('Ed448' as const),
+        x: fc.constantFrom(...ED448_SMALL_ORDER_ENCODINGS.map((hex) => Buffer.from(hex, 'hex').toString('base64url'))),
+      }),
+      fc.record({
+        crv: fc.constant('Ed25519' as const),
+        x: fc.uint8Array({ minLength: 32, maxLength: 32 }).map((x) => Buffer.from(x).toString('base64url')),
+      }),
+      fc
+        .tuple(fc.constantFrom(0n, 1n, 2n, p25519 - 1n, p25519, p25519 + 1n), fc.boolean())
+        .map(([y, sign]) => ({ crv: 'Ed25519' as const, x: encodeY(y, 32, sign) })),
+      fc
+        .tuple(fc.constantFrom(0n, 1n, 2n, p448 - 1n, p448, p448 + 1n), fc.boolean())
+        .map(([y, sign]) => ({ crv: 'Ed448' as const, x: encodeY(y, 57, sign) })),
+    );
+    const rsaArb = fc.constantFrom(...rsaPool);
+    // One policy for the whole run, as one JWKS cache has: it remembers each modulus's verdict.
+    const policy = new KeyPolicy({ algorithms: ['RS256', 'EdDSA'], minRsaModulusBits: 2048, maxRsaModulusBits: 4096 });
+    const entryArb = fc.oneof(
+      okpArb.map((key) => ({ kind: 'okp' as const, jwk: { kty: 'OKP', alg: 'EdDSA', use: 'sig', ...key } })),
+      rsaArb.map((key) => ({ kind: 'rsa' as const, jwk: key.jwk, weak: key.weak })),
+    );
+    await runProperty(
+      'generated JWKS sets (real keys, every small-order and non-canonical Ed25519/Ed448 encoding, random points, factorable RSA moduli): the key policy against an independent judge',
+      200,
+      fc.asyncProperty(fc.array(entryArb, { minLength: 1, maxLength: 6 }), async (entries) => {
+        const keys = entries.map((entry, index) => ({ ...entry.jwk, kid: `k${index}` }));
+        const result = policy.apply({ keys });
+        const kept = new Set(result.jwks.keys.map((key) => key.kid));
+        const moduli = entries.flatMap((entry) => (entry.kind === 'rsa' ? [entry.jwk.n] : []));
+        for (const [index, entry] of entries.entries()) {
+          let forgeable: boolean;
+          if (entry.kind === 'okp') {
+            const verdict = judgeEdwardsKey(entry.jwk.crv, Buffer.from(entry.jwk.x, 'base64url'));
+            if (verdict === 'not-on-curve') continue;
+            forgeable = verdict !== 'canonical-point';
+          } else {
+            // A real modulus twice in the set is one key under two kids; the pool's shared-prime pair gives each other away.
+            forgeable =
+              entry.weak ||
+              (entry.jwk.n === sharedPair[0] && moduli.includes(sharedPair[1])) ||
+              (entry.jwk.n === sharedPair[1] && moduli.includes(sharedPair[0]));
+          }
+          expect(kept.has(`k${index}`), `${JSON.stringify(entry.jwk).slice(0, 120)} forgeable: ${forgeable}`).toBe(!forgeable);
+          tally(reasons, forgeable ? 'dropped (forgeable)' : 'kept');
+        }
       }),
       reasons,
     );

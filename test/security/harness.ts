@@ -14,7 +14,7 @@ import type { PolicyDocument, Statement } from 'aws-lambda';
 import type { AuthorizerHandler } from '../../lambdas/authorizer/handler';
 import { isRecord } from '../../lambdas/core/guards';
 import { isForbidden, type DenyReason } from '../../lambdas/core/reasons';
-import { globMatches } from '../../lambdas/core/route-pattern';
+import { iamGlobMatches } from '../../bin/local/iam-policy';
 import { httpApiV2Event, restRequestEvent, restTokenEvent, type EventOptions } from '../helpers/events';
 
 /** The five ways API Gateway can call the authorizer (HTTP API 2.0 in both response modes). */
@@ -39,25 +39,79 @@ export function buildEvent(kind: EventKindName, options: EventOptions = {}): Rec
   }
 }
 
+const METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
+
 /**
- * What each scope of SAMPLE_ROUTES grants, as `METHOD/path` IAM globs — written out by hand from
- * test/helpers/fixture.ts rather than computed by Tollbooth, so tests can judge its policies.
+ * What each scope of SAMPLE_ROUTES grants, as regular expressions over `METHOD/path` — written out
+ * by hand from test/helpers/fixture.ts and the documented semantics (`{id}` one segment, `*` and
+ * `{proxy+}` any run, the latter non-empty) rather than computed by Tollbooth, so tests can judge
+ * its decisions and policies.
+ */
+export const SAMPLE_SCOPE_GRANTS: Readonly<Record<string, readonly RegExp[]>> = {
+  'orders:read': [/^GET\/orders$/, /^GET\/orders\/.*$/s],
+  'orders:write': [/^POST\/orders$/, /^PUT\/orders\/[^/]+$/, /^DELETE\/orders\/[^/]+$/],
+  admin: [/^(DELETE|GET|HEAD|OPTIONS|PATCH|POST|PUT)\/admin\/.+$/s],
+};
+
+/**
+ * The IAM globs every policy of a scope lists — its patterns IAM can say exactly (`{id}` it
+ * cannot), `ANY` written out per method — again by hand.
  */
 export const SAMPLE_SCOPE_RESOURCES: Readonly<Record<string, readonly string[]>> = {
   'orders:read': ['GET/orders', 'GET/orders/*'],
-  'orders:write': ['POST/orders', 'PUT/orders/*', 'DELETE/orders/*'],
-  admin: ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'].map((method) => `${method}/admin/*`),
+  'orders:write': ['POST/orders'],
+  admin: METHODS.map((method) => `${method}/admin/?*`),
 };
 
-/** Whether these scopes grant `METHOD/path` (the path taken literally, as IAM takes a request). */
+/** Whether these scopes grant `METHOD/path` (the path taken literally). */
 export function scopesGrant(scopes: readonly string[], resource: string): boolean {
-  return scopes.some((scope) => (SAMPLE_SCOPE_RESOURCES[scope] ?? []).some((glob) => globMatches(glob, resource)));
+  return scopes.some((scope) => (SAMPLE_SCOPE_GRANTS[scope] ?? []).some((grant) => grant.test(resource)));
+}
+
+/**
+ * What an IAM policy for these scopes must allow on the invoked stage when API Gateway's cache is
+ * keyed by the token (the security fixture's configuration): the scopes' exact globs, plus the
+ * invoked resource when the scopes grant it but no exact glob does (and it holds no wildcard).
+ */
+export function expectedAllowList(scopes: readonly string[], invoked: string): string[] {
+  const listed = [...new Set(scopes.flatMap((scope) => SAMPLE_SCOPE_RESOURCES[scope] ?? []))];
+  const granted = scopesGrant(scopes, invoked);
+  const listedCovers = listed.some((glob) => iamMatches(glob, invoked));
+  // An invoked resource holding an IAM wildcard cannot be allowed exactly: it is refused instead.
+  const expressible = !/[*?]/.test(invoked);
+  return [...listed, ...(granted && !listedCovers && expressible ? [invoked] : [])].sort();
 }
 
 /** Whether a policy allows an ARN as IAM evaluates it: some Allow matches and no Deny does. */
 export function policyAllows(policy: PolicyDocument, arn: string): boolean {
   return statementsMatching(policy, 'Allow', arn).length > 0 && statementsMatching(policy, 'Deny', arn).length === 0;
 }
+
+/** Curve orders by ECDSA signature length (Wycheproof `ec_prime_order_curves_test.json`). */
+const CURVE_ORDERS: Readonly<Record<number, bigint>> = {
+  64: 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n,
+  96: 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
+  132: 0x01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n,
+};
+
+/** The token with s of its ECDSA signature replaced by `change(s, n)` (written here, not with Tollbooth's twin). */
+export function withS(token: string, change: (s: bigint, n: bigint) => bigint, extraBytes = 0): string {
+  const [h, p, signature = ''] = token.split('.');
+  const bytes = Buffer.from(signature, 'base64url');
+  const n = CURVE_ORDERS[bytes.length];
+  if (n === undefined) throw new Error(`not an ECDSA signature: ${bytes.length} bytes`);
+  const half = bytes.length / 2;
+  const s = BigInt(`0x${bytes.subarray(half).toString('hex')}`);
+  const changed = Buffer.from(
+    change(s, n)
+      .toString(16)
+      .padStart(half * 2, '0'),
+    'hex',
+  );
+  return `${h}.${p}.${Buffer.concat([bytes.subarray(0, half), changed, Buffer.alloc(extraBytes)]).toString('base64url')}`;
+}
+/** The ECDSA token's twin: s replaced by n − s, as valid as the original. */
+export const twin = (token: string): string => withS(token, (s, n) => n - s);
 
 /** The invoked route's ARN, as the event names it (`methodArn` or `routeArn`). */
 export function invokedArn(event: Record<string, unknown>): string | undefined {
@@ -102,6 +156,8 @@ export async function observe(handler: AuthorizerHandler, kind: EventKindName, e
 
 function judge(kind: EventKindName, event: unknown, response: unknown): Observation {
   if (!isRecord(response)) return { outcome: 'crash', detail: `returned ${typeof response}` };
+  const overLimit = limitViolation(kind, response);
+  if (overLimit) return { outcome: 'crash', detail: `a response API Gateway would refuse: ${overLimit}` };
   if (kind === 'http-v2-simple') {
     if (response['isAuthorized'] === true)
       return { outcome: 'allow', principalId: undefined, context: asRecord(response['context']), response };
@@ -133,10 +189,40 @@ function judge(kind: EventKindName, event: unknown, response: unknown): Observat
  * The deny shape a reason must produce for this kind (see README, "Event kinds and status codes").
  * `invokedPath`: a forbidden route whose path holds `*` or `?` gets IAM's implicit deny instead.
  */
-export function expectedDenyShape(kind: EventKindName, reason: DenyReason, invokedPath = ''): DenyShape {
+export function expectedDenyShape(kind: EventKindName, reason: DenyReason, invokedPath = '', method = 'GET'): DenyShape {
   if (kind === 'http-v2-simple') return 'not-authorized';
-  if (isForbidden(reason)) return /[*?]/.test(invokedPath) ? 'implicit-deny' : 'explicit-deny';
+  // The explicit Deny names the invoked ARN: left out when IAM would read a wildcard in it, or it is
+  // longer than a Resource may be (the fixture's stage ARN is 60 characters).
+  const arnLength = 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod/'.length + method.length + invokedPath.length;
+  if (isForbidden(reason)) return /[*?]/.test(invokedPath) || arnLength > 512 ? 'implicit-deny' : 'explicit-deny';
   return kind === 'rest-token' || kind === 'rest-request' ? '401' : 'deny-all';
+}
+
+/**
+ * What in a response breaks API Gateway's documented limits for authorizer output (written out
+ * here, not imported from Tollbooth): a policy `Resource` over 512 characters, a response over
+ * Lambda's 6 MB, a `principalId` that is not a string, and — REST and HTTP API 1.0 — a `context`
+ * value that is not a string, number or boolean. `undefined` when it keeps to them all.
+ */
+function limitViolation(kind: EventKindName, response: Record<string, unknown>): string | undefined {
+  if (Buffer.byteLength(JSON.stringify(response)) > 6 * 1024 * 1024) return 'over 6 MB';
+  if ('principalId' in response && typeof response['principalId'] !== 'string') return 'a principalId that is not a string';
+  const policy = response['policyDocument'];
+  if (isRecord(policy) && Array.isArray(policy['Statement'])) {
+    for (const statement of policy['Statement'] as Statement[]) {
+      const long = resourcesOf(statement).find((resource) => resource.length > 512);
+      if (long) return `a Resource of ${long.length} characters`;
+    }
+  }
+  const context = response['context'];
+  if (context !== undefined && kind !== 'http-v2-simple' && kind !== 'http-v2-iam') {
+    if (!isRecord(context)) return 'a context that is not an object';
+    for (const [key, value] of Object.entries(context)) {
+      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+        return `context.${key} of type ${typeof value}`;
+    }
+  }
+  return undefined;
 }
 
 /** IAM-style match of a policy's statements of one effect against an ARN. */
@@ -146,17 +232,12 @@ function statementsMatching(policy: PolicyDocument, effect: 'Allow' | 'Deny', ar
   );
 }
 
-/** IAM matches `*` across any characters and `?` as exactly one. */
-function iamMatches(resource: string, arn: string): boolean {
-  if (!resource.includes('?')) return globMatches(resource, arn);
-  const pattern = new RegExp(
-    `^${resource
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replaceAll('*', '.*')
-      .replaceAll('?', '.')}$`,
-    's',
-  );
-  return pattern.test(arn);
+/**
+ * IAM's matching of a Resource (`*` any run, `/` included; `?` one character), by the local stack's
+ * evaluator (bin/local/iam-policy.ts) — written apart from the authorizer, playing API Gateway.
+ */
+export function iamMatches(resource: string, arn: string): boolean {
+  return iamGlobMatches(resource, arn);
 }
 
 function resourcesOf(statement: Statement): string[] {

@@ -29,13 +29,12 @@ for (const id of sections) {
   const failed = section.rows.filter((row) => row.some((cell) => cell.includes('FAILED')));
   if (failed.length > 0) problems.push(`"${id}" has failing rows: ${failed.map((row) => row[1] ?? row[0]).join('; ')}`);
   const measured = [...section.measured];
-  if (id === 'fuzz') {
-    const long = readSection('fuzz-long');
-    if (long) {
-      const failedProperties = long.rows.filter((row) => row.includes('FAILED')).map((row) => row[0]);
-      const verdict = failedProperties.length > 0 ? `FAILED: ${failedProperties.join('; ')}` : 'every property passed';
-      measured.push(`last long run (\`npm run fuzz:long\`, ${long.savedAt.slice(0, 10)}): ${verdict}; ${long.measured.join('; ')}`);
-    }
+  // A property file run by `npm run fuzz:long` saves `<id>-long`: its last long run is quoted under the table.
+  const long = readSection(`${id}-long`);
+  if (long) {
+    const failedProperties = long.rows.filter((row) => row.some((cell) => cell.includes('FAILED'))).map((row) => row[0]);
+    const verdict = failedProperties.length > 0 ? `FAILED: ${failedProperties.join('; ')}` : 'every property passed';
+    measured.push(`last long run (\`npm run fuzz:long\`, ${long.savedAt.slice(0, 10)}): ${verdict}; ${long.measured.join('; ')}`);
   }
   document = replaceSection(document, { ...section, measured: [...measured, `saved ${section.savedAt}`] });
 }

@@ -39,6 +39,8 @@ export interface SecurityFixture {
   readonly trusted: { readonly rsa: SigningKey; readonly ec: SigningKey; readonly ed: SigningKey };
   /** The same key pairs, published a second time without "alg" (kids `noalg-rsa`, …). */
   readonly trustedWithoutAlg: { readonly rsa: SigningKey; readonly ec: SigningKey; readonly ed: SigningKey };
+  /** P-384 and P-521 keys the issuer's JWKS publishes too (ES384 and ES512 are allowed). */
+  readonly trustedEcdsa: { readonly es384: SigningKey; readonly es512: SigningKey };
   /** Keys only the attacker holds (never in the trusted JWKS). */
   readonly attacker: { readonly rsa: SigningKey; readonly ec: SigningKey };
   /** A JWKS server the attacker controls, publishing the attacker's keys; must see no hits. */
@@ -56,9 +58,11 @@ export interface SecurityFixture {
 
 export async function startSecurityFixture(): Promise<SecurityFixture> {
   const base = await startFixture();
-  const [attackerRsa, attackerEc] = await Promise.all([
+  const [attackerRsa, attackerEc, es384, es512] = await Promise.all([
     generateTestKey('RS256', { kid: 'attacker-rsa' }),
     generateTestKey('ES256', { kid: 'attacker-ec' }),
+    generateTestKey('ES384', { kid: 'trusted-es384' }),
+    generateTestKey('ES512', { kid: 'trusted-es512' }),
   ]);
   const attackerJwks = await startJwksServer([attackerRsa.publicJwk, attackerEc.publicJwk]);
   const dynamoDbClient = base.dynalite.client({ requestTimeoutMs: 2000, maxAttempts: 2 });
@@ -66,7 +70,7 @@ export async function startSecurityFixture(): Promise<SecurityFixture> {
   // Some issuers (Entra ID among them) publish keys without "alg"; the issuer here publishes each
   // key a second time that way, under its own kid, so attacks on that case can be tried too.
   const withoutAlg = { rsa: withoutAlgorithm(trusted.rsa), ec: withoutAlgorithm(trusted.ec), ed: withoutAlgorithm(trusted.ed) };
-  base.jwks.keys = [...base.jwks.keys, ...Object.values(withoutAlg).map((key) => key.publicJwk)];
+  base.jwks.keys = [...base.jwks.keys, ...Object.values(withoutAlg).map((key) => key.publicJwk), es384.publicJwk, es512.publicJwk];
 
   const validClaims = (overrides: Record<string, unknown> = {}): Record<string, unknown> => {
     const now = Math.floor(Date.now() / 1000);
@@ -87,6 +91,7 @@ export async function startSecurityFixture(): Promise<SecurityFixture> {
     issuer: base.issuer,
     trusted,
     trustedWithoutAlg: withoutAlg,
+    trustedEcdsa: { es384: signingKey(es384), es512: signingKey(es512) },
     attacker: { rsa: signingKey(attackerRsa), ec: signingKey(attackerEc) },
     attackerJwks,
     writer: new RevocationWriter(dynamoDbClient, base.dynalite.tableName),
@@ -108,6 +113,7 @@ export async function startSecurityFixture(): Promise<SecurityFixture> {
             { type: 'cognito', userPoolId: POOL_ID, clientId: [POOL_CLIENT_ID], jwksUri: base.jwks.url, groupsAsScopes: true },
           ],
           routes: SAMPLE_ROUTES,
+          algorithms: ['RS256', 'ES256', 'ES384', 'ES512', 'EdDSA'],
           // Generous DynamoDB bounds by default: the suite runs beside others on a busy 2-core
           // machine, and only faults-dynamodb is about timing out (it sets its own bounds).
           revocation: { tableName: base.dynalite.tableName, requestTimeoutMs: 2000, maxAttempts: 2 },

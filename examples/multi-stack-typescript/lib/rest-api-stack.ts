@@ -1,6 +1,8 @@
 /**
  * A REST API in a stack of its own: a TOKEN authorizer on reads and a REQUEST authorizer (cached per
- * method and resource) on writes, both created here by the shared Tollbooth.
+ * method and resource) on writes, both created here by the shared Tollbooth. The TOKEN authorizer's
+ * cache is keyed by the token alone, so with a `{id}` pattern in scopeRoutes it is left off
+ * (docs/caching.md); the REQUEST authorizer is the one to use where caching matters.
  */
 import * as cdk from 'aws-cdk-lib/core';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';

@@ -146,6 +146,22 @@ export type RevocationConfig =
       readonly maxAttempts: number;
     };
 
+/**
+ * How API Gateway caches one kind of authorizer's answers: not at all (TTL 0), per token (the
+ * token is the only identity source), or per token and route (the route is an identity source).
+ */
+export type ResultsCacheKey = 'off' | 'token' | 'route';
+
+/** How API Gateway caches the answers of each kind of authorizer the function serves. */
+export interface ResultsCacheConfig {
+  /** HTTP API authorizers (payload 1.0 and 2.0). */
+  readonly httpApi: ResultsCacheKey;
+  /** REST API `REQUEST` authorizers. */
+  readonly restRequest: ResultsCacheKey;
+  /** REST API `TOKEN` authorizers: the token is their only identity source. */
+  readonly restToken: Exclude<ResultsCacheKey, 'route'>;
+}
+
 export interface VerifiedTokenCacheConfig {
   /** Cap on remembered verified tokens; 0 turns the cache off. */
   readonly maxEntries: number;
@@ -156,6 +172,8 @@ export interface AuthorizerConfig {
   /** Scope → the route patterns it grants. */
   readonly scopeRoutes: ReadonlyMap<string, readonly RoutePattern[]>;
   readonly httpApiResponseMode: HttpApiResponseMode;
+  /** How API Gateway caches the answers: what a policy may allow beyond the invoked request. */
+  readonly resultsCache: ResultsCacheConfig;
   readonly token: TokenConfig;
   readonly verification: VerificationConfig;
   readonly jwks: JwksConfig;

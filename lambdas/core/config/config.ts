@@ -14,6 +14,8 @@ export type {
   KeySource,
   OidcIssuerConfig,
   ProviderPreset,
+  ResultsCacheConfig,
+  ResultsCacheKey,
   RevocationConfig,
   SignatureAlgorithm,
   TokenConfig,

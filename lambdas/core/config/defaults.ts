@@ -40,8 +40,13 @@ export const VERIFICATION_SETTINGS = {
   clockSkewSeconds: { min: 0, max: 300, default: 30 },
   /** No default: without a setting, `exp` alone bounds a token's life. */
   maxTokenAgeSeconds: { min: 1, max: 30 * DAY_SECONDS },
-  /** Never weaker than this, whatever a JWKS publishes (README, "Keys and the JWKS"). */
+  /** Never weaker than this, whatever a JWKS publishes (docs/configuration.md, "Keys and the JWKS"). */
   minRsaModulusBits: 2048,
+  /**
+   * Never larger: the largest RSA key the KMS and HSM services behind real issuers make, and a
+   * bound on every signature check and on the key policy's modulus checks (docs/configuration.md).
+   */
+  maxRsaModulusBits: 4096,
 } as const;
 
 /** Fetching and trusting JWKS documents. */
@@ -112,6 +117,12 @@ export const VERIFIED_TOKEN_CACHE_SETTINGS = {
 
 /** Distinct scope sets whose grants are memoised; a deployment has few, tokens share them. */
 export const MAX_MEMOISED_SCOPE_SETS = 1000;
+
+/**
+ * How the function assumes API Gateway caches its answers unless told: by the token alone, which
+ * is sound whatever the identity sources are (docs/caching.md).
+ */
+export const RESULTS_CACHE_KEYS = { httpApi: 'token', restRequest: 'token', restToken: 'token' } as const;
 
 /** How an HTTP API (payload 2.0) authorizer answers unless configured otherwise. */
 export const DEFAULT_HTTP_API_RESPONSE_MODE = 'iam';

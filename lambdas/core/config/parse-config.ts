@@ -32,7 +32,9 @@ import { isRecord } from '../guards';
 import { Problems } from '../problems';
 import { readBoolean, readChoice, readInteger, readObject, readString, readStringList, rejectUnknownKeys, type RawObject } from './fields';
 import { parseIssuers } from './parse-issuers';
-import { parseRoutePattern, type RoutePattern } from '../route-pattern';
+import { parseResultsCache } from './parse-results-cache';
+import { RESPONSE_MAX_BYTES } from '../gateway-limits';
+import { longestAllowListBytes, parseRoutePattern, type RoutePattern } from '../route-pattern';
 import { isFeedRegion } from '../revocation-feed';
 import { isScopeToken } from '../scope-tokens';
 
@@ -50,6 +52,7 @@ const TOP_LEVEL_KEYS = [
   'jwks',
   'revocation',
   'verifiedTokenCache',
+  'resultsCache',
 ] as const;
 
 /** Validates and defaults a raw configuration object; throws {@link ConfigError} listing every problem. */
@@ -127,8 +130,11 @@ export function parseConfig(raw: unknown): AuthorizerConfig {
     DEFAULT_HTTP_API_RESPONSE_MODE,
   );
 
+  const resultsCache = parseResultsCache(raw, problems);
+  checkPolicySize(scopeRoutes, token.maxLength, problems);
+
   if (problems.list.length > 0) throw new ConfigError(problems.list);
-  return { issuers, scopeRoutes, httpApiResponseMode, token, verification, jwks, revocation, verifiedTokenCache };
+  return { issuers, scopeRoutes, httpApiResponseMode, resultsCache, token, verification, jwks, revocation, verifiedTokenCache };
 }
 
 function parseRoutes(raw: RawObject, problems: Problems): Map<string, RoutePattern[]> {
@@ -160,6 +166,22 @@ function parseRoutes(raw: RawObject, problems: Problems): Map<string, RoutePatte
     scopeRoutes.set(scope, parsed);
   }
   return scopeRoutes;
+}
+
+/**
+ * A token carrying every scope gets every exact pattern in its policy, plus its own claims in the
+ * context: that must fit Lambda's 6 MB response, the only size limit API Gateway documents for a
+ * REST or HTTP API authorizer's answer (lambdas/core/gateway-limits.ts).
+ */
+function checkPolicySize(scopeRoutes: ReadonlyMap<string, readonly RoutePattern[]>, maxTokenLength: number, problems: Problems): void {
+  const allowBytes = longestAllowListBytes([...scopeRoutes.values()].flat());
+  const responseBytes = allowBytes + 2 * maxTokenLength + 16 * 1024;
+  if (responseBytes > RESPONSE_MAX_BYTES) {
+    problems.add(
+      'routes',
+      `a token with every scope would get a policy of about ${Math.ceil(allowBytes / 1024)} KiB, and its answer could pass Lambda's ${RESPONSE_MAX_BYTES / 1024 / 1024} MB response limit: split the scopes across authorizers`,
+    );
+  }
 }
 
 function parseRevocation(raw: RawObject, problems: Problems): RevocationConfig {

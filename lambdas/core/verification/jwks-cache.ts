@@ -11,7 +11,7 @@
  *   within `maxAgeSeconds` even if the endpoint is down (fail closed);
  * - one fetch per URI at a time, and at most one attempt per `minRefetchIntervalSeconds` per URI,
  *   successful or not, however many unknown `kid`s arrive: no refetch storms;
- * - the key policy ({@link applyKeyPolicy}) on every fetched set, and a key is only handed out
+ * - the key policy ({@link KeyPolicy}) on every fetched set, and a key is only handed out
  *   for a token whose `alg` fits its type and curve ({@link algorithmFitsKey}).
  */
 import type { Fetcher } from 'aws-jwt-verify/https';
@@ -21,7 +21,7 @@ import { JwksNotAvailableInCacheError, JwksValidationError, JwtWithoutValidKidEr
 import { safeJsonParse } from 'aws-jwt-verify/safe-json-parse';
 import { describeError } from '../error-class';
 import { isRecord } from '../guards';
-import { algorithmFitsKey, applyKeyPolicy, type KeyPolicyOptions, type RejectedKey, type UncheckedJwks } from './jwk-policy';
+import { algorithmFitsKey, KeyPolicy, type KeyPolicyOptions, type RejectedKey, type UncheckedJwks } from './jwk-policy';
 import { DenyError } from '../reasons';
 
 /**
@@ -72,8 +72,10 @@ export class TollboothJwksCache implements JwksCache {
   private readonly now: () => number;
   private readonly maxAgeMs: number;
   private readonly minRefetchIntervalMs: number;
+  private readonly keyPolicy: KeyPolicy;
 
   constructor(private readonly options: JwksCacheOptions) {
+    this.keyPolicy = new KeyPolicy(options.keyPolicy);
     this.now = options.now ?? Date.now;
     this.maxAgeMs = options.maxAgeSeconds * 1000;
     this.minRefetchIntervalMs = options.minRefetchIntervalSeconds * 1000;
@@ -81,7 +83,7 @@ export class TollboothJwksCache implements JwksCache {
 
   /** Adds a JWKS as if just fetched (aws-jwt-verify's `cacheJwks` calls this). */
   addJwks(jwksUri: string, jwks: Jwks): void {
-    this.sets.set(jwksUri, { jwks: applyKeyPolicy(jwks, this.options.keyPolicy).jwks, fetchedAt: this.now() });
+    this.sets.set(jwksUri, { jwks: this.keyPolicy.apply(jwks).jwks, fetchedAt: this.now() });
   }
 
   /** Fetches the JWKS now (joining a fetch already under way) and caches it. */
@@ -184,7 +186,7 @@ export class TollboothJwksCache implements JwksCache {
     }
     try {
       const body = await this.options.fetcher.fetch(fetchUri);
-      const { jwks, rejected } = applyKeyPolicy(parseJwks(body), this.options.keyPolicy);
+      const { jwks, rejected } = this.keyPolicy.apply(parseJwks(body));
       const previous = this.sets.get(jwksUri);
       const cached = { jwks, fetchedAt: this.now() };
       this.sets.set(jwksUri, cached);

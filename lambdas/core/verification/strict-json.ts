@@ -12,6 +12,13 @@
  *   parses, and reports a wrong type (`exp` as a string, `scope` as a number) as a parse error —
  *   which would make such a token `malformed` rather than `invalid_claim`, the code the README
  *   promises for a claim of the wrong type.
+ * - **Dates lie where a JavaScript `Date` can hold them, or have their meaning anyway.** For an
+ *   expired token aws-jwt-verify 5.2.1 formats `exp` with `new Date(exp * 1000).toISOString()`,
+ *   and for a token not yet valid `nbf` likewise: beyond ±8.64e15 ms (ECMA-262 §21.4.1.1, the
+ *   time value range) that throws `RangeError: Invalid time value`, which would surface as
+ *   `verification_failed`, an outage reason. An `exp` before the earliest date is certainly
+ *   past, an `nbf` or `iat` after the latest certainly future: they are denied here as `expired`
+ *   and `not_yet_valid`, before the library sees them (like the types, before the signature).
  */
 import { isRecord, isStringArray } from '../guards';
 import { DenyError } from '../reasons';
@@ -76,6 +83,12 @@ export function duplicateMemberName(json: string): string | undefined {
 }
 
 const NUMERIC_DATES = ['exp', 'nbf', 'iat'] as const;
+
+/**
+ * The time value range of a JavaScript `Date`, in ms either side of the epoch (ECMA-262 TimeClip).
+ * Compared as `seconds * 1000`, the product the library formats, so the two agree to the last bit.
+ */
+const DATE_LIMIT_MS = 8.64e15;
 const STRINGS = ['iss', 'sub', 'jti', 'scope'] as const;
 
 /**
@@ -96,4 +109,19 @@ export function assertRegisteredClaimTypes(payload: JoseObject): void {
   if (aud !== undefined && typeof aud !== 'string' && !isStringArray(aud)) {
     throw new DenyError('invalid_claim', 'aud must be a string or an array of strings');
   }
+  assertDatesInRange(payload);
+}
+
+/**
+ * Denies the numeric dates no `Date` can hold in the direction where they decide: an `exp` before
+ * the earliest date (expired whatever the clock says), an `nbf` or `iat` after the latest (not
+ * yet valid). The other directions (an `exp` after year 275760, an `nbf` before year −271821)
+ * decide nothing the library formats and stay as the claims rules treat any distant date.
+ * Expects the types already checked.
+ */
+function assertDatesInRange(payload: JoseObject): void {
+  const { exp, nbf, iat } = payload;
+  if (typeof exp === 'number' && exp * 1000 < -DATE_LIMIT_MS) throw new DenyError('expired', 'exp lies before the earliest date');
+  if (typeof nbf === 'number' && nbf * 1000 > DATE_LIMIT_MS) throw new DenyError('not_yet_valid', 'nbf lies after the latest date');
+  if (typeof iat === 'number' && iat * 1000 > DATE_LIMIT_MS) throw new DenyError('not_yet_valid', 'iat lies after the latest date');
 }

@@ -16,6 +16,7 @@ import type { Jwks, JwksCache } from 'aws-jwt-verify/jwk';
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { JwtVerifier } from 'aws-jwt-verify/jwt-verifier';
 import type { AuthorizerConfig, CognitoIssuerConfig, IssuerConfig, OidcIssuerConfig } from '../config/authorizer-config';
+import { ecdsaSignatureBytes } from './ecdsa-signature';
 import { assertRegisteredClaimTypes, readJoseObject } from './strict-json';
 import { cognitoIssuerAliases } from '../cognito-issuer';
 import { DenyError } from '../reasons';
@@ -45,9 +46,6 @@ interface IssuerVerifier {
   /** Forgets converted public keys so a changed JWKS takes effect (aws-jwt-verify caches them by kid). */
   forgetKeys(jwks: Jwks): void;
 }
-
-/** JWS ECDSA signatures are r || s, each the size of the curve order (RFC 7518 §3.4). */
-const ECDSA_SIGNATURE_BYTES: Readonly<Record<string, number>> = { ES256: 64, ES384: 96, ES512: 132 };
 
 export class TokenVerifier {
   private readonly byIssuer = new Map<string, IssuerRoute>();
@@ -106,7 +104,7 @@ export class TokenVerifier {
     // Node throws a plain Error("Malformed signature") for an ECDSA signature of the wrong length
     // (truncated, DER-encoded), which would surface as verification_failed — an outage reason,
     // logged at WARN — for what is simply a bad signature any client can send.
-    const ecdsaLength = ECDSA_SIGNATURE_BYTES[header.alg];
+    const ecdsaLength = ecdsaSignatureBytes(header.alg);
     if (ecdsaLength !== undefined && Buffer.from(signatureB64, 'base64url').length !== ecdsaLength) {
       throw new DenyError('bad_signature', `an ${header.alg} signature is ${ecdsaLength} bytes (r || s)`);
     }

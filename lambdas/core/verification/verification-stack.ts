@@ -56,7 +56,11 @@ export function createTokenVerification(config: AuthorizerConfig, deps: TokenVer
   let verifier: TokenVerifier | undefined;
   const jwksCache = new TollboothJwksCache({
     fetcher,
-    keyPolicy: { algorithms: config.verification.algorithms, minRsaModulusBits: VERIFICATION_SETTINGS.minRsaModulusBits },
+    keyPolicy: {
+      algorithms: config.verification.algorithms,
+      minRsaModulusBits: VERIFICATION_SETTINGS.minRsaModulusBits,
+      maxRsaModulusBits: VERIFICATION_SETTINGS.maxRsaModulusBits,
+    },
     maxAgeSeconds: config.jwks.maxAgeSeconds,
     minRefetchIntervalSeconds: config.jwks.minRefetchIntervalSeconds,
     resolveFetchUri,

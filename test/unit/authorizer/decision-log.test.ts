@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { allow, forbidden, unauthenticated, type Decision } from '../../../lambdas/authorizer/decision';
-import { Grants } from '../../../lambdas/authorizer/grants';
+import { grantsOf } from '../../helpers/routes';
 import { DECISION_MESSAGE, logDecision, type DecisionLogContext } from '../../../lambdas/authorizer/decision-log';
 import { CLAIMS_ISSUER, verifiedClaims } from '../../helpers/claims';
 import { denyFor } from '../../helpers/decisions';
@@ -18,7 +18,7 @@ describe('decision-log', () => {
   it('logs an allow at info with only the allow-listed fields', () => {
     // Prepare
     const logs = new LogCapture();
-    const decision: Decision = allow(CLAIMS, new Grants(['GET/orders/*']));
+    const decision: Decision = allow(CLAIMS, grantsOf('GET /orders/*'));
     // Act
     logDecision(logs, decision, CONTEXT);
     // Assert
@@ -46,7 +46,7 @@ describe('decision-log', () => {
     // Prepare
     const logs = new LogCapture();
     // Act
-    logDecision(logs, allow(CLAIMS, new Grants(['GET/orders/*'])), CONTEXT);
+    logDecision(logs, allow(CLAIMS, grantsOf('GET /orders/*')), CONTEXT);
     // Assert
     expect(logs.text).not.toContain('orders:read');
     expect(logs.text).not.toContain('GET/orders/*');
@@ -81,7 +81,7 @@ describe('decision-log', () => {
     // Prepare
     const logs = new LogCapture();
     // Act
-    logDecision(logs, forbidden(CLAIMS, new Grants([])), CONTEXT);
+    logDecision(logs, forbidden(CLAIMS, grantsOf()), CONTEXT);
     // Assert
     expect(logs.lastDecision).toMatchObject({ decision: 'deny', reason: 'insufficient_scope', sub: 'alice', jti: 'token-1' });
     expect(logs.lastDecision).not.toHaveProperty('errorClass');

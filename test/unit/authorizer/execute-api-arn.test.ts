@@ -67,6 +67,14 @@ describe('execute-api-arn', () => {
         method: 'GET',
         path: '/orders/42',
       },
+      {
+        name: "the longest api id whose every-route ARN still fits a policy Resource's 512 characters",
+        arn: `arn:aws:execute-api:eu-west-1:123456789012:${'a'.repeat(462)}/prod/GET/orders`,
+        stageArn: `arn:aws:execute-api:eu-west-1:123456789012:${'a'.repeat(462)}/prod`,
+        stage: 'prod',
+        method: 'GET',
+        path: '/orders',
+      },
     ])('parses $name', ({ arn, stageArn, stage, method, path }) => {
       // Act
       const parsed = parseExecuteApiArn(arn);
@@ -107,6 +115,14 @@ describe('execute-api-arn', () => {
         arn: 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/$prod/GET/orders',
       },
       { name: 'an ARN longer than 4096 characters', arn: `${STAGE_ARN}/GET/${'a'.repeat(4096)}` },
+      {
+        name: "an api id so long that the stage's every-route ARN would pass a policy Resource's 512 characters",
+        arn: `arn:aws:execute-api:eu-west-1:123456789012:${'a'.repeat(463)}/prod/GET/orders`,
+      },
+      {
+        name: "an account so long that the stage's every-route ARN would pass a policy Resource's 512 characters",
+        arn: `arn:aws:execute-api:eu-west-1:${'1'.repeat(470)}:a1b2c3d4e5/prod/GET/orders`,
+      },
     ])('refuses $name', ({ arn }) => {
       // Act
       const parsed = parseExecuteApiArn(arn);

@@ -1,65 +1,104 @@
 /**
  * Grants: what a scope set grants, how a request is matched against it (indexed or not, the same
- * answer), the policy's resource lists per stage, and the memo per scope set.
+ * answer), the policy's resource lists per stage, route templates covered whole, and the memo per
+ * scope set.
  */
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { parseExecuteApiArn, type ExecuteApiArn } from '../../../lambdas/authorizer/execute-api-arn';
 import { GrantResolver, Grants, type ScopeRoutes } from '../../../lambdas/authorizer/grants';
 import { TokenRecord } from '../../../lambdas/authorizer/token-record';
-import { globMatches, parseRoutePattern, type RoutePattern } from '../../../lambdas/core/route-pattern';
+import { matchesPath } from '../../../lambdas/core/route-matching';
 import { verifiedClaims } from '../../helpers/claims';
+import { grantsOf, patterns as routes, template } from '../../helpers/routes';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 
-function routes(...sources: string[]): RoutePattern[] {
-  return sources.map((source) => {
-    const parsed = parseRoutePattern(source);
-    if (!parsed.ok) throw new Error(parsed.problem);
-    return parsed.value;
-  });
-}
-
 describe('grants', () => {
-  describe('Grants.allows', () => {
+  describe('Grants.grantOf', () => {
     it.each([
-      { resource: 'GET/orders', allowed: true },
-      { resource: 'GET/orders/42', allowed: true },
-      { resource: 'POST/orders', allowed: false },
-      { resource: 'GET/ordersx', allowed: false },
-    ])('answers $allowed for $resource', ({ resource, allowed }) => {
-      // Act
-      const result = new Grants(['GET/orders', 'GET/orders/*']).allows(resource);
-      // Assert
-      expect(result).toBe(allowed);
+      { method: 'GET', path: '/orders', grant: 'exact' },
+      { method: 'GET', path: '/orders/42', grant: 'parameter' },
+      { method: 'GET', path: '/orders/42/secrets', grant: undefined },
+      { method: 'GET', path: '/reports/2026/01', grant: 'exact' },
+      { method: 'POST', path: '/orders', grant: undefined },
+      { method: 'GET', path: '/ordersx', grant: undefined },
+      { method: 'DELETE', path: '/admin/users/7', grant: 'exact' },
+      { method: 'DELETE', path: '/admin/', grant: undefined },
+    ])('answers $grant for $method $path', ({ method, path, grant }) => {
+      // Prepare
+      const grants = grantsOf('GET /orders', 'GET /orders/{id}', 'GET /reports/*', 'ANY /admin/{proxy+}');
+      // Act, Assert
+      expect(grants.grantOf(method, path)).toBe(grant);
+      expect(grants.allows(method, path)).toBe(grant !== undefined);
+    });
+
+    it('answers exact when an exact pattern grants what a {name} pattern also grants', () => {
+      expect(grantsOf('GET /orders/{id}', 'GET /orders/*').grantOf('GET', '/orders/1')).toBe('exact');
     });
 
     it('allows nothing without grants', () => {
-      // Act / Assert
-      expect(new Grants([]).allows('GET/orders')).toBe(false);
+      expect(grantsOf().allows('GET', '/orders')).toBe(false);
     });
 
-    it('answers exactly as a scan of every glob when the list is long enough to be indexed', () => {
-      // Prepare: stars in the method, the first segment, deeper segments, or nowhere
-      const segment = fc.constantFrom('a', 'b', 'ab', '*', 'a*', '*b', '');
-      const glob = fc
-        .tuple(fc.constantFrom(...METHODS, '*'), fc.array(segment, { minLength: 1, maxLength: 4 }))
-        .map(([method, path]) => `${method}/${path.join('/')}`);
+    it('lists only the exact globs, compacted', () => {
+      expect(grantsOf('GET /orders', 'GET /orders/{id}', 'GET /orders/*', 'ANY /admin/{proxy+}').globs).toEqual(
+        [...METHODS.map((method) => `${method}/admin/?*`), 'GET/orders', 'GET/orders/*'].sort(),
+      );
+    });
+
+    it('answers exactly as a scan of every pattern when the list is long enough to be indexed', () => {
+      // Prepare: literal first segments, stars and parameters anywhere
+      const segment = fc.constantFrom('a', 'b', 'ab', '*', 'a*', '{id}');
+      const pattern = fc
+        .tuple(fc.constantFrom(...METHODS, 'ANY'), fc.array(segment, { minLength: 0, maxLength: 3 }), fc.boolean())
+        .map(([method, path, greedy]) => `${method} /${[...path, ...(greedy ? ['{proxy+}'] : [])].join('/')}`);
       const request = fc
         .tuple(fc.constantFrom(...METHODS), fc.array(fc.constantFrom('a', 'b', 'ab', 'ba', ''), { minLength: 1, maxLength: 5 }))
-        .map(([method, path]) => `${method}/${path.join('/')}`);
+        .map(([method, path]) => ({ method, path: `/${path.join('/')}` }));
       // Act / Assert
       fc.assert(
         fc.property(
-          fc.array(glob, { minLength: 9, maxLength: 40 }),
+          fc.uniqueArray(pattern, { minLength: 9, maxLength: 40 }),
           fc.array(request, { minLength: 1, maxLength: 20 }),
-          (globs, requests) => {
-            const grants = new Grants(globs);
-            for (const resource of requests) expect(grants.allows(resource)).toBe(globs.some((g) => globMatches(g, resource)));
+          (sources, requests) => {
+            const parsed = routes(...sources);
+            const grants = new Grants(parsed);
+            for (const { method, path } of requests) {
+              const expected = parsed.some((p) => (p.method === '*' || p.method === method) && matchesPath(p.path, path.slice(1)));
+              expect(grants.allows(method, path)).toBe(expected);
+            }
           },
         ),
-        { numRuns: 500 },
+        { numRuns: 300 },
       );
+    });
+  });
+
+  describe('Grants.templateGlobs and coversTemplate', () => {
+    it.each([
+      { patterns: ['GET /orders/{id}'], route: 'GET /orders/{id}', globs: ['GET/orders/*'], covers: true },
+      // Covered by an exact glob the policy lists anyway: nothing to add.
+      { patterns: ['GET /orders/*'], route: 'GET /orders/{id}', globs: [], covers: true },
+      { patterns: ['GET /orders/42'], route: 'GET /orders/{id}', globs: [], covers: false },
+      { patterns: ['GET /orders/{id}'], route: 'GET /orders/{proxy+}', globs: [], covers: false },
+      { patterns: ['GET /orders/{id}'], route: 'ANY /orders/{id}', globs: ['GET/orders/*'], covers: false },
+      { patterns: ['ANY /orders/{id}'], route: 'ANY /orders/{id}', globs: METHODS.map((m) => `${m}/orders/*`), covers: true },
+      { patterns: ['GET /{a}/{b+}'], route: '$default', globs: [], covers: false },
+      { patterns: ['GET /*'], route: '$default', globs: [], covers: false },
+      { patterns: ['ANY /*'], route: '$default', globs: [], covers: true },
+      { patterns: ['ANY /{p+}', 'ANY /{a}', 'ANY /'], route: '$default', globs: [], covers: false },
+    ])('with $patterns, the route $route gives $globs', ({ patterns, route, globs, covers }) => {
+      // Prepare
+      const grants = grantsOf(...patterns);
+      // Act, Assert
+      expect(grants.templateGlobs(template(route))).toEqual(globs);
+      expect(grants.coversTemplate(template(route))).toBe(covers);
+    });
+
+    it('remembers a template’s globs', () => {
+      const grants = grantsOf('GET /orders/{id}');
+      expect(grants.templateGlobs(template('GET /orders/{id}'))).toBe(grants.templateGlobs(template('GET /orders/{id}')));
     });
   });
 
@@ -74,7 +113,7 @@ describe('grants', () => {
 
     it('lists every glob as an ARN of the stage, built once per stage and frozen', () => {
       // Prepare
-      const grants = new Grants(['GET/orders', 'GET/orders/*']);
+      const grants = grantsOf('GET /orders', 'GET /orders/*');
       // Act
       const first = grants.resourceArnsOn(arnOn('prod'));
       const again = grants.resourceArnsOn(arnOn('prod'));
@@ -88,7 +127,7 @@ describe('grants', () => {
 
     it('starts its lists over past 16 stages, with the same answers', () => {
       // Prepare
-      const grants = new Grants(['GET/orders']);
+      const grants = grantsOf('GET /orders');
       const first = grants.resourceArnsOn(arnOn('s0'));
       for (let stage = 1; stage <= 16; stage++) grants.resourceArnsOn(arnOn(`s${stage}`));
       // Act
@@ -112,7 +151,14 @@ describe('grants', () => {
       // Act
       const grants = resolver.resolve(['orders:read', 'orders:write', 'orders:item']);
       // Assert
-      expect(grants.globs).toEqual(['GET/orders', 'GET/orders/*', 'POST/orders', 'PUT/orders/*']);
+      expect(grants.globs).toEqual(['GET/orders', 'GET/orders/*', 'POST/orders']);
+      expect(grants.patterns.map((pattern) => pattern.source).sort()).toEqual([
+        'GET /orders',
+        'GET /orders/*',
+        'GET /orders/{id}',
+        'POST /orders',
+        'PUT /orders/{id}',
+      ]);
     });
 
     it('ignores scopes that are not configured', () => {
@@ -144,7 +190,9 @@ describe('grants', () => {
       const writer = resolver.resolve(['orders:write']);
       // Assert
       expect(writer).not.toBe(reader);
-      expect(writer.globs).toEqual(['POST/orders', 'PUT/orders/*']);
+      expect(writer.globs).toEqual(['POST/orders']);
+      expect(writer.allows('PUT', '/orders/1')).toBe(true);
+      expect(writer.allows('PUT', '/orders/1/items')).toBe(false);
     });
 
     it('gives a token the grants of its scopes, working out its scope-set key once per token', () => {

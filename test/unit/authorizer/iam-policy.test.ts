@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseExecuteApiArn, type ExecuteApiArn } from '../../../lambdas/authorizer/execute-api-arn';
-import { Grants } from '../../../lambdas/authorizer/grants';
+import { grantsOf } from '../../helpers/routes';
 import { denyAllPolicy, grantPolicy } from '../../../lambdas/authorizer/iam-policy';
 
 const STAGE_ARN = 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod';
@@ -19,11 +19,11 @@ describe('iam-policy', () => {
   describe('grantPolicy', () => {
     it('builds the allowed resources once per grants list and stage, and shares them frozen', () => {
       // Prepare
-      const grants = new Grants(['GET/orders', 'GET/orders/*']);
+      const grants = grantsOf('GET /orders', 'GET /orders/*');
       const otherStage = parseExecuteApiArn('arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/test/GET/orders');
       if (!otherStage) throw new Error('fixture ARN did not parse');
       const resources = (arn: ExecuteApiArn): unknown => {
-        const statement = grantPolicy(arn, grants, true).Statement[0];
+        const statement = grantPolicy(arn, grants, [], true).Statement[0];
         return statement && 'Resource' in statement ? statement.Resource : undefined;
       };
       // Act
@@ -43,7 +43,7 @@ describe('iam-policy', () => {
       // Prepare
       const arn = arnOf('GET/orders/42');
       // Act
-      const policy = grantPolicy(arn, new Grants(['GET/orders', 'GET/orders/*', 'POST/orders']), true);
+      const policy = grantPolicy(arn, grantsOf('GET /orders', 'GET /orders/*', 'POST /orders'), [], true);
       // Assert
       expect(policy).toEqual({
         Version: '2012-10-17',
@@ -61,7 +61,7 @@ describe('iam-policy', () => {
       // Prepare
       const arn = arnOf('DELETE/orders/42');
       // Act
-      const policy = grantPolicy(arn, new Grants(['GET/orders/*']), false);
+      const policy = grantPolicy(arn, grantsOf('GET /orders/*'), [], false);
       // Assert
       expect(policy.Statement).toEqual([
         { Effect: 'Allow', Action: 'execute-api:Invoke', Resource: [`${STAGE_ARN}/GET/orders/*`] },
@@ -77,21 +77,39 @@ describe('iam-policy', () => {
       // Prepare: POST/orders is granted; the invoked route is not, and its name is an IAM pattern.
       const arn = arnOf(resource);
       // Act
-      const policy = grantPolicy(arn, new Grants(['POST/orders']), false);
+      const policy = grantPolicy(arn, grantsOf('POST /orders'), [], false);
       // Assert: only the Allow; the invoked route falls to IAM's implicit deny (still a 403).
       expect(policy.Statement).toEqual([{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: [`${STAGE_ARN}/POST/orders`] }]);
     });
 
     it('denies every route of the stage for an invoked route with a wildcard when nothing is granted', () => {
-      const policy = grantPolicy(arnOf('GET/*'), new Grants([]), false);
+      const policy = grantPolicy(arnOf('GET/*'), grantsOf(), [], false);
       expect(policy.Statement).toEqual([{ Effect: 'Deny', Action: 'execute-api:Invoke', Resource: [`${STAGE_ARN}/*`] }]);
+    });
+
+    it('adds the extra allows after the grants’ own, as ARNs of the stage', () => {
+      // Act
+      const policy = grantPolicy(arnOf('GET/orders/42'), grantsOf('POST /orders'), ['GET/orders/*'], true);
+      // Assert
+      expect(policy.Statement).toEqual([
+        { Effect: 'Allow', Action: 'execute-api:Invoke', Resource: [`${STAGE_ARN}/POST/orders`, `${STAGE_ARN}/GET/orders/*`] },
+      ]);
+    });
+
+    it('leaves out the deny for an invoked route whose ARN passes 512 characters (no Resource may)', () => {
+      // Prepare
+      const arn = arnOf(`GET/${'x'.repeat(600)}`);
+      // Act
+      const policy = grantPolicy(arn, grantsOf('POST /orders'), [], false);
+      // Assert
+      expect(policy.Statement).toEqual([{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: [`${STAGE_ARN}/POST/orders`] }]);
     });
 
     it('holds only the deny when nothing is granted', () => {
       // Prepare
       const arn = arnOf('GET/orders');
       // Act
-      const policy = grantPolicy(arn, new Grants([]), false);
+      const policy = grantPolicy(arn, grantsOf(), [], false);
       // Assert
       expect(policy.Statement).toEqual([{ Effect: 'Deny', Action: 'execute-api:Invoke', Resource: [`${STAGE_ARN}/GET/orders`] }]);
     });

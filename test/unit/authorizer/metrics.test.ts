@@ -9,7 +9,7 @@ import type { Jwk } from 'aws-jwt-verify/jwk';
 import { parseConfig } from '../../../lambdas/core/config/config';
 import { allow, unauthenticated, type Decision } from '../../../lambdas/authorizer/decision';
 import type { DecisionObservation } from '../../../lambdas/authorizer/request-trace';
-import { Grants } from '../../../lambdas/authorizer/grants';
+import { grantsOf } from '../../helpers/routes';
 import { createAuthorizer } from '../../../lambdas/authorizer/handler';
 import { AuthorizerMetrics } from '../../../lambdas/authorizer/metrics';
 import { DENY_REASONS } from '../../../lambdas/core/reasons';
@@ -65,7 +65,7 @@ const OBSERVATION: DecisionObservation = {
   revocationCacheHits: 2,
   revocationStoreReads: 0,
 };
-const ALLOW: Decision = allow(verifiedClaims(), new Grants(['GET/orders']));
+const ALLOW: Decision = allow(verifiedClaims(), grantsOf('GET /orders'));
 
 describe('metrics', () => {
   it('writes one EMF line with the namespace, both dimension sets and every decision metric', () => {

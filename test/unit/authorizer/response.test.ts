@@ -6,16 +6,23 @@ import { parseExecuteApiArn } from '../../../lambdas/authorizer/execute-api-arn'
 import type { HttpApiResponseMode } from '../../../lambdas/core/config/config';
 import { allow, forbidden, revoked, unauthenticated, type Decision } from '../../../lambdas/authorizer/decision';
 import type { AuthRequest, EventKind } from '../../../lambdas/authorizer/event';
-import { Grants } from '../../../lambdas/authorizer/grants';
+import { grantsOf } from '../../helpers/routes';
 import { answer, authorizerContext } from '../../../lambdas/authorizer/response';
 import { executeApiArn } from '../../helpers/events';
 import { CLAIMS_ISSUER, verifiedClaims } from '../../helpers/claims';
 
 const CLAIMS = verifiedClaims({ sub: 'alice', scopes: ['orders:read', 'orders:list'], jti: 'token-1', clientId: 'app-1' });
-const GRANTS = new Grants(['GET/orders', 'GET/orders/*']);
+const GRANTS = grantsOf('GET /orders', 'GET /orders/*');
 
 function request(kind: EventKind, method = 'GET', path = '/orders/42'): AuthRequest {
-  return { kind, arn: parseExecuteApiArn(executeApiArn(method, path)), route: `${method} ${path}`, headerValues: [], queryValues: [] };
+  return {
+    kind,
+    arn: parseExecuteApiArn(executeApiArn(method, path)),
+    route: `${method} ${path}`,
+    routeKey: undefined,
+    headerValues: [],
+    queryValues: [],
+  };
 }
 
 const ALLOW: Decision = allow(CLAIMS, GRANTS);

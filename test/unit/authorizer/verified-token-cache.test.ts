@@ -2,8 +2,10 @@
  * The verified-token cache: an entry lives until the earliest of exp + skew, the moment the key set
  * that verified it stops being trusted, and iat + maximum token age + skew.
  */
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { VerifiedTokenCache, type VerifiedTokenCacheOptions } from '../../../lambdas/authorizer/verified-token-cache';
+import { ecdsaTwin } from '../../../lambdas/core/verification/ecdsa-signature';
 import { verifiedClaims } from '../../helpers/claims';
 
 const NOW_S = 1_800_000_000;
@@ -18,7 +20,7 @@ describe('verified-token-cache', () => {
     // Prepare
     const cache = new VerifiedTokenCache(OPTIONS);
     const claims = verifiedClaims({ exp: NOW_S + 600 });
-    const record = cache.set(TOKEN, claims, NOW_MS, KEYS_TRUSTED_UNTIL_MS);
+    const record = cache.set(TOKEN, claims, NOW_MS, KEYS_TRUSTED_UNTIL_MS, 'RS256');
     // Act
     const cached = cache.get(TOKEN, NOW_MS + 1000);
     // Assert
@@ -29,7 +31,7 @@ describe('verified-token-cache', () => {
   it('misses a token that differs in any byte', () => {
     // Prepare
     const cache = new VerifiedTokenCache(OPTIONS);
-    cache.set(TOKEN, verifiedClaims({ exp: NOW_S + 600 }), NOW_MS, KEYS_TRUSTED_UNTIL_MS);
+    cache.set(TOKEN, verifiedClaims({ exp: NOW_S + 600 }), NOW_MS, KEYS_TRUSTED_UNTIL_MS, 'RS256');
     // Act
     const cached = cache.get(`${TOKEN.slice(0, -1)}X`, NOW_MS);
     // Assert
@@ -43,7 +45,7 @@ describe('verified-token-cache', () => {
     // Prepare: entries are indexed by the signature's end, so these share an index with the original
     const token = `header.payload-${'p'.repeat(600)}.${'s'.repeat(342)}`;
     const cache = new VerifiedTokenCache(OPTIONS);
-    cache.set(token, verifiedClaims({ exp: NOW_S + 600 }), NOW_MS, KEYS_TRUSTED_UNTIL_MS);
+    cache.set(token, verifiedClaims({ exp: NOW_S + 600 }), NOW_MS, KEYS_TRUSTED_UNTIL_MS, 'RS256');
     // Act
     const cached = cache.get(changed(token), NOW_MS);
     // Assert
@@ -79,7 +81,7 @@ describe('verified-token-cache', () => {
   ])('keeps an entry until $name', ({ claims, options, validUntilMs }) => {
     // Prepare
     const cache = new VerifiedTokenCache(options);
-    cache.set(TOKEN, verifiedClaims(claims), NOW_MS, KEYS_TRUSTED_UNTIL_MS);
+    cache.set(TOKEN, verifiedClaims(claims), NOW_MS, KEYS_TRUSTED_UNTIL_MS, 'RS256');
     // Act
     const justBefore = cache.get(TOKEN, validUntilMs - 1);
     const atTheEnd = cache.get(TOKEN, validUntilMs);
@@ -93,7 +95,7 @@ describe('verified-token-cache', () => {
     // Prepare
     const cache = new VerifiedTokenCache(OPTIONS);
     // Act
-    cache.set(TOKEN, verifiedClaims({ exp: NOW_S - 30 }), NOW_MS, KEYS_TRUSTED_UNTIL_MS);
+    cache.set(TOKEN, verifiedClaims({ exp: NOW_S - 30 }), NOW_MS, KEYS_TRUSTED_UNTIL_MS, 'RS256');
     // Assert
     expect(cache.size).toBe(0);
     expect(cache.get(TOKEN, NOW_MS - 1)).toBeUndefined();
@@ -104,7 +106,7 @@ describe('verified-token-cache', () => {
     const cache = new VerifiedTokenCache({ ...OPTIONS, maxEntries: 0 });
     const claims = verifiedClaims({ exp: NOW_S + 600 });
     // Act
-    const record = cache.set(TOKEN, claims, NOW_MS, KEYS_TRUSTED_UNTIL_MS);
+    const record = cache.set(TOKEN, claims, NOW_MS, KEYS_TRUSTED_UNTIL_MS, 'RS256');
     // Assert
     expect(record.claims).toBe(claims);
     expect(cache.get(TOKEN, NOW_MS)).toBeUndefined();
@@ -116,11 +118,11 @@ describe('verified-token-cache', () => {
     // Prepare
     const cache = new VerifiedTokenCache({ ...OPTIONS, maxEntries: 2 });
     const claims = verifiedClaims({ exp: NOW_S + 600 });
-    cache.set('a.a.a', claims, NOW_MS, KEYS_TRUSTED_UNTIL_MS);
-    cache.set('b.b.b', claims, NOW_MS, KEYS_TRUSTED_UNTIL_MS);
+    cache.set('a.a.a', claims, NOW_MS, KEYS_TRUSTED_UNTIL_MS, 'RS256');
+    cache.set('b.b.b', claims, NOW_MS, KEYS_TRUSTED_UNTIL_MS, 'RS256');
     cache.get('a.a.a', NOW_MS);
     // Act
-    cache.set('c.c.c', claims, NOW_MS, KEYS_TRUSTED_UNTIL_MS);
+    cache.set('c.c.c', claims, NOW_MS, KEYS_TRUSTED_UNTIL_MS, 'RS256');
     // Assert
     expect(cache.size).toBe(2);
     expect(cache.get('a.a.a', NOW_MS)).toBeDefined();
@@ -130,12 +132,56 @@ describe('verified-token-cache', () => {
   it('forgets every token on clear', () => {
     // Prepare
     const cache = new VerifiedTokenCache(OPTIONS);
-    cache.set('a.a.a', verifiedClaims({ exp: NOW_S + 600 }), NOW_MS, KEYS_TRUSTED_UNTIL_MS);
-    cache.set('b.b.b', verifiedClaims({ exp: NOW_S + 600 }), NOW_MS, KEYS_TRUSTED_UNTIL_MS);
+    cache.set('a.a.a', verifiedClaims({ exp: NOW_S + 600 }), NOW_MS, KEYS_TRUSTED_UNTIL_MS, 'RS256');
+    cache.set('b.b.b', verifiedClaims({ exp: NOW_S + 600 }), NOW_MS, KEYS_TRUSTED_UNTIL_MS, 'RS256');
     // Act
     cache.clear();
     // Assert
     expect(cache.size).toBe(0);
     expect(cache.get('a.a.a', NOW_MS)).toBeUndefined();
+  });
+
+  describe('ECDSA twins: (r, s) and (r, n − s) are one token', () => {
+    const SIGNING_INPUT = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9';
+    const esToken = (curve: 'P-256' | 'P-384' | 'P-521', hash: string): string => {
+      const { privateKey } = generateKeyPairSync('ec', { namedCurve: curve });
+      return `${SIGNING_INPUT}.${sign(hash, Buffer.from(SIGNING_INPUT), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
+    };
+
+    it.each([
+      { alg: 'ES256', curve: 'P-256' as const, hash: 'sha256' },
+      { alg: 'ES384', curve: 'P-384' as const, hash: 'sha384' },
+      { alg: 'ES512', curve: 'P-521' as const, hash: 'sha512' },
+    ])('answers the $alg twin of a verified token with the same record', ({ alg, curve, hash }) => {
+      // Prepare
+      const token = esToken(curve, hash);
+      const twin = ecdsaTwin(token) ?? '';
+      const cache = new VerifiedTokenCache(OPTIONS);
+      const record = cache.set(token, verifiedClaims({ exp: NOW_S + 600 }), NOW_MS, KEYS_TRUSTED_UNTIL_MS, alg);
+      // Act
+      const fromTwin = cache.get(twin, NOW_MS);
+      // Assert
+      expect(twin).not.toBe(token);
+      expect(ecdsaTwin(twin)).toBe(token);
+      expect(fromTwin).toBe(record);
+      expect(cache.size).toBe(1);
+    });
+
+    it('does not answer the "twin" of a token that verified as EdDSA (an Ed25519 signature has an ES256 length)', () => {
+      // Prepare
+      const token = esToken('P-256', 'sha256');
+      const cache = new VerifiedTokenCache(OPTIONS);
+      cache.set(token, verifiedClaims({ exp: NOW_S + 600 }), NOW_MS, KEYS_TRUSTED_UNTIL_MS, 'EdDSA');
+      // Act, Assert
+      expect(cache.get(ecdsaTwin(token) ?? '', NOW_MS)).toBeUndefined();
+      expect(cache.get(token, NOW_MS)).toBeDefined();
+    });
+
+    it('does not answer a twin once the original has expired', () => {
+      const token = esToken('P-256', 'sha256');
+      const cache = new VerifiedTokenCache(OPTIONS);
+      cache.set(token, verifiedClaims({ exp: NOW_S + 600 }), NOW_MS, KEYS_TRUSTED_UNTIL_MS, 'ES256');
+      expect(cache.get(ecdsaTwin(token) ?? '', (NOW_S + 630) * 1000)).toBeUndefined();
+    });
   });
 });

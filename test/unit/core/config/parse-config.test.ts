@@ -65,7 +65,7 @@ describe('parse-config', () => {
       const config = parseConfig({ ...VALID, routes: { 'orders:read': ['GET /orders'], admin: 'ANY /admin/{proxy+}' } });
       // Assert
       expect([...config.scopeRoutes.keys()]).toEqual(['orders:read', 'admin']);
-      expect(config.scopeRoutes.get('admin')?.map((route) => route.resourceGlob)).toEqual(['*/admin/*']);
+      expect(config.scopeRoutes.get('admin')?.map((route) => route.exactGlob)).toEqual(['*/admin/?*']);
     });
 
     it('runs without a revocation table when revocation is switched off', () => {
@@ -124,7 +124,7 @@ describe('parse-config', () => {
       const problems = problemsOf(raw);
       // Assert
       expect(problems).toEqual([
-        'audiance: unknown setting (known: issuers, routes, httpApiResponseMode, headerName, maxTokenLength, allowQueryStringToken, queryStringParameter, algorithms, clockSkewSeconds, maxTokenAgeSeconds, jwks, revocation, verifiedTokenCache)',
+        'audiance: unknown setting (known: issuers, routes, httpApiResponseMode, headerName, maxTokenLength, allowQueryStringToken, queryStringParameter, algorithms, clockSkewSeconds, maxTokenAgeSeconds, jwks, revocation, verifiedTokenCache, resultsCache)',
         'jwks.timeoutMs: must be an integer from 100 to 10000, got 5',
         expect.stringContaining('issuers[0].audience: is required'),
         expect.stringContaining('routes["orders:read"]: "FETCH /orders" has unknown method "FETCH"'),

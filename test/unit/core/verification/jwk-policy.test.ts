@@ -5,9 +5,22 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { Jwk } from 'aws-jwt-verify/jwk';
 import { describe, expect, it } from 'vitest';
-import { applyKeyPolicy, rejectionReason, type KeyPolicyOptions } from '../../../../lambdas/core/verification/jwk-policy';
+import { applyKeyPolicy, KeyPolicy, rejectionReason, type KeyPolicyOptions } from '../../../../lambdas/core/verification/jwk-policy';
+import { rsaModulusWeakness } from '../../../../lambdas/core/verification/rsa-modulus';
+import {
+  ED25519_SMALL_ORDER_ENCODINGS,
+  ED448_SMALL_ORDER_ENCODINGS,
+  okpJwk,
+  prime,
+  rsaJwk,
+  WYCHEPROOF_ROCA_JWK,
+} from '../../../helpers/weak-keys';
 
-const OPTIONS: KeyPolicyOptions = { algorithms: ['RS256', 'ES256', 'ES384', 'ES512', 'EdDSA'], minRsaModulusBits: 2048 };
+const OPTIONS: KeyPolicyOptions = {
+  algorithms: ['RS256', 'ES256', 'ES384', 'ES512', 'EdDSA'],
+  minRsaModulusBits: 2048,
+  maxRsaModulusBits: 4096,
+};
 
 function toJwk(key: KeyObject, extra: Record<string, string> = {}): Jwk {
   return { ...(key.export({ format: 'jwk' }) as Record<string, string>), ...extra } as Jwk;
@@ -84,6 +97,26 @@ describe('jwk-policy', () => {
       { name: 'an empty kid', jwk: { ...RSA, kid: '' }, reason: 'no kid, so no token can select it' },
       { name: 'an unsupported kty', jwk: { kty: 'oct', kid: 'o' } as Jwk, reason: 'key type "oct" cannot verify signatures' },
       { name: 'an unknown kty', jwk: { ...RSA, kty: 'RSA-PSS' }, reason: 'key type "RSA-PSS" cannot verify signatures' },
+      {
+        name: 'the Ed25519 identity point (a fixed signature verifies for any claims)',
+        jwk: okpJwk('Ed25519', ED25519_SMALL_ORDER_ENCODINGS[0] ?? '', 'identity') as Jwk,
+        reason: 'Ed25519 public key has small order (anyone could forge signatures for it)',
+      },
+      {
+        name: 'an Ed448 point of order 4',
+        jwk: okpJwk('Ed448', ED448_SMALL_ORDER_ENCODINGS[2] ?? '', 'order-4') as Jwk,
+        reason: 'Ed448 public key has small order (anyone could forge signatures for it)',
+      },
+      {
+        name: 'the ROCA-vulnerable key of Wycheproof’s JWK vectors',
+        jwk: WYCHEPROOF_ROCA_JWK as unknown as Jwk,
+        reason: 'RSA modulus has the ROCA fingerprint (CVE-2017-15361: Infineon RSALib primes)',
+      },
+      {
+        name: 'an RSA modulus of more than 4096 bits',
+        jwk: rsaJwk((1n << 4200n) + 1n, 'huge') as Jwk,
+        reason: 'RSA modulus of 4201 bits is above 4096',
+      },
     ])('rejects $name', ({ jwk, reason }) => {
       // Act
       const result = rejectionReason(jwk, OPTIONS);
@@ -100,6 +133,40 @@ describe('jwk-policy', () => {
   });
 
   describe('applyKeyPolicy', () => {
+    it('drops an RSA key whose modulus is a square, and both keys of a pair sharing a prime', () => {
+      // Prepare
+      const [p, q, r] = [prime(1024), prime(1024), prime(1024)];
+      const jwks = { keys: [RSA, rsaJwk(p * p, 'square'), rsaJwk(p * q, 'pq'), rsaJwk(q * r, 'qr')] };
+      // Act
+      const result = applyKeyPolicy(jwks, OPTIONS);
+      // Assert
+      expect(result.jwks.keys).toEqual([RSA]);
+      expect(result.rejected).toEqual([
+        { kid: 'square', reason: 'RSA modulus is a perfect power (an integer to the power 2)' },
+        { kid: 'pq', reason: 'RSA modulus shares a prime factor with another key of the set' },
+        { kid: 'qr', reason: 'RSA modulus shares a prime factor with another key of the set' },
+      ]);
+    });
+
+    it('keeps one RSA key published under two kids (the same modulus shares nothing new)', () => {
+      const result = applyKeyPolicy({ keys: [RSA, { ...RSA, kid: 'rsa-again' }] }, OPTIONS);
+      expect(result.jwks.keys).toHaveLength(2);
+    });
+
+    it('checks each modulus once per policy, however often the set is fetched again', () => {
+      // Prepare
+      let checks = 0;
+      const policy = new KeyPolicy(OPTIONS, (n, e) => {
+        checks++;
+        return rsaModulusWeakness(n, e);
+      });
+      const jwks = { keys: [RSA, toJwk(rsa3072.publicKey, { kid: 'rsa3072' }), EC] };
+      // Act
+      for (let fetch = 0; fetch < 5; fetch++) policy.apply(jwks);
+      // Assert
+      expect(checks).toBe(2);
+    });
+
     it('keeps the trusted keys, drops the others with their reasons, and keeps the set’s other fields', () => {
       // Prepare
       const jwks = { keys: [RSA, { ...RSA, kid: 'forgeable', e: 'AQ' }, EC, toJwk(rsa2048.publicKey)], source: 'test' };

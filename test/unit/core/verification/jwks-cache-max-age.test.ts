@@ -20,7 +20,7 @@ let changes: Array<{ uri: string; jwks: Jwks }>;
 function createCache(): TollboothJwksCache {
   return new TollboothJwksCache({
     fetcher,
-    keyPolicy: { algorithms: ['ES256'], minRsaModulusBits: 2048 },
+    keyPolicy: { algorithms: ['ES256'], minRsaModulusBits: 2048, maxRsaModulusBits: 4096 },
     maxAgeSeconds: MAX_AGE_MS / 1000,
     minRefetchIntervalSeconds: 10,
     now: () => nowMs,

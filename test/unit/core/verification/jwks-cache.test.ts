@@ -26,7 +26,7 @@ let events: JwksFetchEvent[];
 function createCache(options: Partial<JwksCacheOptions> = {}): TollboothJwksCache {
   return new TollboothJwksCache({
     fetcher,
-    keyPolicy: { algorithms: ['ES256'], minRsaModulusBits: 2048 },
+    keyPolicy: { algorithms: ['ES256'], minRsaModulusBits: 2048, maxRsaModulusBits: 4096 },
     maxAgeSeconds: 600,
     minRefetchIntervalSeconds: 10,
     now: () => nowMs,

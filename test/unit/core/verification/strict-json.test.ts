@@ -107,5 +107,44 @@ describe('strict-json', () => {
     ])('denies $claim = $value as invalid_claim', ({ claim, value }) => {
       expect(reasonOf(() => assertRegisteredClaimTypes({ [claim]: value }))).toBe('invalid_claim');
     });
+
+    // Where aws-jwt-verify would throw RangeError formatting the date (crypto research §5): the
+    // same product, seconds × 1000, against ±8.64e15 ms.
+    it.each([
+      { claim: 'exp', value: -8_640_000_000_001, reason: 'expired' },
+      { claim: 'exp', value: -8.64e12 - 0.001, reason: 'expired' },
+      { claim: 'exp', value: -1e300, reason: 'expired' },
+      { claim: 'nbf', value: 8_640_000_000_001, reason: 'not_yet_valid' },
+      { claim: 'nbf', value: 1e300, reason: 'not_yet_valid' },
+      { claim: 'iat', value: 8_640_000_000_001, reason: 'not_yet_valid' },
+      { claim: 'iat', value: Number.MAX_VALUE, reason: 'not_yet_valid' },
+    ])('denies $claim = $value, beyond any date, as $reason', ({ claim, value, reason }) => {
+      expect(reasonOf(() => assertRegisteredClaimTypes({ [claim]: value }))).toBe(reason);
+    });
+
+    it.each([
+      { claim: 'exp', value: -8.64e12 },
+      // × 1000 rounds back to exactly −8.64e15: the library formats a valid date here.
+      { claim: 'exp', value: -8.64e12 - 0.0001 },
+      { claim: 'exp', value: 1e300 },
+      { claim: 'nbf', value: 8.64e12 },
+      { claim: 'nbf', value: -1e300 },
+      { claim: 'iat', value: -1e300 },
+    ])('leaves $claim = $value, a date the library can format or never formats, to the claim rules', ({ claim, value }) => {
+      expect(reasonOf(() => assertRegisteredClaimTypes({ [claim]: value }))).toBeUndefined();
+    });
+
+    it('denies exp and nbf exactly where new Date(seconds × 1000) is invalid', () => {
+      const around = (limit: number): number[] => [limit, limit + 0.0001, limit + 0.001, limit + 1, limit - 0.001];
+      const secondsArb = fc.oneof(fc.double({ min: 0, max: 1e13, noNaN: true }), fc.constantFrom(...around(8.64e12)));
+      fc.assert(
+        fc.property(secondsArb, (seconds) => {
+          const beyond = (value: number): boolean => Number.isNaN(new Date(value * 1000).getTime());
+          expect(reasonOf(() => assertRegisteredClaimTypes({ exp: -seconds })) === 'expired').toBe(beyond(-seconds));
+          expect(reasonOf(() => assertRegisteredClaimTypes({ nbf: seconds })) === 'not_yet_valid').toBe(beyond(seconds));
+        }),
+        { numRuns: 2000 },
+      );
+    });
   });
 });
