@@ -16,6 +16,8 @@
  */
 import type { APIGatewayRequestAuthorizerEvent, APIGatewayRequestAuthorizerEventV2, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { isRecord } from '../core/guards';
+import { matchesPath } from '../core/route-matching';
+import { parseRouteTemplate } from '../core/route-pattern';
 import { parseExecuteApiArn, type ExecuteApiArn } from './execute-api-arn';
 
 export type EventKind = 'http-v2' | 'http-v1' | 'rest-request' | 'rest-token';
@@ -77,20 +79,9 @@ function isServerlessOfflineRestEvent(event: Record<string, unknown>): boolean {
   if (!isRecord(enhancedAuthContext) || typeof path !== 'string' || typeof resource !== 'string' || !isRecord(requestContext)) return false;
   const stage = requestContext['stage'];
   if (typeof stage !== 'string' || stage === '' || !path.startsWith(`/${stage}/`)) return false;
-  return routeTemplateMatches(resource, path.slice(stage.length + 1));
-}
-
-/** Whether `path` is a request for the route template `template` (`{name}` one segment, `{name+}` the rest). */
-function routeTemplateMatches(template: string, path: string): boolean {
-  const templateSegments = template.split('/');
-  const pathSegments = path.split('/');
-  for (const [index, segment] of templateSegments.entries()) {
-    if (/^\{[^{}]+\+\}$/.test(segment)) return pathSegments.length > index;
-    const requested = pathSegments[index];
-    if (requested === undefined || (requested !== segment && !/^\{[^{}]+\}$/.test(segment)) || (requested === '' && segment !== ''))
-      return false;
-  }
-  return pathSegments.length === templateSegments.length;
+  // The same template reading and matching the decision uses (the method does not matter here).
+  const template = parseRouteTemplate(`GET ${resource}`);
+  return template?.path !== undefined && matchesPath(template.path, path.slice(stage.length + 2));
 }
 
 /**
