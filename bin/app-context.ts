@@ -216,7 +216,9 @@ function readConfigFile(
     } else {
       const { enabled, tableName, notRevokedCacheSeconds, ...revocationRest } = revocation as Record<string, unknown>;
       if (tableName !== undefined)
-        problems.push(`-c configFile=${path}: revocation.tableName is not used: the stack creates its own table`);
+        problems.push(
+          `-c configFile=${path}: revocation.tableName is not used: the stack creates its own table (remove it, or import an existing table with -c revocationTableName=<name>)`,
+        );
       if (enabled !== undefined) stackProps = { ...stackProps, revocation: enabled as boolean };
       if (typeof notRevokedCacheSeconds === 'number')
         stackProps = { ...stackProps, notRevokedCacheDuration: Duration.seconds(notRevokedCacheSeconds) };
@@ -224,6 +226,12 @@ function readConfigFile(
         problems.push(`-c configFile=${path}: revocation.notRevokedCacheSeconds must be a number`);
       if (Object.keys(revocationRest).length > 0) advanced['revocation'] = revocationRest;
     }
+  }
+  if (advanced['resultsCache'] !== undefined) {
+    problems.push(
+      `-c configFile=${path}: resultsCache is not used: the construct sets it from how it configures API Gateway's cache (remove it)`,
+    );
+    delete advanced['resultsCache'];
   }
   if (Object.keys(advanced).length > 0) stackProps = { ...stackProps, advancedConfig: advanced };
   return { issuers: trusted, stackProps };

@@ -60,6 +60,23 @@ describe('settingsFromContext', () => {
     expect(stackProps.issuers).toHaveLength(1);
   });
 
+  it('refuses, each with its fix, the two settings of a local-stack file the sample stack sets itself', () => {
+    // Prepare
+    const file = JSON.stringify({ revocation: { tableName: 'mine' }, resultsCache: { httpApi: 'token' } });
+    // Act
+    let problems: readonly string[] = [];
+    try {
+      settingsFromContext(contextOf({ configFile: 'tollbooth.json' }), () => file);
+    } catch (error) {
+      if (error instanceof AppContextError) problems = error.problems;
+    }
+    // Assert
+    expect(problems).toEqual([
+      '-c configFile=tollbooth.json: revocation.tableName is not used: the stack creates its own table (remove it, or import an existing table with -c revocationTableName=<name>)',
+      "-c configFile=tollbooth.json: resultsCache is not used: the construct sets it from how it configures API Gateway's cache (remove it)",
+    ]);
+  });
+
   it('imports an existing revocation table by name', () => {
     expect(settingsFromContext(contextOf({ revocationTableName: 'Tollbooth-revocations' }), noFiles).stackProps).toEqual({
       revocationTableName: 'Tollbooth-revocations',
