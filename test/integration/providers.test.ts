@@ -12,19 +12,13 @@
  * (oidc-provider and cognito-local, which are, have tests of their own).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Authorizer } from '../../lambdas/authorizer/handler';
 import { createAuthorizer } from '../../lambdas/authorizer/handler';
 import { RevocationWriter } from '../../lambdas/core/revocation-writer';
-import { runCommand, type CommandIo } from '../../bin/local/args';
-import { revokeCommand } from '../../bin/local/revoke-command';
-import { STATE_DIR_ENV } from '../../bin/local/state-dir';
-import { writeStateFile } from '../../bin/local/state-file';
 import { startFixture, type Fixture } from '../helpers/fixture';
 import { LogCapture } from '../helpers/log-capture';
+import { revokeToolFor, type RevokeTool } from '../helpers/revoke-tool';
 import { signRaw } from '../helpers/tokens';
 import { buildEvent, EVENT_KINDS, expectedDenyShape, keyObjectOf, observe, type EventKindName } from '../security/harness';
 
@@ -226,27 +220,16 @@ function tokenIdOf(claims: Record<string, unknown>): string {
 
 let fixture: Fixture;
 let writer: RevocationWriter;
-let stateDir: string;
+let revokeTool: RevokeTool;
 const authorizers = new Map<string, { iam: Authorizer; simple: Authorizer; logs: LogCapture }>();
 
 beforeAll(async () => {
   fixture = await startFixture();
   const client = fixture.dynalite.client({ requestTimeoutMs: 2000, maxAttempts: 2 });
   writer = new RevocationWriter(client, fixture.dynalite.tableName);
-  stateDir = join(mkdtempSync(join(tmpdir(), 'tollbooth-providers-')), '.tollbooth');
-  writeStateFile(
-    {
-      name: 'default',
-      pid: process.pid,
-      startedAt: new Date().toISOString(),
-      apiUrl: 'http://127.0.0.1:1',
-      ports: { api: 1, issuer: 2, dynamodb: 3 },
-      issuerUrl: null,
-      trustedIssuers: PROVIDERS.map((provider) => provider.iss),
-      revocationWindowSeconds: 1,
-      revocationTable: { name: fixture.dynalite.tableName, endpoint: fixture.dynalite.endpoint, region: 'us-east-1' },
-    },
-    { [STATE_DIR_ENV]: stateDir },
+  revokeTool = revokeToolFor(
+    PROVIDERS.map((provider) => provider.iss),
+    { name: fixture.dynalite.tableName, endpoint: fixture.dynalite.endpoint },
   );
   for (const provider of PROVIDERS) {
     const logs = new LogCapture();
@@ -271,22 +254,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  rmSync(dirname(stateDir), { recursive: true, force: true });
+  revokeTool.remove();
   await fixture.close();
 });
 
 /** The preset a case's issuer names (a `type: cognito` issuer is the cognito preset). */
 const presetOf = (provider: ProviderCase): string => String(provider.issuer(fixture)['preset'] ?? 'cognito');
-
-/** Runs the revoke tool against the fixture's table, as "the running local stack" that trusts every case's issuer. */
-async function revokeWithTool(args: readonly string[]): Promise<{ code: number; output: string }> {
-  let output = '';
-  const io: CommandIo = { stdout: (text) => (output += text), stderr: (text) => (output += text) };
-  const code = await runCommand('tollbooth-revoke', () => revokeCommand(args, io, { [STATE_DIR_ENV]: stateDir }), io, {
-    help: 'npx tollbooth-revoke --help',
-  });
-  return { code, output };
-}
 
 function mint(provider: ProviderCase): { token: string; claims: Record<string, unknown> } {
   const claims = provider.claims(provider.iss, Math.floor(Date.now() / 1000), randomUUID(), `session-${randomUUID()}`);
@@ -363,7 +336,7 @@ describe.each(PROVIDERS)('provider preset: $name', (provider) => {
     // Prepare
     const { token, claims } = mint(provider);
     // Act
-    const revoked = await revokeWithTool(['--token', token, '--provider', presetOf(provider)]);
+    const revoked = await revokeTool.run(['--token', token, '--provider', presetOf(provider)]);
     // Assert
     expect(revoked.code, revoked.output).toBe(0);
     expect(revoked.output).toContain(`=${tokenIdOf(claims)} (iss ${provider.iss})`);
@@ -374,7 +347,7 @@ describe.each(PROVIDERS)('provider preset: $name', (provider) => {
     // Prepare
     const { token, claims } = mint(provider);
     // Act
-    const outcome = await revokeWithTool(['--token', token]);
+    const outcome = await revokeTool.run(['--token', token]);
     // Assert: oidc's claims (jti, origin_jti) either are there, or the tool says which it looked for
     if (claims['jti'] !== undefined || claims['origin_jti'] !== undefined) expect(outcome.code, outcome.output).toBe(0);
     else expect(outcome).toMatchObject({ code: 2, output: expect.stringContaining('no jti or origin_jti claim: name its issuer') });

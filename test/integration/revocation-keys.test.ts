@@ -5,9 +5,6 @@
  * library's `RevocationWriter` handed the token's own `iss` — revokes by token, session and
  * subject. Every revocation must be refused by the authorizer reading the same dynalite table.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
@@ -16,13 +13,10 @@ import { createHandler, type AuthorizerHandler } from '../../lambdas/authorizer/
 import { RevocationWriter } from '../../lambdas/core/revocation-writer';
 import { revokeConfigFrom } from '../../lambdas/revoke/config';
 import { createRevoker, type Revoker } from '../../lambdas/revoke/handler';
-import { runCommand, type CommandIo } from '../../bin/local/args';
-import { revokeCommand } from '../../bin/local/revoke-command';
-import { STATE_DIR_ENV } from '../../bin/local/state-dir';
-import { writeStateFile } from '../../bin/local/state-file';
 import { httpApiV2Event } from '../helpers/events';
 import { SAMPLE_ROUTES, startFixture, type Fixture } from '../helpers/fixture';
 import { LogCapture } from '../helpers/log-capture';
+import { revokeToolFor, type RevokeTool } from '../helpers/revoke-tool';
 import { mintToken } from '../helpers/tokens';
 
 const POOL_ID = 'eu-west-1_KeyRule1';
@@ -34,7 +28,7 @@ let fixture: Fixture;
 let client: DynamoDBClient;
 let authorizer: AuthorizerHandler;
 let revoker: Revoker;
-let stateDir: string;
+let revokeTool: RevokeTool;
 const logs = new LogCapture();
 
 beforeAll(async () => {
@@ -47,26 +41,12 @@ beforeAll(async () => {
   authorizer = createHandler(config, { logger: logs, dynamoDbClient: client });
   revoker = createRevoker(revokeConfigFrom(config), { dynamoDbClient: client, logger: new LogCapture() });
   // The CLI finds "the running local stack" (this process) and its table through the state file.
-  stateDir = join(mkdtempSync(join(tmpdir(), 'tollbooth-keys-')), '.tollbooth');
-  writeStateFile(
-    {
-      name: 'default',
-      pid: process.pid,
-      startedAt: new Date().toISOString(),
-      apiUrl: 'http://127.0.0.1:1',
-      ports: { api: 1, issuer: 2, dynamodb: 3 },
-      issuerUrl: null,
-      trustedIssuers: [REGIONAL],
-      revocationWindowSeconds: 1,
-      revocationTable: { name: fixture.dynalite.tableName, endpoint: fixture.dynalite.endpoint, region: 'us-east-1' },
-    },
-    { [STATE_DIR_ENV]: stateDir },
-  );
+  revokeTool = revokeToolFor([REGIONAL], { name: fixture.dynalite.tableName, endpoint: fixture.dynalite.endpoint });
 });
 
 afterAll(async () => {
   client.destroy();
-  rmSync(dirname(stateDir), { recursive: true, force: true });
+  revokeTool.remove();
   await fixture.close();
 });
 
@@ -110,11 +90,7 @@ async function revoke(
   }
   if (writer === 'cli') {
     const args = kind === 'subject' ? ['--sub', claims.sub, '--iss', claims.iss] : ['--token', token];
-    let output = '';
-    const io: CommandIo = { stdout: (text) => (output += text), stderr: (text) => (output += text) };
-    const code = await runCommand('tollbooth-revoke', () => revokeCommand(args, io, { [STATE_DIR_ENV]: stateDir }), io, {
-      help: 'npx tollbooth-revoke --help',
-    });
+    const { code, output } = await revokeTool.run(args);
     expect(code, output).toBe(0);
     return;
   }

@@ -9,9 +9,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { RevocationChecker, type RevocationCounters } from '../../../lambdas/authorizer/revocation-checker';
 import { RevocationFeedFollower } from '../../../lambdas/authorizer/revocation-feed-follower';
-import { type RevocationRecord, type RevocationStore, RevocationUnavailableError } from '../../../lambdas/authorizer/revocation-store';
+import { RevocationUnavailableError } from '../../../lambdas/authorizer/revocation-store';
 import { revocationKey } from '../../../lambdas/core/revocation-table';
 import { CLAIMS_ISSUER, verifiedClaims } from '../../helpers/claims';
+import { FakeStore } from '../../helpers/fake-revocation-store';
 import { FakeFeed, FEED_OWN_REGION } from '../../helpers/fake-revocation-feed';
 
 const NOW_S = 1_800_000_100;
@@ -20,31 +21,6 @@ const WINDOW_S = 30;
 const DEADLINE_MS = 50;
 const JTI_KEY = revocationKey('jti', CLAIMS_ISSUER, 'token-1');
 const SUB_KEY = revocationKey('sub', CLAIMS_ISSUER, 'alice');
-
-/** A store double holding `records`, counting lookups; can fail, or hold its answers. */
-class FakeStore implements RevocationStore {
-  readonly lookups: string[][] = [];
-  readonly records = new Map<string, RevocationRecord>();
-  failure: Error | undefined;
-  private held: Array<() => void> | undefined;
-
-  hold(): void {
-    this.held = [];
-  }
-
-  release(): void {
-    for (const resume of this.held ?? []) resume();
-    this.held = undefined;
-  }
-
-  async lookup(keys: readonly string[]): Promise<ReadonlyMap<string, RevocationRecord>> {
-    this.lookups.push([...keys]);
-    const held = this.held;
-    if (held) await new Promise<void>((resume) => held.push(resume));
-    if (this.failure) throw this.failure;
-    return new Map([...this.records].filter(([key]) => keys.includes(key)));
-  }
-}
 
 let nowMs: number;
 let store: FakeStore;

@@ -3,42 +3,17 @@
  * concurrent checks and cached keys do not cost extra store reads.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { RevocationRecord, RevocationStore } from '../../../lambdas/authorizer/revocation-store';
 import { RevocationUnavailableError } from '../../../lambdas/authorizer/revocation-store';
 import { RevocationChecker, revocationKeysOf, type RevocationCounters } from '../../../lambdas/authorizer/revocation-checker';
 import type { VerifiedClaims } from '../../../lambdas/core/claims';
 import { revocationKey } from '../../../lambdas/core/revocation-table';
 import { CLAIMS_ISSUER, verifiedClaims } from '../../helpers/claims';
+import { FakeStore } from '../../helpers/fake-revocation-store';
 
 const NOW_S = 1_800_000_100;
 const JTI_KEY = revocationKey('jti', CLAIMS_ISSUER, 'token-1');
 const SESSION_KEY = revocationKey('session', CLAIMS_ISSUER, 'session-1');
 const SUB_KEY = revocationKey('sub', CLAIMS_ISSUER, 'alice');
-
-/** A store double holding `records`, counting every lookup and the keys it was asked for. */
-class FakeStore implements RevocationStore {
-  readonly lookups: string[][] = [];
-  readonly records = new Map<string, RevocationRecord>();
-  failure: Error | undefined;
-  private held: Array<() => void> | undefined;
-
-  hold(): void {
-    this.held = [];
-  }
-
-  release(): void {
-    for (const resume of this.held ?? []) resume();
-    this.held = undefined;
-  }
-
-  async lookup(keys: readonly string[]): Promise<ReadonlyMap<string, RevocationRecord>> {
-    this.lookups.push([...keys]);
-    const held = this.held;
-    if (held) await new Promise<void>((resume) => held.push(resume));
-    if (this.failure) throw this.failure;
-    return new Map([...this.records].filter(([key]) => keys.includes(key)));
-  }
-}
 
 let nowMs: number;
 let store: FakeStore;
