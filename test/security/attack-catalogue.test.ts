@@ -13,13 +13,15 @@
  * test/integration/revocation.test.ts and test/security/faults-dynamodb.test.ts; what cached
  * policies allow for later requests in test/security/route-policy-fuzz.test.ts.
  */
-import { createHmac, sign } from 'node:crypto';
+import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
 import type { PolicyDocument } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Authorizer } from '../../lambdas/authorizer/handler';
+import { VERIFICATION_SETTINGS } from '../../lambdas/core/config/defaults';
 import type { DenyReason } from '../../lambdas/core/reasons';
 import type { EventOptions } from '../helpers/events';
 import { AUDIENCE } from '../helpers/fixture';
+import { generateTestKey } from '../helpers/keys';
 import { LogCapture } from '../helpers/log-capture';
 import { forgeableKeys, type ForgeableKey } from './forgeable-keys';
 import {
@@ -39,6 +41,7 @@ import {
   POOL_CLIENT_ID,
   POOL_ISSUER,
   segment,
+  signingKey,
   signSegments,
   startSecurityFixture,
   type SecurityFixture,
@@ -445,6 +448,11 @@ const ATTACKS: readonly AttackCase[] = [
       },
     }),
   ),
+  {
+    name: 'token signed by a trusted key published after the 50th key of the set (the key policy judges at most 50)',
+    reason: 'unknown_key',
+    request: (w) => bearer(w.mint({ key: lateKey })),
+  },
 
   // Time
   {
@@ -954,13 +962,24 @@ const ATTACKS: readonly AttackCase[] = [
 ];
 
 let world: SecurityFixture;
+/** A real key of the issuer, published after the set's 50th key: past the number the key policy judges. */
+let lateKey: SigningKey;
 const authorizers = {} as Record<'iam' | 'simple', { authorizer: Authorizer; logs: LogCapture }>;
 /** Row name → kinds it ran on, and how many of them denied with the expected reason. */
 const results = new Map<string, { kinds: readonly EventKindName[]; denied: number }>();
 
 beforeAll(async () => {
   world = await startSecurityFixture();
-  world.base.jwks.keys = [...world.base.jwks.keys, ...FORGEABLE.map((key) => key.jwk)];
+  const published = [...world.base.jwks.keys, ...FORGEABLE.map((key) => key.jwk)];
+  // Padded with P-256 keys to the key policy's limit, so the next key is one too many.
+  const padding = Array.from({ length: VERIFICATION_SETTINGS.maxJwksKeys - published.length }, (_, index) => ({
+    ...(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }) as Record<string, string>),
+    kid: `padding-${index}`,
+    alg: 'ES256',
+    use: 'sig',
+  }));
+  lateKey = signingKey(await generateTestKey('ES256', { kid: 'published-51st' }));
+  world.base.jwks.keys = [...published, ...padding, lateKey.publicJwk];
   for (const mode of ['iam', 'simple'] as const) {
     const logs = new LogCapture();
     authorizers[mode] = { authorizer: world.authorizer({ simple: mode === 'simple', deps: { logger: logs } }), logs };

@@ -47,6 +47,13 @@ export const VERIFICATION_SETTINGS = {
    * bound on every signature check and on the key policy's modulus checks (docs/configuration.md).
    */
   maxRsaModulusBits: 4096,
+  /**
+   * Keys of one JWKS the key policy judges; entries after these are dropped unjudged. Judging an
+   * RSA key costs milliseconds of CPU (up to ~20 ms at 4,096 bits), synchronously, so the byte
+   * cap alone let a hostile or broken set of a few hundred keys block an instance for seconds to
+   * tens of seconds on every changed fetch. Real sets hold a handful (docs/configuration.md).
+   */
+  maxJwksKeys: 50,
 } as const;
 
 /** Fetching and trusting JWKS documents. */

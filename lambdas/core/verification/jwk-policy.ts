@@ -20,6 +20,7 @@
  */
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { isJwk, type Jwk, type Jwks } from 'aws-jwt-verify/jwk';
+import { VERIFICATION_SETTINGS } from '../config/defaults';
 import { isRecord } from '../guards';
 import { LruCache } from '../lru-cache';
 import { eddsaKeyWeakness } from './eddsa-public-key';
@@ -32,6 +33,12 @@ export interface KeyPolicyOptions {
   readonly minRsaModulusBits: number;
   /** Largest accepted RSA modulus: bounds the cost of every signature check and of the modulus checks. */
   readonly maxRsaModulusBits: number;
+  /**
+   * Entries of a set that are judged at all; the rest are dropped unjudged, so the policy's work
+   * per fetch is bounded by a count, not only by the response's bytes. Default:
+   * `VERIFICATION_SETTINGS.maxJwksKeys`.
+   */
+  readonly maxKeys?: number;
 }
 
 export interface RejectedKey {
@@ -48,7 +55,7 @@ const EC_CURVES = ['P-256', 'P-384', 'P-521'];
 const OKP_CURVES = ['Ed25519', 'Ed448'];
 const RSA_EXPONENT = 65537n;
 
-/** Distinct RSA moduli whose verdicts a policy remembers: a few issuers' sets and their rotations. */
+/** Distinct RSA moduli whose verdicts a policy remembers: a few issuers' sets (each at most `maxKeys`) and their rotations. */
 const REMEMBERED_MODULI = 256;
 /** Distinct sets of RSA moduli whose shared-prime verdicts a policy remembers. */
 const REMEMBERED_SETS = 16;
@@ -73,7 +80,17 @@ export class KeyPolicy {
   apply(jwks: UncheckedJwks | Jwks): KeyPolicyResult {
     const candidates: Jwk[] = [];
     const rejected: RejectedKey[] = [];
-    for (const jwk of jwks.keys) {
+    // The modulus checks cost milliseconds per RSA key, synchronously: without a count, a set of a
+    // few hundred keys (well within the byte cap) blocked the instance for seconds on every fetch
+    // that changed it. The surplus is one rejection, not one per entry: the log line stays small.
+    const maxKeys = this.options.maxKeys ?? VERIFICATION_SETTINGS.maxJwksKeys;
+    if (jwks.keys.length > maxKeys) {
+      rejected.push({
+        kid: undefined,
+        reason: `${jwks.keys.length - maxKeys} keys after the first ${maxKeys} of the set, unjudged (the key policy judges at most ${maxKeys} per set)`,
+      });
+    }
+    for (const jwk of jwks.keys.length > maxKeys ? jwks.keys.slice(0, maxKeys) : jwks.keys) {
       if (!isJwk(jwk as Parameters<typeof isJwk>[0])) {
         const kid = isRecord(jwk) && typeof jwk['kid'] === 'string' ? jwk['kid'] : undefined;
         rejected.push({ kid, reason: 'not a well-formed JWK (a standard field has the wrong type)' });

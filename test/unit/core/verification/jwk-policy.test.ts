@@ -5,6 +5,7 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { Jwk } from 'aws-jwt-verify/jwk';
 import { describe, expect, it } from 'vitest';
+import { VERIFICATION_SETTINGS } from '../../../../lambdas/core/config/defaults';
 import { applyKeyPolicy, KeyPolicy, rejectionReason, type KeyPolicyOptions } from '../../../../lambdas/core/verification/jwk-policy';
 import { rsaModulusWeakness } from '../../../../lambdas/core/verification/rsa-modulus';
 import {
@@ -38,6 +39,13 @@ const x25519 = generateKeyPairSync('x25519');
 
 const RSA = toJwk(rsa2048.publicKey, { kid: 'rsa', use: 'sig', alg: 'RS256' });
 const EC = toJwk(p256.publicKey, { kid: 'ec', use: 'sig', alg: 'ES256' });
+
+/** A 2048-bit modulus of its own for each index: RSA's modulus with its low bytes replaced (odd, same size). */
+function distinctModulus(index: number): string {
+  const n = Buffer.from(String(RSA['n']), 'base64url');
+  n.writeUInt32BE(index * 2 + 1, n.length - 4);
+  return n.toString('base64url');
+}
 
 /** The P-256 key with its y coordinate changed, so the point is no longer on the curve. */
 function offCurve(jwk: Jwk): Jwk {
@@ -191,6 +199,38 @@ describe('jwk-policy', () => {
       // Assert
       expect(result.jwks.keys).toEqual([RSA]);
       expect(result.rejected).toEqual([{ kid, reason: 'not a well-formed JWK (a standard field has the wrong type)' }]);
+    });
+
+    it('judges at most maxKeys entries of a set: the rest are dropped unjudged, under one rejection', () => {
+      // Prepare: 300 distinct RSA moduli (a hostile set well within the byte cap; the judge counts
+      // its calls and finds nothing, so the moduli need not be real keys)
+      let checks = 0;
+      const policy = new KeyPolicy(OPTIONS, () => {
+        checks++;
+        return undefined;
+      });
+      const keys = Array.from({ length: 300 }, (_, index) => ({ ...RSA, kid: `k${index}`, n: distinctModulus(index) }));
+      // Act
+      const result = policy.apply({ keys });
+      // Assert
+      const judged = new Set<string | undefined>(keys.slice(0, VERIFICATION_SETTINGS.maxJwksKeys).map((jwk) => jwk.kid));
+      expect(checks).toBe(VERIFICATION_SETTINGS.maxJwksKeys);
+      expect(result.jwks.keys.length).toBeGreaterThan(0);
+      expect(result.jwks.keys.every((jwk) => judged.has(jwk.kid))).toBe(true);
+      expect(result.rejected[0]).toEqual({
+        kid: undefined,
+        reason: '250 keys after the first 50 of the set, unjudged (the key policy judges at most 50 per set)',
+      });
+      // The rest of the rejections (moduli of this made-up set that share a small prime) are among the judged.
+      expect(result.rejected.slice(1).every((rejection) => judged.has(rejection.kid))).toBe(true);
+    });
+
+    it('judges a set of exactly maxKeys entries whole', () => {
+      // Act
+      const result = applyKeyPolicy({ keys: [RSA, EC, { ...RSA, kid: 'third' }] }, { ...OPTIONS, maxKeys: 3 });
+      // Assert
+      expect(result.jwks.keys).toHaveLength(3);
+      expect(result.rejected).toEqual([]);
     });
 
     it('leaves an empty set when no key is trusted', () => {
