@@ -9,12 +9,14 @@
  * - `application/json`: exactly one of `{ "token" }`, `{ "jti", "exp"?, "iss"? }` or
  *   `{ "sub", "iss"? }`, plus an optional `reason` kept with the item for humans. Unknown keys are
  *   refused: in a JSON body they are almost always typos, and a typo in a revocation must not be
- *   silently ignored.
+ *   silently ignored. So are a repeated member and an unpaired surrogate escape, as in a token
+ *   (`strict-json.ts`).
  *
  * A `refresh_token` hint is refused with `unsupported_token_type` (RFC 7009 §2.2.1): refresh tokens
  * are the identity provider's to revoke, and Tollbooth only ever sees access tokens.
  */
 import { isRecord } from '../core/guards';
+import { strictJsonProblem } from '../core/verification/strict-json';
 
 /** What the caller asked to revoke. `iss` is checked against the trusted issuers later. */
 export type RevocationRequest =
@@ -81,6 +83,10 @@ function parseJson(text: string): ParsedRevocationRequest {
     return invalid('the body is not valid JSON');
   }
   if (!isRecord(body)) return invalid('the body must be a JSON object');
+  // The token's own rules: `{"sub":"alice","sub":"bob"}` means bob here and alice to a first-wins
+  // reader (a WAF, an audit copy), and an unpaired surrogate names a subject no UTF-8 reader keeps.
+  const problem = strictJsonProblem(text, body);
+  if (problem !== undefined) return invalid(`the body ${problem}`);
   const fields = body;
   const unknownKeys = Object.keys(fields).filter((key) => !(JSON_KEYS as readonly string[]).includes(key));
   if (unknownKeys.length > 0)

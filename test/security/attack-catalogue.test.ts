@@ -89,6 +89,12 @@ function signedRawPayload(
   return signSegments(segment(header), segment(payloadJson), key);
 }
 
+/** Valid claims as JSON text with one member written by hand (escapes JSON.stringify would never produce). */
+function withRawMember(world: SecurityFixture, name: string, rawValue: string): string {
+  const { [name]: _replaced, ...claims } = world.validClaims();
+  return `${JSON.stringify(claims).slice(0, -1)},"${name}":${rawValue}}`;
+}
+
 /** The same bytes spelt differently: the last base64url character with an unused low bit set. */
 function respelt(segmentText: string): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -704,6 +710,31 @@ const ATTACKS: readonly AttackCase[] = [
           Buffer.concat([Buffer.from(JSON.stringify(w.validClaims()).slice(0, -1)), Buffer.from(',"name":"\xff\xfe"}', 'latin1')]),
         ),
       ),
+  },
+  // An unpaired surrogate escape: invalid UTF-8's twin in JSON text (other readers map it to U+FFFD or refuse it)
+  ...[
+    {
+      what: 'sub holding an unpaired high surrogate escape (\\ud800)',
+      json: (w: SecurityFixture) => withRawMember(w, 'sub', '"alice\\ud800"'),
+    },
+    { what: 'jti holding an unpaired low surrogate escape (\\udc00)', json: (w: SecurityFixture) => withRawMember(w, 'jti', '"\\udc00x"') },
+    {
+      what: 'client_id ending in a high surrogate escape (\\ud83d, half an emoji)',
+      json: (w: SecurityFixture) => withRawMember(w, 'client_id', '"app\\ud83d"'),
+    },
+    { what: 'a member name holding an unpaired surrogate escape', json: (w: SecurityFixture) => withRawMember(w, 'x\\udfff', '1') },
+  ].map(
+    ({ what, json }): AttackCase => ({
+      name: `${what}, signed by the trusted key`,
+      reason: 'malformed',
+      request: (w) => bearer(signedRawPayload(w, json(w))),
+    }),
+  ),
+  {
+    name: 'kid holding an unpaired surrogate escape in the header',
+    reason: 'malformed',
+    request: (w) =>
+      bearer(signedRawPayload(w, JSON.stringify(w.validClaims()), w.trusted.rsa, `{"alg":"RS256","kid":"${w.trusted.rsa.kid}\\ud800"}`)),
   },
   {
     name: 'payload that is JSON null, signed by the trusted key',

@@ -7,7 +7,8 @@
  *   behind the API (a backend re-reading the token, a gateway, an audit pipeline): a parser
  *   differential that only the issuer can create, but that nothing legitimate needs. Refusing costs
  *   one linear scan of at most `maxTokenLength` bytes.
- * - **Invalid UTF-8 is refused** (RFC 8259 §8.1) instead of silently becoming U+FFFD.
+ * - **Invalid UTF-8 is refused** (RFC 8259 §8.1) instead of silently becoming U+FFFD, and so is its
+ *   escape-level twin, an unpaired surrogate (`"\ud800"`; {@link strictJsonProblem}).
  * - **Claim types are exact.** The library checks the types of the registered claims while it
  *   parses, and reports a wrong type (`exp` as a string, `scope` as a number) as a parse error —
  *   which would make such a token `malformed` rather than `invalid_claim`, the code the README
@@ -37,8 +38,55 @@ export function readJoseObject(segment: string, part: 'header' | 'payload'): Jos
     throw new DenyError('malformed', `the ${part} is not UTF-8 JSON`);
   }
   if (!isRecord(value)) throw new DenyError('malformed', `the ${part} is not a JSON object`);
-  if (duplicateMemberName(text) !== undefined) throw new DenyError('malformed', `the ${part} repeats a member name`);
+  const problem = strictJsonProblem(text, value);
+  if (problem !== undefined) throw new DenyError('malformed', `the ${part} ${problem}`);
   return value;
+}
+
+/**
+ * Why `text`, which `JSON.parse` read as `value`, is not strict JSON — it repeats a member name in
+ * one object, or an escape spells an unpaired UTF-16 surrogate — or `undefined`. Shared by every
+ * reader of JSON someone else wrote that decides something (the token here, the revocation
+ * endpoint's body).
+ *
+ * An unpaired surrogate (`"\ud800"`) is the escape-level twin of invalid UTF-8: `JSON.parse` keeps
+ * it, but it is no Unicode text (RFC 8259 §8.2: behaviour "unpredictable"; RFC 7493 §2.1, I-JSON:
+ * "MUST NOT"), so other readers disagree about it — Go and UTF-8 encoders turn every one into
+ * U+FFFD (`"a\ud800"` and `"a\udbff"` become one subject), strict parsers refuse the document —
+ * and so does every place Tollbooth writes it as UTF-8 (a revocation key over 1 KiB is hashed
+ * from its UTF-8 bytes, where the two collide).
+ */
+export function strictJsonProblem(text: string, value: unknown): string | undefined {
+  if (duplicateMemberName(text) !== undefined) return 'repeats a member name';
+  // Raw surrogates cannot reach here (UTF-8 cannot encode them), only escapes: texts without one
+  // (nearly all) skip the walk.
+  if (SURROGATE_ESCAPE.test(text) && holdsLoneSurrogate(value)) return 'holds an unpaired UTF-16 surrogate (\\ud800–\\udfff)';
+  return undefined;
+}
+
+/** A `\uD800`–`\uDFFF` escape, or something that looks like one (`\\ud800` is a backslash and text). */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** True when any string of a parsed JSON value, member names included, holds an unpaired surrogate. */
+function holdsLoneSurrogate(value: unknown): boolean {
+  // An explicit stack: nesting is bounded only by the token's length.
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const item = pending.pop();
+    if (typeof item === 'string') {
+      if (LONE_SURROGATE.test(item)) return true;
+    } else if (Array.isArray(item)) {
+      pending.push(...item);
+    } else if (isRecord(item)) {
+      for (const [name, member] of Object.entries(item)) {
+        if (LONE_SURROGATE.test(name)) return true;
+        pending.push(member);
+      }
+    }
+  }
+  return false;
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

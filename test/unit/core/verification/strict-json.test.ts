@@ -34,6 +34,24 @@ describe('strict-json', () => {
       expect(reasonOf(() => readJoseObject(segment(json), 'payload'))).toBe('malformed');
     });
 
+    it.each([
+      { name: 'a value with a lone high surrogate', json: '{"sub":"a\\ud800"}' },
+      { name: 'a value with a lone low surrogate', json: '{"sub":"\\uDC00b"}' },
+      { name: 'a value ending in a high surrogate', json: '{"jti":"x\\uD83D"}' },
+      { name: 'a low surrogate before its high one', json: '{"sub":"\\ude00\\ud83d"}' },
+      { name: 'a member name with a lone surrogate', json: '{"s\\ud800":1}' },
+      { name: 'a lone surrogate deep in an array', json: '{"x":[[["ok","\\udbff"]]]}' },
+    ])('denies $name as malformed', ({ json }) => {
+      expect(reasonOf(() => readJoseObject(segment(json), 'payload'))).toBe('malformed');
+    });
+
+    it.each([
+      { name: 'a surrogate pair spelt as escapes', json: '{"sub":"\\ud83d\\ude00"}', sub: '\u{1F600}' },
+      { name: 'an escaped backslash before text that looks like an escape', json: '{"sub":"a\\\\ud800"}', sub: 'a\\ud800' },
+    ])('reads $name', ({ json, sub }) => {
+      expect(readJoseObject(segment(json), 'payload')).toEqual({ sub });
+    });
+
     it('denies a segment that is not valid UTF-8 as malformed', () => {
       const bytes = Buffer.concat([Buffer.from('{"sub":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
       expect(reasonOf(() => readJoseObject(bytes.toString('base64url'), 'payload'))).toBe('malformed');
