@@ -163,8 +163,9 @@ export const claimVariants = {
   exp: { valid: ['future', 'within-skew', 'huge'], invalid: ['past', 'absent', 'string', 'before-any-date'] },
   nbf: { valid: ['absent', 'past', 'within-skew', 'before-any-date'], invalid: ['future', 'string', 'after-any-date'] },
   iat: { valid: ['now', 'absent', 'long-ago', 'within-skew', 'before-any-date'], invalid: ['future', 'string', 'after-any-date'] },
-  sub: { valid: ['alice'], invalid: ['empty', 'absent', 'number'] },
-  jti: { valid: ['uuid'], invalid: ['absent', 'empty', 'number'] },
+  // An unpaired surrogate (JSON.stringify writes it as an escape, \ud800) is no Unicode text.
+  sub: { valid: ['alice'], invalid: ['empty', 'absent', 'number', 'unpaired-surrogate'] },
+  jti: { valid: ['uuid'], invalid: ['absent', 'empty', 'number', 'unpaired-surrogate'] },
   scope: {
     valid: ['orders:read', 'orders:read orders:write'],
     invalid: [
@@ -268,8 +269,8 @@ export function buildClaims(choice: ClaimChoice, issuer: string, now: number, jt
       'after-any-date': 1e300,
     }[choice.iat],
   );
-  set('sub', { alice: 'alice', empty: '', absent: undefined, number: 7 }[choice.sub]);
-  set('jti', { uuid: jti, absent: undefined, empty: '', number: 9 }[choice.jti]);
+  set('sub', { alice: 'alice', empty: '', absent: undefined, number: 7, 'unpaired-surrogate': 'alice\ud800' }[choice.sub]);
+  set('jti', { uuid: jti, absent: undefined, empty: '', number: 9, 'unpaired-surrogate': `\udc00${jti}` }[choice.jti]);
   set(
     'scope',
     {
