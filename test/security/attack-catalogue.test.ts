@@ -730,6 +730,14 @@ const ATTACKS: readonly AttackCase[] = [
       request: (w) => bearer(signedRawPayload(w, json(w))),
     }),
   ),
+  // Nesting: aws-jwt-verify's re-parse recurses per level and overflows near 2,600 (runtime-dependent)
+  ...[65, 2600].map(
+    (depth): AttackCase => ({
+      name: `a claim of arrays nested ${depth.toLocaleString('en-US')} levels deep, signed by the trusted key`,
+      reason: 'malformed',
+      request: (w) => bearer(signedRawPayload(w, withRawMember(w, 'x', `${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}`), w.trusted.ec)),
+    }),
+  ),
   {
     name: 'kid holding an unpaired surrogate escape in the header',
     reason: 'malformed',

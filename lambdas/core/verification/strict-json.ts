@@ -44,8 +44,9 @@ export function readJoseObject(segment: string, part: 'header' | 'payload'): Jos
 }
 
 /**
- * Why `text`, which `JSON.parse` read as `value`, is not strict JSON — it repeats a member name in
- * one object, or an escape spells an unpaired UTF-16 surrogate — or `undefined`. Shared by every
+ * Why `text`, which `JSON.parse` read as `value`, is not strict JSON — it nests deeper than
+ * {@link MAX_NESTING_DEPTH}, repeats a member name in one object, or an escape spells an unpaired
+ * UTF-16 surrogate — or `undefined`. Shared by every
  * reader of JSON someone else wrote that decides something (the token here, the revocation
  * endpoint's body).
  *
@@ -57,12 +58,24 @@ export function readJoseObject(segment: string, part: 'header' | 'payload'): Jos
  * from its UTF-8 bytes, where the two collide).
  */
 export function strictJsonProblem(text: string, value: unknown): string | undefined {
-  if (duplicateMemberName(text) !== undefined) return 'repeats a member name';
+  const structural = structuralProblem(text, MAX_NESTING_DEPTH);
+  if (structural === 'too-deep') return `nests objects and arrays deeper than ${MAX_NESTING_DEPTH} levels`;
+  if (structural !== undefined) return 'repeats a member name';
   // Raw surrogates cannot reach here (UTF-8 cannot encode them), only escapes: texts without one
   // (nearly all) skip the walk.
   if (SURROGATE_ESCAPE.test(text) && holdsLoneSurrogate(value)) return 'holds an unpaired UTF-16 surrogate (\\ud800–\\udfff)';
   return undefined;
 }
+
+/**
+ * Deepest nesting of objects and arrays accepted (RFC 8259 §9 lets a parser limit it). Real
+ * claims sets nest three or four levels (Keycloak's `resource_access.<client>.roles`).
+ * aws-jwt-verify re-parses the token with a reviver that recurses once per level, and overflows
+ * the stack somewhere near 2,600 levels — how near depends on the runtime and the caller's stack —
+ * which an 8 KiB token can reach: it then calls a validly signed token malformed. A fixed bound,
+ * far below that, makes the answer the same on every runtime.
+ */
+export const MAX_NESTING_DEPTH = 64;
 
 /** A `\uD800`–`\uDFFF` escape, or something that looks like one (`\\ud800` is a backslash and text). */
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
@@ -97,6 +110,15 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * scan can rely on the grammar: inside an object, a string right after `{` or `,` is a name.
  */
 export function duplicateMemberName(json: string): string | undefined {
+  const problem = structuralProblem(json, Number.POSITIVE_INFINITY);
+  return problem === 'too-deep' ? undefined : problem?.duplicate;
+}
+
+/**
+ * One pass over text `JSON.parse` accepted: nesting deeper than `maxDepth`, or the first member
+ * name repeated in one object (see {@link duplicateMemberName}).
+ */
+function structuralProblem(json: string, maxDepth: number): 'too-deep' | { readonly duplicate: string } | undefined {
   // One entry per open container: the names seen so far for an object, null for an array.
   const open: Array<Set<string> | null> = [];
   let nameExpected = false;
@@ -111,16 +133,16 @@ export function duplicateMemberName(json: string): string | undefined {
         // pre-check (BENCHMARKS.md, "What was optimised").
         const raw = json.slice(i + 1, end);
         const name = raw.includes('\\') ? (JSON.parse(json.slice(i, end + 1)) as string) : raw;
-        if (names.has(name)) return name;
+        if (names.has(name)) return { duplicate: name };
         names.add(name);
       }
       nameExpected = false;
       i = end;
     } else if (char === '{') {
-      open.push(new Set());
+      if (open.push(new Set()) > maxDepth) return 'too-deep';
       nameExpected = true;
     } else if (char === '[') {
-      open.push(null);
+      if (open.push(null) > maxDepth) return 'too-deep';
     } else if (char === '}' || char === ']') {
       open.pop();
     } else if (char === ',') {

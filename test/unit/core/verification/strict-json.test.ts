@@ -3,7 +3,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assertRegisteredClaimTypes, duplicateMemberName, readJoseObject } from '../../../../lambdas/core/verification/strict-json';
+import {
+  assertRegisteredClaimTypes,
+  duplicateMemberName,
+  MAX_NESTING_DEPTH,
+  readJoseObject,
+} from '../../../../lambdas/core/verification/strict-json';
 import { DenyError } from '../../../../lambdas/core/reasons';
 
 const segment = (text: string): string => Buffer.from(text).toString('base64url');
@@ -43,6 +48,25 @@ describe('strict-json', () => {
       { name: 'a lone surrogate deep in an array', json: '{"x":[[["ok","\\udbff"]]]}' },
     ])('denies $name as malformed', ({ json }) => {
       expect(reasonOf(() => readJoseObject(segment(json), 'payload'))).toBe('malformed');
+    });
+
+    it.each([
+      {
+        name: `arrays nested ${MAX_NESTING_DEPTH + 1} deep`,
+        json: `{"x":${'['.repeat(MAX_NESTING_DEPTH)}${']'.repeat(MAX_NESTING_DEPTH)}}`,
+      },
+      {
+        name: `objects nested ${MAX_NESTING_DEPTH + 1} deep`,
+        json: `${'{"a":'.repeat(MAX_NESTING_DEPTH)}{}${'}'.repeat(MAX_NESTING_DEPTH)}`,
+      },
+      { name: 'arrays nested 2,700 deep (past aws-jwt-verify’s recursion)', json: `{"x":${'['.repeat(2700)}${']'.repeat(2700)}}` },
+    ])('denies $name as malformed', ({ json }) => {
+      expect(reasonOf(() => readJoseObject(segment(json), 'payload'))).toBe('malformed');
+    });
+
+    it('reads objects and arrays nested exactly as deep as allowed', () => {
+      const json = `{"x":${'['.repeat(MAX_NESTING_DEPTH - 1)}${']'.repeat(MAX_NESTING_DEPTH - 1)}}`;
+      expect(reasonOf(() => readJoseObject(segment(json), 'payload'))).toBeUndefined();
     });
 
     it.each([
