@@ -8,7 +8,7 @@
  * Never on the request path: the policy runs when a JWKS is fetched (cold-start hydration, a
  * rotation, the refresh after half the maximum age).
  */
-import { createPublicKey, generateKeyPairSync, sign, verify, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { Jwk } from 'aws-jwt-verify/jwk';
 import { KeyPolicy, type KeyPolicyOptions } from '../../lambdas/core/verification/jwk-policy';
 import { formatNs, formatRatio, median } from './lib/measure';
@@ -18,6 +18,8 @@ const OPTIONS: KeyPolicyOptions = { algorithms: ['RS256', 'ES256', 'EdDSA'], min
 /** Distinct keys judged per kind: each one is a first sight for a fresh policy. */
 const KEYS_PER_KIND = 12;
 const FIRST_SIGHT_BUDGET_MS = 5;
+/** 4096-bit moduli that fit in the default 256 KiB JWKS response cap. */
+const HOSTILE_SET_SIZE = 300;
 
 interface KeyKind {
   readonly name: string;
@@ -87,6 +89,24 @@ await runTable('key-policy', 'The key policy: judging a JWKS key, once per key',
       });
     }
   }
+  // A hostile set: as many 4096-bit moduli as the default 256 KiB response cap holds (300), each
+  // free of small factors so most take every check, Miller–Rabin included (random odd numbers
+  // cost what real moduli cost, and are quick to make).
+  progress('hostile set: 300 moduli of 4096 bits');
+  const hostile = {
+    keys: Array.from({ length: HOSTILE_SET_SIZE }, (_, index) => ({ kty: 'RSA', kid: `h${index}`, e: 'AQAB', n: hostileModulus() })),
+  };
+  const hostileNs = timeNs(() => new KeyPolicy(OPTIONS).apply(hostile as { keys: Jwk[] }));
+  const oneRsa4096 = figures['RSA-4096.firstSightNs'] ?? Number.NaN;
+  rows.push([
+    `hostile set of ${HOSTILE_SET_SIZE} RSA-4096 moduli (${(JSON.stringify(hostile).length / 1024).toFixed(0)} KiB), at most 50 judged`,
+    formatNs(hostileNs),
+    '',
+    '',
+    '',
+    formatRatio(hostileNs / oneRsa4096),
+  ]);
+  figures['hostileSetNs'] = hostileNs;
   return {
     columns: ['Key', 'First sight', '× import', '× one verify', 'Refetch (remembered)', '× import'],
     rows,
@@ -94,11 +114,25 @@ await runTable('key-policy', 'The key policy: judging a JWKS key, once per key',
       `Median over ${KEYS_PER_KIND} distinct keys per kind, each judged by a fresh policy ("first sight"), then again by the same policy ("refetch").`,
       'Reference columns, measured for the same keys in the same loop: importing the key (`createPublicKey`, what the policy did before the modulus checks) and one signature check with it.',
       'RSA moduli above 4096 bits are refused without checks; the Miller–Rabin test is most of the RSA cost and grows with the cube of the size.',
+      `The hostile set's last column is its cost × one RSA-4096 key's first sight: the key policy judges at most 50 keys of a set, so a set the size cap allows costs about 50 keys, not ${HOSTILE_SET_SIZE}.`,
     ],
     budgets,
     figures,
   };
 });
+
+/** A random odd 4096-bit number without a factor below 2,000: most then take every check, as a real modulus does. */
+function hostileModulus(): string {
+  for (;;) {
+    const bytes = randomBytes(512);
+    bytes[0] = (bytes[0] ?? 0) | 0x80;
+    bytes[511] = (bytes[511] ?? 0) | 1;
+    const n = BigInt(`0x${bytes.toString('hex')}`);
+    let smallFactor = false;
+    for (let p = 3n; p < 2_000n && !smallFactor; p += 2n) smallFactor = n % p === 0n;
+    if (!smallFactor) return bytes.toString('base64url');
+  }
+}
 
 function timeNs(action: () => unknown): number {
   const started = process.hrtime.bigint();
