@@ -110,8 +110,9 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * scan can rely on the grammar: inside an object, a string right after `{` or `,` is a name.
  */
 export function duplicateMemberName(json: string): string | undefined {
+  // No depth limit here, so the only problem the scan can report is a duplicate.
   const problem = structuralProblem(json, Number.POSITIVE_INFINITY);
-  return problem === 'too-deep' ? undefined : problem?.duplicate;
+  return typeof problem === 'object' ? problem.duplicate : undefined;
 }
 
 /**
