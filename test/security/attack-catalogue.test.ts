@@ -393,6 +393,22 @@ const ATTACKS: readonly AttackCase[] = [
     reason: 'unknown_key',
     request: (w) => bearer(w.mint({ header: { kid: '../../../../etc/passwd' } })),
   },
+  { name: 'kid of 5,000 characters', reason: 'unknown_key', request: (w) => bearer(w.mint({ header: { kid: 'k'.repeat(5000) } })) },
+  {
+    name: 'kid holding the trusted kid and a NUL',
+    reason: 'unknown_key',
+    request: (w) => bearer(w.mint({ header: { kid: `${w.trusted.rsa.kid}\u0000` } })),
+  },
+  {
+    name: 'kid as a list holding the trusted kid',
+    reason: 'malformed',
+    request: (w) => bearer(w.mint({ header: { kid: [w.trusted.rsa.kid] } })),
+  },
+  {
+    name: 'ES256 header naming the trusted RSA key, the RSA signature kept (length checked first)',
+    reason: 'bad_signature',
+    request: (w) => bearer(w.mint({ header: { alg: 'ES256' } })),
+  },
   { name: "kid with SQL (' OR '1'='1' --)", reason: 'unknown_key', request: (w) => bearer(w.mint({ header: { kid: "' OR '1'='1' --" } })) },
   {
     name: "kid that is a URL of the attacker's JWKS",
@@ -442,6 +458,12 @@ const ATTACKS: readonly AttackCase[] = [
       ),
   },
   { name: 'crit header naming an extension', reason: 'malformed', request: (w) => bearer(w.mint({ header: { crit: ['exp'], exp: 1 } })) },
+  { name: 'crit as an empty list (RFC 7515: never empty)', reason: 'malformed', request: (w) => bearer(w.mint({ header: { crit: [] } })) },
+  {
+    name: 'b64: false with crit ["b64"] (an RFC 7797 unencoded payload)',
+    reason: 'malformed',
+    request: (w) => bearer(w.mint({ header: { b64: false, crit: ['b64'] } })),
+  },
 
   // Keys anyone could forge with, published by the trusted issuer (a hostile or broken JWKS)
   ...FORGEABLE.map(
@@ -509,6 +531,16 @@ const ATTACKS: readonly AttackCase[] = [
   { name: 'iss with a trailing slash', reason: 'wrong_issuer', request: (w) => bearer(w.mint({ claims: { iss: `${w.issuer}/` } })) },
   { name: 'iss in different case', reason: 'wrong_issuer', request: (w) => bearer(w.mint({ claims: { iss: w.issuer.toUpperCase() } })) },
   {
+    name: 'iss with the other scheme (https:// for http://)',
+    reason: 'wrong_issuer',
+    request: (w) => bearer(w.mint({ claims: { iss: w.issuer.replace(/^http:/, 'https:') } })),
+  },
+  {
+    name: 'iss with a Cyrillic ѕ (U+0455) for the s of its path (a confusable)',
+    reason: 'wrong_issuer',
+    request: (w) => bearer(w.mint({ claims: { iss: w.issuer.replace('/issuer', '/issuer'.replace('s', '\u0455')) } })),
+  },
+  {
     name: 'iss of another Cognito user pool',
     reason: 'wrong_issuer',
     request: (w) => bearer(w.mint({ claims: { iss: POOL_ISSUER.replace('SecPool01', 'OtherPool') } })),
@@ -523,6 +555,17 @@ const ATTACKS: readonly AttackCase[] = [
     name: 'aud list without the accepted audience',
     reason: 'wrong_audience',
     request: (w) => bearer(w.mint({ claims: { aud: ['https://a.example', `${AUDIENCE}/`] } })),
+  },
+  { name: 'aud as an empty list', reason: 'wrong_audience', request: (w) => bearer(w.mint({ claims: { aud: [] } })) },
+  {
+    name: 'aud list of an empty string and another audience twice',
+    reason: 'wrong_audience',
+    request: (w) => bearer(w.mint({ claims: { aud: ['', 'https://a.example', 'https://a.example'] } })),
+  },
+  {
+    name: 'exp of -0',
+    reason: 'expired',
+    request: (w) => bearer(signedRawPayload(w, withRawMember(w, 'exp', '-0'))),
   },
   {
     name: 'Cognito ID token where an access token is required',
@@ -805,6 +848,11 @@ const ATTACKS: readonly AttackCase[] = [
     request: () => ({ authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` }),
   },
   {
+    name: 'a second scheme appended after the token (Bearer <jwt> Basic …)',
+    reason: 'invalid_authorization_header',
+    request: (w) => ({ authorization: `Bearer ${w.mint()} Basic ${Buffer.from('admin:admin').toString('base64')}` }),
+  },
+  {
     name: 'Token scheme carrying a valid token',
     reason: 'invalid_authorization_header',
     request: (w) => ({ authorization: `Token ${w.mint()}` }),
@@ -851,6 +899,20 @@ const ATTACKS: readonly AttackCase[] = [
     reason: 'token_in_query',
     kinds: REQUEST_KINDS,
     request: (w) => ({ options: { query: { access_token: w.mint() } } }),
+  },
+  {
+    name: 'valid token in a cookie only (cookies are never read)',
+    reason: 'missing_token',
+    kinds: REQUEST_KINDS,
+    request: (w) => {
+      const token = w.mint();
+      return {
+        options: { headers: { cookie: `access_token=${token}` } },
+        alter: (event) => {
+          if (event['version'] === '2.0') event['cookies'] = [`access_token=${token}`];
+        },
+      };
+    },
   },
   {
     name: 'valid token in the query string and in the header',
