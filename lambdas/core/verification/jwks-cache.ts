@@ -11,8 +11,8 @@
  *   within `maxAgeSeconds` even if the endpoint is down (fail closed);
  * - one fetch per URI at a time, and at most one attempt per `minRefetchIntervalSeconds` per URI,
  *   successful or not, however many unknown `kid`s arrive: no refetch storms;
- * - the key policy ({@link KeyPolicy}) on every fetched set (at most 50 keys judged), and a key is only handed out
- *   for a token whose `alg` fits its type and curve ({@link algorithmFitsKey}).
+ * - the key policy ({@link KeyPolicy}) on every fetched set (at most its first 50 keys judged), and
+ *   a key is only handed out for a token whose `alg` fits its type and curve ({@link algorithmFitsKey}).
  */
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { findJwkInJwks, type Jwks, type JwksCache, type JwkWithKid } from 'aws-jwt-verify/jwk';

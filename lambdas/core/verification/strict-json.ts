@@ -9,6 +9,8 @@
  *   one linear scan of at most `maxTokenLength` bytes.
  * - **Invalid UTF-8 is refused** (RFC 8259 §8.1) instead of silently becoming U+FFFD, and so is its
  *   escape-level twin, an unpaired surrogate (`"\ud800"`; {@link strictJsonProblem}).
+ * - **Nesting is bounded** ({@link MAX_NESTING_DEPTH}), so aws-jwt-verify's recursive re-parse
+ *   never meets a depth where the answer would depend on the stack.
  * - **Claim types are exact.** The library checks the types of the registered claims while it
  *   parses, and reports a wrong type (`exp` as a string, `scope` as a number) as a parse error —
  *   which would make such a token `malformed` rather than `invalid_claim`, the code the README
@@ -46,9 +48,8 @@ export function readJoseObject(segment: string, part: 'header' | 'payload'): Jos
 /**
  * Why `text`, which `JSON.parse` read as `value`, is not strict JSON — it nests deeper than
  * {@link MAX_NESTING_DEPTH}, repeats a member name in one object, or an escape spells an unpaired
- * UTF-16 surrogate — or `undefined`. Shared by every
- * reader of JSON someone else wrote that decides something (the token here, the revocation
- * endpoint's body).
+ * UTF-16 surrogate — or `undefined`. Shared by every reader of JSON someone else wrote that
+ * decides something (the token here, the revocation endpoint's body).
  *
  * An unpaired surrogate (`"\ud800"`) is the escape-level twin of invalid UTF-8: `JSON.parse` keeps
  * it, but it is no Unicode text (RFC 8259 §8.2: behaviour "unpredictable"; RFC 7493 §2.1, I-JSON:
@@ -84,7 +85,8 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 
 /** True when any string of a parsed JSON value, member names included, holds an unpaired surrogate. */
 function holdsLoneSurrogate(value: unknown): boolean {
-  // An explicit stack: nesting is bounded only by the token's length.
+  // An explicit stack rather than recursion: the nesting bound is checked before, but this walk
+  // should not depend on it.
   const pending: unknown[] = [value];
   while (pending.length > 0) {
     const item = pending.pop();
