@@ -40,8 +40,13 @@ export interface RevocationHttpBody {
 
 /** Larger bodies are refused before parsing: a token plus a reason fits many times over. */
 export const MAX_BODY_BYTES = 16 * 1024;
-/** Longest accepted `jti`, `sub` or `iss`; real ones are tens of characters. */
-const MAX_ID_LENGTH = 1024;
+/**
+ * Longest accepted `jti`, `sub` or `iss`: whatever fits in the body. Real ids are tens of
+ * characters, but the authorizer allows any id a token can carry (the key rule hashes long ones),
+ * so every id it allows must be revocable here too — a 1 KiB limit once refused the subject of a
+ * token the authorizer allowed and the CLI revoked.
+ */
+const MAX_ID_LENGTH = MAX_BODY_BYTES;
 const MAX_REASON_LENGTH = 500;
 const JSON_KEYS = ['token', 'token_type_hint', 'jti', 'exp', 'iss', 'sub', 'reason'] as const;
 // Epoch seconds beyond this (year 5138) are almost certainly milliseconds.

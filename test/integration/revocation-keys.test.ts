@@ -1,7 +1,7 @@
 /**
  * One canonical issuer and one key rule (issue 10, item 7), writer and reader in one test: a
- * Cognito pool's tokens carry either `iss` form, ids may be short or longer than the key rule's
- * 1 KiB, and each of the three writers — the `tollbooth-revoke` CLI, the revocation endpoint, the
+ * Cognito pool's tokens carry either `iss` form, ids may be short, near or longer than the key
+ * rule's 1 KiB (1,500 characters: as long as three such ids leave the token under 8 KiB), and each of the three writers — the `tollbooth-revoke` CLI, the revocation endpoint, the
  * library's `RevocationWriter` handed the token's own `iss` — revokes by token, session and
  * subject. Every revocation must be refused by the authorizer reading the same dynalite table.
  */
@@ -62,7 +62,7 @@ interface Case {
 
 const cases: Case[] = (['cli', 'endpoint', 'library'] as const).flatMap((writer) =>
   (['token', 'session', 'subject'] as const).flatMap((kind) =>
-    [REGIONAL, GLOBAL].flatMap((iss) => [36, 1000].map((idLength) => ({ writer, kind, iss, idLength }))),
+    [REGIONAL, GLOBAL].flatMap((iss) => [36, 1000, 1500].map((idLength) => ({ writer, kind, iss, idLength }))),
   ),
 );
 

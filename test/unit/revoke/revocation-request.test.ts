@@ -41,6 +41,12 @@ describe('parseRevocationRequest', () => {
     { name: 'a JSON jti alone', contentType: JSON_TYPE, body: '{"jti":"j-1"}', request: { kind: 'jti', jti: 'j-1' } },
     { name: 'a JSON sub', contentType: 'application/json; charset=utf-8', body: '{"sub":"alice"}', request: { kind: 'sub', sub: 'alice' } },
     {
+      name: 'a JSON sub of 5,000 characters (the authorizer allows any a token can carry)',
+      contentType: JSON_TYPE,
+      body: JSON.stringify({ sub: 's'.repeat(5000) }),
+      request: { kind: 'sub', sub: 's'.repeat(5000) },
+    },
+    {
       name: 'a structured-syntax +json media type, in capitals',
       contentType: 'Application/Vnd.Api+JSON',
       body: '{"sub":"alice","iss":"https://idp","reason":"left"}',
@@ -147,11 +153,11 @@ describe('parseRevocationRequest', () => {
       mentions: 'read from the verified token',
     },
     {
-      name: 'an overlong jti',
+      name: 'a jti too long for the body',
       contentType: JSON_TYPE,
-      body: JSON.stringify({ jti: 'j'.repeat(1025) }),
+      body: JSON.stringify({ jti: 'j'.repeat(MAX_BODY_BYTES - 9) }),
       error: 'invalid_request',
-      mentions: 'at most 1024',
+      mentions: `at most ${MAX_BODY_BYTES} bytes`,
     },
     {
       name: 'a repeated token_type_hint',
