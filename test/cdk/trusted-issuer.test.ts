@@ -41,6 +41,26 @@ describe('TrustedIssuer', () => {
       entry: { type: 'oidc', preset: 'entra', issuer: `https://sts.windows.net/${TENANT}/`, audience: ['api://orders'] },
     },
     {
+      name: 'Entra ID v2.0 in the US Government cloud',
+      issuer: TrustedIssuer.entra({ tenantId: TENANT, tokenVersion: 2, cloud: 'usGovernment', audiences: ['api://orders'] }),
+      entry: { type: 'oidc', preset: 'entra', issuer: `https://login.microsoftonline.us/${TENANT}/v2.0`, audience: ['api://orders'] },
+    },
+    {
+      name: 'Entra ID v1.0 in the China cloud (21Vianet)',
+      issuer: TrustedIssuer.entra({ tenantId: TENANT, tokenVersion: 1, cloud: 'china', audiences: ['api://orders'] }),
+      entry: { type: 'oidc', preset: 'entra', issuer: `https://sts.chinacloudapi.cn/${TENANT}/`, audience: ['api://orders'] },
+    },
+    {
+      name: 'Entra ID v2.0 in the China cloud (21Vianet)',
+      issuer: TrustedIssuer.entra({ tenantId: TENANT, tokenVersion: 2, cloud: 'china', audiences: ['api://orders'] }),
+      entry: {
+        type: 'oidc',
+        preset: 'entra',
+        issuer: `https://login.partner.microsoftonline.cn/${TENANT}/v2.0`,
+        audience: ['api://orders'],
+      },
+    },
+    {
       name: "Okta's default authorization server",
       issuer: TrustedIssuer.okta({ domain: 'acme.okta.com', audiences: ['api://default'] }),
       entry: { type: 'oidc', preset: 'okta', issuer: 'https://acme.okta.com/oauth2/default', audience: ['api://default'] },
@@ -91,6 +111,18 @@ describe('TrustedIssuer', () => {
     expect(good?.preset).toBe('auth0');
     expect(bad).toThrow(ConfigError);
     expect(bad).toThrow('Auth0 writes iss with a trailing slash');
+  });
+
+  it.each([
+    { name: 'a domain name', tenantId: 'contoso.onmicrosoft.com', problem: '"contoso.onmicrosoft.com" is not a tenant id' },
+    { name: 'an upper-case GUID', tenantId: TENANT.toUpperCase(), problem: `Entra ID writes the tenant id in lower case: "${TENANT}"` },
+    { name: 'the common endpoint', tenantId: 'common', problem: '"common" is not a tenant' },
+  ])('fails synth for an Entra tenant given as $name, which no token names in iss', ({ tenantId, problem }) => {
+    // Act
+    const synth = () => validated(TrustedIssuer.entra({ tenantId, tokenVersion: 2, audiences: ['api://orders'] }));
+    // Assert
+    expect(synth).toThrow(ConfigError);
+    expect(synth).toThrow(problem);
   });
 
   it('validates a provider issuer known only at deploy time with a stand-in of its shape', () => {

@@ -75,7 +75,8 @@ function parseOidcIssuer(raw: RawObject, path: string, jwks: JwksConfig, problem
     );
   }
   const preset = readChoice(raw, 'preset', path, problems, OIDC_PRESETS, ISSUER_SETTINGS.preset);
-  for (const problem of presetIssuerProblems(preset, issuer)) problems.add(fieldPath(path, 'issuer'), `${problem} (preset "${preset}")`);
+  for (const problem of presetIssuerProblems(preset, issuer, { jwksUriGiven: raw['jwksUri'] !== undefined }))
+    problems.add(fieldPath(path, problem.field), `${problem.message} (preset "${preset}")`);
   let audiences: readonly string[] | null = null;
   if (!('audience' in raw)) {
     problems.add(
@@ -96,7 +97,7 @@ function parseOidcIssuer(raw: RawObject, path: string, jwks: JwksConfig, problem
     keys: readOidcKeySource(raw, path, issuer, problems),
     requireAccessTokenType: readBoolean(raw, 'requireAccessTokenType', path, problems, ISSUER_SETTINGS.requireAccessTokenType),
     preset,
-    claims: readClaimMapping(raw, path, presetClaimMapping(preset, { audiences, tokenUse: 'access' }), problems),
+    claims: readClaimMapping(raw, path, presetClaimMapping(preset, { issuer, audiences, tokenUse: 'access' }), problems),
   };
 }
 
@@ -176,7 +177,7 @@ function parseCognitoIssuer(raw: RawObject, path: string, jwks: JwksConfig, prob
     requiredGroups: readStringList(raw, 'requiredGroups', path, problems) ?? [],
     emulator: emulatorIssuer !== undefined,
     preset: 'cognito',
-    claims: readClaimMapping(raw, path, presetClaimMapping('cognito', { audiences: null, tokenUse }), problems),
+    claims: readClaimMapping(raw, path, presetClaimMapping('cognito', { issuer: location.issuer, audiences: null, tokenUse }), problems),
   };
 }
 

@@ -104,7 +104,11 @@ describe('parse-providers', () => {
       { preset: 'entra', issuer: 'https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/' },
       { preset: 'entra', issuer: 'https://contoso.ciamlogin.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0' },
       { preset: 'okta', issuer: 'https://acme.okta.com/oauth2/default' },
-      { preset: 'okta', issuer: 'https://acme.okta.com' },
+      { preset: 'okta', issuer: 'https://login.acme.example/oauth2/aus1a2b3c4D5e6F7g8h9' },
+      { preset: 'entra', issuer: 'https://login.microsoftonline.us/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0' },
+      { preset: 'entra', issuer: 'https://login.partner.microsoftonline.cn/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0' },
+      { preset: 'entra', issuer: 'https://sts.chinacloudapi.cn/72f988bf-86f1-41af-91ab-2d7cd011db47/' },
+      { preset: 'entra', issuer: 'https://contoso.b2clogin.com/tfp/72f988bf-86f1-41af-91ab-2d7cd011db47/B2C_1_susi/v2.0/' },
       { preset: 'auth0', issuer: 'https://acme.eu.auth0.com/' },
       { preset: 'auth0', issuer: 'https://login.acme.example/' },
       { preset: 'keycloak', issuer: 'https://sso.example.com/realms/shop' },
@@ -153,9 +157,52 @@ describe('parse-providers', () => {
         issuer: 'https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47',
         problem: expect.stringContaining('or https://sts.windows.net/<tenant id>/ (v1.0)'),
       },
-    ])('refuses the $preset issuer $issuer, which its tokens never carry', ({ preset, issuer, problem }) => {
+      {
+        preset: 'entra',
+        issuer: 'https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0',
+        problem: expect.stringContaining('"contoso.onmicrosoft.com" is not a tenant id: Entra ID writes iss with the tenant\'s id (a GUID'),
+      },
+      {
+        preset: 'entra',
+        issuer: 'https://sts.windows.net/72F988BF-86F1-41AF-91AB-2D7CD011DB47/',
+        problem: 'Entra ID writes the tenant id in lower case: "72f988bf-86f1-41af-91ab-2d7cd011db47" (preset "entra")',
+      },
+      {
+        preset: 'entra',
+        issuer: 'https://sts.chinacloudapi.cn/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0',
+        problem: expect.stringContaining(
+          'Entra ID writes iss as https://login.partner.microsoftonline.cn/<tenant id>/v2.0 (v2.0 tokens) or https://sts.chinacloudapi.cn/<tenant id>/ (v1.0)',
+        ),
+      },
+      {
+        preset: 'entra',
+        issuer: 'https://contoso.b2clogin.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0',
+        problem: expect.stringContaining(
+          'Azure AD B2C writes iss as https://<name>.b2clogin.com/<tenant id>/v2.0/ (with the trailing slash)',
+        ),
+        jwksUri: 'https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1_susi/discovery/v2.0/keys',
+      },
+      {
+        preset: 'okta',
+        issuer: 'https://acme.okta.com',
+        problem: expect.stringContaining(
+          '"https://acme.okta.com" is Okta\'s org authorization server, whose access tokens are for Okta\'s own APIs',
+        ),
+      },
+      {
+        preset: 'okta',
+        issuer: 'https://acme-admin.okta.com/oauth2/default',
+        problem: '"acme-admin.okta.com" is Okta\'s admin console, not an issuer: use the Okta domain "acme.okta.com" (preset "okta")',
+      },
+      {
+        preset: 'okta',
+        issuer: 'https://acme.okta.com/oauth2/v1/keys',
+        problem:
+          'Okta writes iss as https://<domain>/oauth2/<authorization server id>, not "https://acme.okta.com/oauth2/v1/keys" (preset "okta")',
+      },
+    ])('refuses the $preset issuer $issuer, which its tokens never carry', ({ preset, issuer, problem, ...rest }) => {
       // Act
-      const problems = problemsOf(withIssuers([{ ...OIDC, preset, issuer }]));
+      const problems = problemsOf(withIssuers([{ ...OIDC, preset, issuer, ...rest }]));
       // Assert
       expect(problems).toEqual([typeof problem === 'string' ? `issuers[0].issuer: ${problem}` : problem]);
     });
@@ -167,6 +214,31 @@ describe('parse-providers', () => {
       // Assert
       expect(unknown).toEqual(['issuers[0].preset: must be one of "oidc", "entra", "okta", "auth0", "keycloak", got "ping"']);
       expect(cognito).toEqual(['issuers[0].preset: must be one of "oidc", "entra", "okta", "auth0", "keycloak", got "cognito"']);
+    });
+
+    it('requires the keys of an Azure AD B2C issuer, which publishes them per user flow, not under the issuer', () => {
+      // Act
+      const problems = problemsOf(
+        withIssuers([{ ...OIDC, preset: 'entra', issuer: 'https://contoso.b2clogin.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0/' }]),
+      );
+      // Assert
+      expect(problems).toEqual([
+        'issuers[0].jwksUri: is required for Azure AD B2C: its keys are published per user flow, e.g. "https://<name>.b2clogin.com/<name>.onmicrosoft.com/<policy>/discovery/v2.0/keys" (preset "entra")',
+      ]);
+    });
+
+    it.each([
+      { name: 'Entra ID', issuer: 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0', tokenId: ['uti'] },
+      {
+        name: 'Azure AD B2C (no uti, no jti)',
+        issuer: 'https://contoso.b2clogin.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0/',
+        tokenId: null,
+      },
+    ])('revokes $name tokens by the token id they carry', ({ issuer, tokenId }) => {
+      // Act
+      const config = parseConfig(withIssuers([{ ...OIDC, preset: 'entra', issuer, jwksUri: 'https://keys.example/keys' }]));
+      // Assert
+      expect(config.issuers[0]?.claims.tokenId).toEqual(tokenId);
     });
 
     it('maps the Keycloak roles of each audience client', () => {
