@@ -10,11 +10,12 @@
  */
 import type { ClaimPath } from '../claim-path';
 import type { ClaimMapping, ProviderPreset } from './authorizer-config';
+import { isGoogleIssuer } from '../issuer-aliases';
 import { entraIssuerProblems, isB2cIssuer, type EntraIssuerSettings } from './entra-issuer';
 
 /** What a preset's mapping may depend on. */
 export interface PresetContext {
-  /** The configured issuer (Azure AD B2C's tokens, told apart by their host, have no token id). */
+  /** The configured issuer (Azure AD B2C's and Google's tokens, told apart by it, have no token id). */
   readonly issuer: string;
   /** The issuer's accepted audiences (Keycloak keys client roles by client id). */
   readonly audiences: readonly string[] | null;
@@ -36,12 +37,13 @@ export function presetClaimMapping(preset: ProviderPreset, context: PresetContex
   switch (preset) {
     case 'oidc':
       // RFC 9068 (scope, client_id, jti), OpenID Connect (azp), and scp as many issuers write it.
+      // Google's ID tokens have no jti: revoked by subject.
       return {
         scopes: [SCOPE, SCP],
         groups: [GROUPS],
         groupsAsScopes: false,
         clientId: [CLIENT_ID, AZP],
-        tokenId: JTI,
+        tokenId: isGoogleIssuer(context.issuer) ? null : JTI,
         sessionId: ORIGIN_JTI,
       };
     case 'entra':

@@ -304,7 +304,12 @@ describe('claims', () => {
 
     it('names the token id claim when it is missing with revocation on', () => {
       // Prepare
-      const entra = issuerOf({ type: 'oidc', preset: 'entra', issuer: 'https://login.microsoftonline.com/t1/v2.0', audience: ['api'] });
+      const entra = issuerOf({
+        type: 'oidc',
+        preset: 'entra',
+        issuer: 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0',
+        audience: ['api'],
+      });
       // Act
       const act = () => readClaims(entra, HEADER, payload({ jti: 'not-the-token-id' }), { ...RULES, requireJti: true }, NOW);
       // Assert
