@@ -716,3 +716,50 @@ describe('Microsoft Graph access tokens (a nonce in the header)', () => {
     }
   });
 });
+
+describe('Keycloak ID tokens (typ "ID"), signed with the realm keys for a client the API accepts', () => {
+  it('refuses one with reason wrong_token_type on every event kind, where the access token of the same sign-in passes', async () => {
+    // Prepare: a web client that is also an accepted audience (no audience mapper), as many realms are set up
+    const { authorizer, logs } = authorizerFor(
+      {
+        type: 'oidc',
+        preset: 'keycloak',
+        issuer: 'https://sso.example.com/realms/shop',
+        audience: ['web-shop'],
+        jwksUri: fixture.jwks.url,
+      },
+      { customer: ORDERS },
+    );
+    const now = Math.floor(Date.now() / 1000);
+    const common = {
+      exp: now + 300,
+      iat: now,
+      iss: 'https://sso.example.com/realms/shop',
+      sub: 'f1e2d3c4-b5a6-4978-8695-a4b3c2d1e0f9',
+      azp: 'web-shop',
+      sid: randomUUID(),
+      realm_access: { roles: ['customer'] },
+    };
+    const header = (kid: string) => `{"alg":"RS256","typ" : "JWT","kid" : "${kid}"}`;
+    const key = keyObjectOf(fixture.keys.rsa);
+    const idToken = signWithHeaderText(
+      header(fixture.keys.rsa.kid),
+      { ...common, jti: randomUUID(), aud: 'web-shop', typ: 'ID', nonce: 'n-1', at_hash: 'x', preferred_username: 'ana' },
+      key,
+    );
+    const accessToken = signWithHeaderText(
+      header(fixture.keys.rsa.kid),
+      { ...common, jti: randomUUID(), aud: ['web-shop', 'account'], typ: 'Bearer', scope: 'openid profile' },
+      key,
+    );
+    // Act
+    const id = await onEveryKind(authorizer, logs, idToken, 'GET', '/orders');
+    const access = await onEveryKind(authorizer, logs, accessToken, 'GET', '/orders');
+    // Assert
+    for (const { kind, observation, reason } of id) {
+      expect(observation, kind).toMatchObject({ outcome: 'deny' });
+      expect(reason, kind).toBe('wrong_token_type');
+    }
+    for (const { kind, reason } of access) expect(reason, kind).toBe('allowed');
+  });
+});

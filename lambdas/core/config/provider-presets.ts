@@ -97,6 +97,17 @@ export function presetClaimMapping(preset: ProviderPreset, context: PresetContex
   }
 }
 
+/**
+ * The `typ` claim a preset's access tokens carry, where the provider writes one into every token
+ * and a different one into its other tokens. Keycloak signs its ID tokens (`"ID"`), and logout
+ * tokens (`"Logout"`) with the same realm keys as its access tokens (`"Bearer"`), often for the
+ * same client — so an ID token whose `aud` is an accepted audience would otherwise pass as an
+ * access token. Keycloak's own adapters check the same claim.
+ */
+export function presetAccessTokenTypeClaim(preset: ProviderPreset): string | undefined {
+  return preset === 'keycloak' ? 'Bearer' : undefined;
+}
+
 /** A problem with one field of an issuer entry that a preset makes checkable. */
 export interface PresetIssuerProblem {
   readonly field: 'issuer' | 'jwksUri';

@@ -261,6 +261,7 @@ describe('claims', () => {
         keycloak,
         HEADER,
         payload({
+          typ: 'Bearer',
           scope: 'openid orders.read',
           realm_access: { roles: ['customer'] },
           resource_access: { 'orders-api': { roles: ['orders.write'] }, account: { roles: ['manage-account'] } },
@@ -279,9 +280,29 @@ describe('claims', () => {
       { name: 'nested roles that are neither a string nor an array of strings', claims: { realm_access: { roles: 7 } } },
     ])('denies $name with reason invalid_claim', ({ claims }) => {
       // Act
-      const result = reasonOf(() => readClaims(keycloak, HEADER, payload(claims), RULES, NOW));
+      const result = reasonOf(() => readClaims(keycloak, HEADER, payload({ typ: 'Bearer', ...claims }), RULES, NOW));
       // Assert
       expect(result).toBe('invalid_claim');
+    });
+
+    it.each([
+      { name: 'an ID token', typ: 'ID' },
+      { name: 'a logout token', typ: 'Logout' },
+      { name: 'a refresh token', typ: 'Refresh' },
+      { name: 'a token without typ', typ: undefined },
+      { name: 'a typ of the wrong case', typ: 'bearer' },
+    ])('denies $name of a Keycloak realm with reason wrong_token_type (Keycloak access tokens say typ "Bearer")', ({ typ }) => {
+      // Act
+      const result = reasonOf(() => readClaims(keycloak, HEADER, payload({ typ, realm_access: { roles: ['customer'] } }), RULES, NOW));
+      // Assert
+      expect(result).toBe('wrong_token_type');
+    });
+
+    it('leaves typ alone for the other presets, whose tokens write no such claim', () => {
+      // Act
+      const verified = readClaims(custom, HEADER, payload({ typ: 'ID', uti: 'u-1' }), RULES, NOW);
+      // Assert
+      expect(verified.jti).toBe('u-1');
     });
 
     it('never reads a path through the object prototype', () => {
