@@ -36,7 +36,7 @@ const V2_HOSTS = new Set<string>(Object.values(ENTRA_CLOUDS).map((cloud) => clou
 /** The tenant-independent names Entra ID's endpoints accept, which never appear in `iss`. */
 const TENANT_ALIASES = new Set(['common', 'organizations', 'consumers']);
 
-/** How Entra writes a tenant id in `iss`: a GUID in lower case. */
+/** How Entra writes a tenant id in `iss`, and a client id in a v2.0 `aud`: a GUID in lower case. */
 const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The issuer of a tenant's tokens of one version, in one cloud. */
@@ -45,14 +45,16 @@ export function entraIssuer(tenantId: string, tokenVersion: 1 | 2, cloud: EntraC
   return tokenVersion === 1 ? `https://${hosts.v1}/${tenantId}/` : `https://${hosts.v2}/${tenantId}/v2.0`;
 }
 
-/** What the rest of an `entra` issuer's settings say, where B2C needs it said. */
+/** What the rest of an `entra` issuer's settings say, where its shape constrains them. */
 export interface EntraIssuerSettings {
   readonly jwksUriGiven: boolean;
+  /** The accepted audiences (`null`: any). */
+  readonly audiences: readonly string[] | null;
 }
 
 /** A problem with one field of an issuer entry. */
 export interface EntraIssuerProblem {
-  readonly field: 'issuer' | 'jwksUri';
+  readonly field: 'issuer' | 'jwksUri' | 'audience';
   readonly message: string;
 }
 
@@ -81,6 +83,33 @@ export function entraIssuerProblems(issuer: string, settings: EntraIssuerSetting
   } catch {
     return []; // Reported as not a URL elsewhere.
   }
+  return [...issuerShapeProblems(url, issuer, settings), ...v2AudienceProblems(url, settings.audiences)];
+}
+
+/** Hosts whose `/v2.0` issuers are Entra's v2.0 token endpoints: the clouds', External ID's, B2C's. */
+function isV2TokenIssuer(url: URL): boolean {
+  const host = url.hostname.toLowerCase();
+  const v2Host = V2_HOSTS.has(host) || host.endsWith('.ciamlogin.com') || host.endsWith('.b2clogin.com');
+  return v2Host && /\/v2\.0\/?$/.test(url.pathname);
+}
+
+/**
+ * "In v2.0 tokens, [aud] is always the client ID of the API" (Microsoft's access token claims
+ * reference): an App ID URI (`api://…`) as the audience of a v2.0 issuer matches no token.
+ */
+function v2AudienceProblems(url: URL, audiences: readonly string[] | null): EntraIssuerProblem[] {
+  if (audiences === null || !isV2TokenIssuer(url)) return [];
+  return audiences
+    .filter((audience) => !TENANT_ID.test(audience))
+    .map((audience) => ({
+      field: 'audience',
+      message: TENANT_ID.test(audience.toLowerCase())
+        ? `Entra ID writes the client id in lower case: "${audience.toLowerCase()}"`
+        : `"${audience}" is never the aud of a v2.0 token: Entra ID v2.0 tokens always name the API by its client id (a GUID, "Application (client) ID"); the App ID URI appears only in v1.0 tokens`,
+    }));
+}
+
+function issuerShapeProblems(url: URL, issuer: string, settings: EntraIssuerSettings): EntraIssuerProblem[] {
   const host = url.hostname.toLowerCase();
   if (host.endsWith('.b2clogin.com')) return b2cProblems(url, issuer, settings);
   if (!V1_HOSTS.has(host) && !V2_HOSTS.has(host)) return [];

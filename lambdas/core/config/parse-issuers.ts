@@ -75,8 +75,6 @@ function parseOidcIssuer(raw: RawObject, path: string, jwks: JwksConfig, problem
     );
   }
   const preset = readChoice(raw, 'preset', path, problems, OIDC_PRESETS, ISSUER_SETTINGS.preset);
-  for (const problem of presetIssuerProblems(preset, issuer, { jwksUriGiven: raw['jwksUri'] !== undefined }))
-    problems.add(fieldPath(path, problem.field), `${problem.message} (preset "${preset}")`);
   let audiences: readonly string[] | null = null;
   if (!('audience' in raw)) {
     problems.add(
@@ -90,6 +88,8 @@ function parseOidcIssuer(raw: RawObject, path: string, jwks: JwksConfig, problem
       problems.add(fieldPath(path, 'audience'), 'is an empty list, which would deny every token: list the accepted "aud" values');
     }
   }
+  for (const problem of presetIssuerProblems(preset, issuer, { jwksUriGiven: raw['jwksUri'] !== undefined, audiences }))
+    problems.add(fieldPath(path, problem.field), `${problem.message} (preset "${preset}")`);
   return {
     kind: 'oidc',
     issuer,

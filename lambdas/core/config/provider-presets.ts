@@ -110,7 +110,7 @@ export function presetAccessTokenTypeClaim(preset: ProviderPreset): string | und
 
 /** A problem with one field of an issuer entry that a preset makes checkable. */
 export interface PresetIssuerProblem {
-  readonly field: 'issuer' | 'jwksUri';
+  readonly field: 'issuer' | 'jwksUri' | 'audience';
   readonly message: string;
 }
 

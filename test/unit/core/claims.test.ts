@@ -329,7 +329,7 @@ describe('claims', () => {
         type: 'oidc',
         preset: 'entra',
         issuer: 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0',
-        audience: ['api'],
+        audience: ['6e74172b-be56-4843-9ff4-e66a39bb12e3'],
       });
       // Act
       const act = () => readClaims(entra, HEADER, payload({ jti: 'not-the-token-id' }), { ...RULES, requireJti: true }, NOW);

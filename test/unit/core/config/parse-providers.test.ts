@@ -10,6 +10,14 @@ import { problemsOf } from '../../../helpers/config';
 const BASE = { routes: { 'orders:read': ['GET /orders'] }, revocation: { enabled: false } };
 const OIDC = { type: 'oidc', issuer: 'https://issuer.example', audience: ['api'] };
 const LOOPBACK = { jwks: { allowInsecureLoopbackHttp: true } };
+/** An Entra ID API's client id: what its v2.0 tokens carry in aud. */
+const ENTRA_API = '6e74172b-be56-4843-9ff4-e66a39bb12e3';
+/** The issuer entry for a preset, with an audience its tokens can carry. */
+const entryFor = (preset: string): Record<string, unknown> => ({
+  ...OIDC,
+  ...(preset === 'entra' ? { audience: [ENTRA_API] } : {}),
+  preset,
+});
 
 function withIssuers(issuers: unknown[], extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { ...BASE, issuers, ...extra };
@@ -115,7 +123,7 @@ describe('parse-providers', () => {
       { preset: 'keycloak', issuer: 'https://sso.example.com/auth/realms/shop' },
     ])('accepts the $preset issuer $issuer', ({ preset, issuer }) => {
       // Act
-      const problems = problemsOf(withIssuers([{ ...OIDC, preset, issuer }]));
+      const problems = problemsOf(withIssuers([{ ...entryFor(preset), issuer }]));
       // Assert
       expect(problems).toEqual([]);
     });
@@ -202,7 +210,7 @@ describe('parse-providers', () => {
       },
     ])('refuses the $preset issuer $issuer, which its tokens never carry', ({ preset, issuer, problem, ...rest }) => {
       // Act
-      const problems = problemsOf(withIssuers([{ ...OIDC, preset, issuer, ...rest }]));
+      const problems = problemsOf(withIssuers([{ ...entryFor(preset), issuer, ...rest }]));
       // Assert
       expect(problems).toEqual([typeof problem === 'string' ? `issuers[0].issuer: ${problem}` : problem]);
     });
@@ -219,12 +227,47 @@ describe('parse-providers', () => {
     it('requires the keys of an Azure AD B2C issuer, which publishes them per user flow, not under the issuer', () => {
       // Act
       const problems = problemsOf(
-        withIssuers([{ ...OIDC, preset: 'entra', issuer: 'https://contoso.b2clogin.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0/' }]),
+        withIssuers([{ ...entryFor('entra'), issuer: 'https://contoso.b2clogin.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0/' }]),
       );
       // Assert
       expect(problems).toEqual([
         'issuers[0].jwksUri: is required for Azure AD B2C: its keys are published per user flow, e.g. "https://<name>.b2clogin.com/<name>.onmicrosoft.com/<policy>/discovery/v2.0/keys" (preset "entra")',
       ]);
+    });
+
+    it.each([
+      { issuer: 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0', audience: 'api://orders' },
+      { issuer: 'https://login.microsoftonline.us/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0', audience: 'https://orders.contoso.com' },
+      { issuer: 'https://contoso.ciamlogin.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0', audience: 'api://orders' },
+    ])(
+      'refuses the App ID URI $audience as the audience of the v2.0 issuer $issuer: v2.0 tokens carry the client id',
+      ({ issuer, audience }) => {
+        // Act
+        const problems = problemsOf(withIssuers([{ ...OIDC, preset: 'entra', issuer, audience: [ENTRA_API, audience] }]));
+        // Assert
+        expect(problems).toEqual([
+          `issuers[0].audience: "${audience}" is never the aud of a v2.0 token: Entra ID v2.0 tokens always name the API by its client id (a GUID, "Application (client) ID"); the App ID URI appears only in v1.0 tokens (preset "entra")`,
+        ]);
+      },
+    );
+
+    it.each([
+      {
+        name: 'the App ID URI of a v1.0 issuer',
+        issuer: 'https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/',
+        audience: 'api://orders',
+      },
+      {
+        name: 'any audience of an oidc-preset issuer',
+        issuer: 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0',
+        audience: 'api://orders',
+        preset: 'oidc',
+      },
+    ])('accepts $name', ({ issuer, audience, preset }) => {
+      // Act
+      const problems = problemsOf(withIssuers([{ ...OIDC, preset: preset ?? 'entra', issuer, audience: [audience] }]));
+      // Assert
+      expect(problems).toEqual([]);
     });
 
     it.each([
@@ -236,7 +279,7 @@ describe('parse-providers', () => {
       },
     ])('revokes $name tokens by the token id they carry', ({ issuer, tokenId }) => {
       // Act
-      const config = parseConfig(withIssuers([{ ...OIDC, preset: 'entra', issuer, jwksUri: 'https://keys.example/keys' }]));
+      const config = parseConfig(withIssuers([{ ...entryFor('entra'), issuer, jwksUri: 'https://keys.example/keys' }]));
       // Assert
       expect(config.issuers[0]?.claims.tokenId).toEqual(tokenId);
     });
