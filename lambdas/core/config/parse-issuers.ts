@@ -90,12 +90,19 @@ function parseOidcIssuer(raw: RawObject, path: string, jwks: JwksConfig, problem
   }
   for (const problem of presetIssuerProblems(preset, issuer, { jwksUriGiven: raw['jwksUri'] !== undefined, audiences }))
     problems.add(fieldPath(path, problem.field), `${problem.message} (preset "${preset}")`);
+  const requireAccessTokenType = readBoolean(raw, 'requireAccessTokenType', path, problems, ISSUER_SETTINGS.requireAccessTokenType);
+  // Entra ID's header says typ "JWT" in every token (its access-token reference: "always JWT").
+  if (requireAccessTokenType && preset === 'entra')
+    problems.add(
+      fieldPath(path, 'requireAccessTokenType'),
+      'would refuse every token: Entra ID writes typ "JWT" in every token header, never "at+jwt" (preset "entra")',
+    );
   return {
     kind: 'oidc',
     issuer,
     audiences,
     keys: readOidcKeySource(raw, path, issuer, problems),
-    requireAccessTokenType: readBoolean(raw, 'requireAccessTokenType', path, problems, ISSUER_SETTINGS.requireAccessTokenType),
+    requireAccessTokenType,
     preset,
     claims: readClaimMapping(raw, path, presetClaimMapping(preset, { issuer, audiences, tokenUse: 'access' }), problems),
   };

@@ -224,6 +224,23 @@ describe('parse-providers', () => {
       expect(cognito).toEqual(['issuers[0].preset: must be one of "oidc", "entra", "okta", "auth0", "keycloak", got "cognito"']);
     });
 
+    it('refuses to require typ at+jwt from Entra ID, whose headers always say JWT', () => {
+      // Act
+      const problems = problemsOf(
+        withIssuers([
+          {
+            ...entryFor('entra'),
+            issuer: 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0',
+            requireAccessTokenType: true,
+          },
+        ]),
+      );
+      // Assert
+      expect(problems).toEqual([
+        'issuers[0].requireAccessTokenType: would refuse every token: Entra ID writes typ "JWT" in every token header, never "at+jwt" (preset "entra")',
+      ]);
+    });
+
     it('requires the keys of an Azure AD B2C issuer, which publishes them per user flow, not under the issuer', () => {
       // Act
       const problems = problemsOf(
