@@ -763,3 +763,45 @@ describe('Keycloak ID tokens (typ "ID"), signed with the realm keys for a client
     for (const { kind, reason } of access) expect(reason, kind).toBe('allowed');
   });
 });
+
+describe('Entra ID ID tokens, for an API registered as its own client', () => {
+  it('refuses one with reason wrong_token_type on every event kind, though its aud and roles match', async () => {
+    // Prepare: one app registration for the SPA and its API, so the ID token's aud is the API's client id
+    const app = '6e74172b-be56-4843-9ff4-e66a39bb12e3';
+    const iss = `https://login.microsoftonline.com/${TENANT}/v2.0`;
+    const { authorizer, logs } = authorizerFor(
+      { type: 'oidc', preset: 'entra', issuer: iss, audience: [app], jwksUri: fixture.jwks.url },
+      { 'Orders.Read': ORDERS },
+    );
+    const now = Math.floor(Date.now() / 1000);
+    // The v2.0 ID token of Microsoft's ID token claims reference: no azp, a nonce, the user's app roles.
+    const idToken = signWithHeaderText(
+      `{"typ":"JWT","alg":"RS256","kid":"${fixture.keys.rsa.kid}"}`,
+      {
+        aud: app,
+        iss,
+        iat: now,
+        nbf: now,
+        exp: now + 3600,
+        name: 'Ana',
+        nonce: '12345',
+        oid: '00000000-0000-0000-66f3-3332eca7ea81',
+        preferred_username: 'ana@contoso.com',
+        rh: 'I',
+        roles: ['Orders.Read'],
+        sub: 'AAAAAAAAAAAAAAAAAAAAAIkzqFVrSaSaFHy782bbtaQ',
+        tid: TENANT,
+        uti: randomUUID(),
+        ver: '2.0',
+      },
+      keyObjectOf(fixture.keys.rsa),
+    );
+    // Act
+    const results = await onEveryKind(authorizer, logs, idToken, 'GET', '/orders');
+    // Assert
+    for (const { kind, observation, reason } of results) {
+      expect(observation, kind).toMatchObject({ outcome: 'deny' });
+      expect(reason, kind).toBe('wrong_token_type');
+    }
+  });
+});

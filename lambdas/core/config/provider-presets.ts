@@ -98,15 +98,31 @@ export function presetClaimMapping(preset: ProviderPreset, context: PresetContex
 }
 
 /**
- * The `typ` claim a preset's access tokens carry, where the provider writes one into every token
- * and a different one into its other tokens. Keycloak signs its ID tokens (`"ID"`), and logout
- * tokens (`"Logout"`) with the same realm keys as its access tokens (`"Bearer"`), often for the
+ * Why a verified token is not an access token of this preset's provider, or `undefined` when it
+ * is one. Providers sign their ID tokens with the same keys as their access tokens, often for the
  * same client — so an ID token whose `aud` is an accepted audience would otherwise pass as an
- * access token. Keycloak's own adapters check the same claim.
+ * access token, with whatever roles it lists.
+ *
+ * - Keycloak writes a `typ` claim in every token: `"Bearer"` in access tokens, `"ID"` and
+ *   `"Logout"` in the others. Keycloak's own adapters check it.
+ * - Entra ID names the client of every access token (`azp` in v2.0, `appid` in v1.0, "only
+ *   present in" access tokens per its claims reference); its ID tokens name neither. Azure AD
+ *   B2C's tokens are the exception (`azp` only with some flows), so B2C issuers are not held to it.
  */
-export function presetAccessTokenTypeClaim(preset: ProviderPreset): string | undefined {
-  return preset === 'keycloak' ? 'Bearer' : undefined;
+export function notAnAccessToken(preset: ProviderPreset, issuer: string, payload: Readonly<Record<string, unknown>>): string | undefined {
+  switch (preset) {
+    case 'keycloak':
+      return payload['typ'] === 'Bearer' ? undefined : 'typ must be "Bearer": the keycloak preset accepts access tokens only';
+    case 'entra':
+      if (B2C_ISSUER.test(issuer) || typeof payload['azp'] === 'string' || typeof payload['appid'] === 'string') return undefined;
+      return 'an Entra ID access token names its client (azp, or appid in v1.0); an ID token does not';
+    default:
+      return undefined;
+  }
 }
+
+/** An Azure AD B2C issuer, told cheaply per request (`isB2cIssuer` is the configuration's reading). */
+const B2C_ISSUER = /^https:\/\/[^/]+\.b2clogin\.com\//i;
 
 /** A problem with one field of an issuer entry that a preset makes checkable. */
 export interface PresetIssuerProblem {

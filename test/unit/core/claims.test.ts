@@ -298,6 +298,46 @@ describe('claims', () => {
       expect(result).toBe('wrong_token_type');
     });
 
+    it.each([
+      {
+        name: 'a v2.0 access token (azp)',
+        issuer: 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0',
+        claims: { azp: 'c' },
+        reason: 'no error',
+      },
+      {
+        name: 'a v1.0 access token (appid)',
+        issuer: 'https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/',
+        claims: { appid: 'c' },
+        reason: 'no error',
+      },
+      {
+        name: 'an ID token (neither)',
+        issuer: 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0',
+        claims: { nonce: 'n' },
+        reason: 'wrong_token_type',
+      },
+      {
+        name: 'an ID token with a non-string azp',
+        issuer: 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0',
+        claims: { azp: 7 },
+        reason: 'wrong_token_type',
+      },
+      {
+        name: 'an Azure AD B2C token without azp',
+        issuer: 'https://contoso.b2clogin.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0/',
+        claims: { tfp: 'B2C_1_susi' },
+        reason: 'no error',
+      },
+    ])('tells an Entra ID access token from an ID token: $name', ({ issuer, claims, reason }) => {
+      // Prepare
+      const entra = issuerOf({ type: 'oidc', preset: 'entra', issuer, audience: null, jwksUri: 'https://keys.example/keys' });
+      // Act
+      const result = reasonOf(() => readClaims(entra, HEADER, payload({ roles: ['Orders.Read'], ...claims }), RULES, NOW));
+      // Assert
+      expect(result).toBe(reason);
+    });
+
     it('leaves typ alone for the other presets, whose tokens write no such claim', () => {
       // Act
       const verified = readClaims(custom, HEADER, payload({ typ: 'ID', uti: 'u-1' }), RULES, NOW);
