@@ -805,3 +805,43 @@ describe('Entra ID ID tokens, for an API registered as its own client', () => {
     }
   });
 });
+
+describe('Keycloak access tokens without an audience mapper', () => {
+  it.each([
+    { name: 'no aud at all', aud: undefined },
+    { name: 'only the account client', aud: 'account' },
+  ])('refuses a token with $name with reason wrong_audience, naming no other cause', async ({ aud }) => {
+    // Prepare
+    const { authorizer, logs } = authorizerFor(
+      {
+        type: 'oidc',
+        preset: 'keycloak',
+        issuer: 'https://sso.example.com/realms/shop',
+        audience: ['orders-api'],
+        jwksUri: fixture.jwks.url,
+      },
+      { customer: ORDERS },
+    );
+    const now = Math.floor(Date.now() / 1000);
+    const token = signWithHeaderText(
+      `{"alg":"RS256","typ" : "JWT","kid" : "${fixture.keys.rsa.kid}"}`,
+      {
+        exp: now + 300,
+        iat: now,
+        jti: randomUUID(),
+        iss: 'https://sso.example.com/realms/shop',
+        ...(aud ? { aud } : {}),
+        sub: 'f1e2d3c4-b5a6-4978-8695-a4b3c2d1e0f9',
+        typ: 'Bearer',
+        azp: 'web-shop',
+        realm_access: { roles: ['customer'] },
+        scope: 'openid profile',
+      },
+      keyObjectOf(fixture.keys.rsa),
+    );
+    // Act
+    const results = await onEveryKind(authorizer, logs, token, 'GET', '/orders');
+    // Assert
+    for (const { kind, reason } of results) expect(reason, kind).toBe('wrong_audience');
+  });
+});
