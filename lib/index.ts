@@ -10,6 +10,7 @@ export type {
   ClaimOptions,
   ClaimPathSpec,
   CognitoIssuerOptions,
+  EntraCloud,
   EntraIssuerOptions,
   KeycloakIssuerOptions,
   OidcIssuerOptions,

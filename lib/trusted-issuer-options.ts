@@ -4,6 +4,9 @@
  * class so that each factory's options read in one place, as the CDK's own props interfaces do.
  */
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import type { EntraCloud } from '../lambdas/core/config/entra-issuer';
+
+export type { EntraCloud };
 
 /**
  * Where a claim sits: its name, a dotted path into nested objects (`realm_access.roles`), or —
@@ -120,6 +123,15 @@ export interface EntraIssuerOptions extends AudienceOptions, ClaimOptions {
    * `https://login.microsoftonline.com/<tenant>/v2.0` or `https://sts.windows.net/<tenant>/`.
    */
   readonly tokenVersion: 1 | 2;
+
+  /**
+   * The cloud the tenant lives in, which decides the host of `iss`: `usGovernment` writes v2.0
+   * tokens under `login.microsoftonline.us`; `china` (operated by 21Vianet) writes v1.0 tokens
+   * under `sts.chinacloudapi.cn` and v2.0 under `login.partner.microsoftonline.cn`.
+   *
+   * @default 'global'
+   */
+  readonly cloud?: EntraCloud;
 }
 
 /** An Okta custom authorization server's access tokens. */

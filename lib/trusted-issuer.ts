@@ -10,6 +10,7 @@
  * environment variable instead of the bundled file, and validates a stand-in at synth time.
  */
 import { Token } from 'aws-cdk-lib';
+import { entraIssuer } from '../lambdas/core/config/entra-issuer';
 import type {
   Auth0IssuerOptions,
   AudienceOptions,
@@ -55,13 +56,12 @@ export class TrustedIssuer {
     });
   }
 
-  /** Access tokens of a Microsoft Entra ID tenant (preset `entra`: `scp` and `roles` as scopes, `uti` as token id). */
+  /**
+   * Access tokens of a Microsoft Entra ID tenant (preset `entra`: `scp` and `roles` as scopes, `uti`
+   * as token id), in the global cloud or a national one (`cloud`).
+   */
   static entra(options: EntraIssuerOptions): TrustedIssuer {
-    const issuer =
-      options.tokenVersion === 1
-        ? `https://sts.windows.net/${options.tenantId}/`
-        : `https://login.microsoftonline.com/${options.tenantId}/v2.0`;
-    return TrustedIssuer.provider('entra', issuer, options);
+    return TrustedIssuer.provider('entra', entraIssuer(options.tenantId, options.tokenVersion, options.cloud), options);
   }
 
   /** Access tokens of an Okta custom authorization server (preset `okta`: `scp` as scopes, `cid` as client id). */

@@ -10,7 +10,7 @@
  * can write the table directly anyway, so verification would protect nothing — but the endpoint,
  * reachable over the network by token holders, must verify.
  */
-import { canonicalIssuer } from '../../lambdas/core/cognito-issuer';
+import { canonicalIssuer } from '../../lambdas/core/issuer-aliases';
 import { createDynamoDbClient } from '../../lambdas/core/dynamodb-client';
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, RevocationWriter } from '../../lambdas/core/revocation-writer';
 import { CommandError, integerOption, parseCommand, settingFrom, stringOption, UsageError, type CommandIo, type Setting } from './args';

@@ -31,7 +31,8 @@ export interface TokenIdOptions {
 /** The claims to revoke by; throws a {@link UsageError} naming the option when one is not valid. */
 export function readTokenIds(claims: Readonly<Record<string, unknown>>, options: TokenIdOptions): TokenIds {
   const preset = presetOf(options.provider);
-  const mapping = presetClaimMapping(preset, { audiences: null, tokenUse: 'access' });
+  const issuer = typeof claims['iss'] === 'string' ? claims['iss'] : '';
+  const mapping = presetClaimMapping(preset, { issuer, audiences: null, tokenUse: 'access' });
   const tokenIdPath = options.tokenIdClaim === undefined ? mapping.tokenId : pathOf(options.tokenIdClaim, '--token-id-claim');
   const sessionIdPath = options.sessionIdClaim === undefined ? mapping.sessionId : pathOf(options.sessionIdClaim, '--session-id-claim');
   return { tokenId: read(claims, tokenIdPath), sessionId: read(claims, sessionIdPath) };

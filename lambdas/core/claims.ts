@@ -2,7 +2,8 @@
  * Reads the claims Tollbooth acts on from a payload whose signature, issuer, audience and time
  * window aws-jwt-verify has already checked, and applies the checks the library does not make:
  * `exp` required, a token id required with revocation, `iat` not in the future and not too old,
- * RFC 9068 `typ`, and strict types for every claim the issuer's mapping names.
+ * RFC 9068 `typ` (and what tells a provider's access tokens from its ID tokens), and strict types for every claim the issuer's
+ * mapping names.
  *
  * Which claims carry scopes, groups, the client id and the token and session ids is the issuer's
  * {@link ClaimMapping} (its provider preset, with any settings on top): Entra ID's token id is
@@ -16,6 +17,7 @@
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { claimPathName, readClaimPath, type ClaimPath } from './claim-path';
 import type { IssuerConfig, VerificationConfig } from './config/authorizer-config';
+import { notAnAccessToken } from './config/provider-presets';
 import { DenyError } from './reasons';
 import { isScopeToken, parseScopeString } from './scope-tokens';
 
@@ -71,6 +73,9 @@ export function readClaims(
   const jti = mapping.tokenId === null ? undefined : optionalString(payload, mapping.tokenId);
   if (rules.requireJti && mapping.tokenId !== null && !jti)
     throw new DenyError('missing_claim', `${claimPathName(mapping.tokenId)} (the token id) is required while revocation is enabled`);
+
+  const notAccess = notAnAccessToken(issuer.preset, issuer.issuer, payload);
+  if (notAccess !== undefined) throw new DenyError('wrong_token_type', notAccess);
 
   if (issuer.kind === 'oidc' && issuer.requireAccessTokenType) {
     const typ = header['typ'];

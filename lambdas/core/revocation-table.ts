@@ -11,7 +11,7 @@
  * - `sub#<iss>#<sub>`: every token of the subject issued before `revokedBefore` (global sign-out).
  *   `expiresAt` = `revokedBefore` + the longest token lifetime.
  *
- * `<iss>` is the canonical issuer (`cognito-issuer.ts`): a Cognito token's global-form `iss` keys
+ * `<iss>` is the canonical issuer (`issuer-aliases.ts`): a Cognito token's global-form `iss` keys
  * the same row as its regional form, the one the configuration holds. The revocation feed's items
  * (`revocation-feed.ts`) share the table under keys starting `feed#`.
  *
@@ -21,7 +21,7 @@
  * only match a token that is itself expired.
  */
 import { createHash } from 'node:crypto';
-import { canonicalIssuer } from './cognito-issuer';
+import { canonicalIssuer } from './issuer-aliases';
 
 export const REVOCATION_ATTRIBUTES = {
   partitionKey: 'pk',

@@ -29,7 +29,7 @@ import type { Fetcher } from 'aws-jwt-verify/https';
 import { REVOKE_WRITE_SETTINGS } from '../core/config/defaults';
 import { createDynamoDbClient } from '../core/dynamodb-client';
 import { describeError, MAX_LOGGED_ERROR_LENGTH } from '../core/error-class';
-import { canonicalIssuer } from '../core/cognito-issuer';
+import { canonicalIssuer } from '../core/issuer-aliases';
 import { isRecord } from '../core/guards';
 import { RevocationWriter } from '../core/revocation-writer';
 import { parseScopeString } from '../core/scope-tokens';

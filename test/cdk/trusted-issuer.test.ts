@@ -12,6 +12,8 @@ import { TrustedIssuer } from '../../lib/trusted-issuer';
 import { testStack } from '../helpers/cdk';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+/** An Entra ID API's client id: the aud of its v2.0 tokens. */
+const API = '6e74172b-be56-4843-9ff4-e66a39bb12e3';
 const base: Omit<AuthorizerConfigInput, 'issuers'> = {
   scopeRoutes: { 'orders:read': ['GET /orders'] },
   httpApiResponseMode: 'iam',
@@ -39,6 +41,21 @@ describe('TrustedIssuer', () => {
       name: 'Entra ID v1.0',
       issuer: TrustedIssuer.entra({ tenantId: TENANT, tokenVersion: 1, audiences: ['api://orders'] }),
       entry: { type: 'oidc', preset: 'entra', issuer: `https://sts.windows.net/${TENANT}/`, audience: ['api://orders'] },
+    },
+    {
+      name: 'Entra ID v2.0 in the US Government cloud',
+      issuer: TrustedIssuer.entra({ tenantId: TENANT, tokenVersion: 2, cloud: 'usGovernment', audiences: [API] }),
+      entry: { type: 'oidc', preset: 'entra', issuer: `https://login.microsoftonline.us/${TENANT}/v2.0`, audience: [API] },
+    },
+    {
+      name: 'Entra ID v1.0 in the China cloud (21Vianet)',
+      issuer: TrustedIssuer.entra({ tenantId: TENANT, tokenVersion: 1, cloud: 'china', audiences: ['api://orders'] }),
+      entry: { type: 'oidc', preset: 'entra', issuer: `https://sts.chinacloudapi.cn/${TENANT}/`, audience: ['api://orders'] },
+    },
+    {
+      name: 'Entra ID v2.0 in the China cloud (21Vianet)',
+      issuer: TrustedIssuer.entra({ tenantId: TENANT, tokenVersion: 2, cloud: 'china', audiences: [API] }),
+      entry: { type: 'oidc', preset: 'entra', issuer: `https://login.partner.microsoftonline.cn/${TENANT}/v2.0`, audience: [API] },
     },
     {
       name: "Okta's default authorization server",
@@ -91,6 +108,28 @@ describe('TrustedIssuer', () => {
     expect(good?.preset).toBe('auth0');
     expect(bad).toThrow(ConfigError);
     expect(bad).toThrow('Auth0 writes iss with a trailing slash');
+  });
+
+  it.each([
+    { name: 'a domain name', tenantId: 'contoso.onmicrosoft.com', problem: '"contoso.onmicrosoft.com" is not a tenant id' },
+    { name: 'an upper-case GUID', tenantId: TENANT.toUpperCase(), problem: `Entra ID writes the tenant id in lower case: "${TENANT}"` },
+    { name: 'the common endpoint', tenantId: 'common', problem: '"common" is not a tenant' },
+  ])('fails synth for an Entra tenant given as $name, which no token names in iss', ({ tenantId, problem }) => {
+    // Act
+    const synth = () => validated(TrustedIssuer.entra({ tenantId, tokenVersion: 2, audiences: [API] }));
+    // Assert
+    expect(synth).toThrow(ConfigError);
+    expect(synth).toThrow(problem);
+  });
+
+  it('fails synth for an App ID URI as the audience of v2.0 tokens, which always carry the client id', () => {
+    // Act
+    const synth = () => validated(TrustedIssuer.entra({ tenantId: TENANT, tokenVersion: 2, audiences: ['api://orders'] }));
+    // Assert
+    expect(synth).toThrow('"api://orders" is never the aud of a v2.0 token');
+    expect(validated(TrustedIssuer.entra({ tenantId: TENANT, tokenVersion: 1, audiences: ['api://orders'] }))).toMatchObject({
+      audiences: ['api://orders'],
+    });
   });
 
   it('validates a provider issuer known only at deploy time with a stand-in of its shape', () => {

@@ -50,6 +50,17 @@ export function signRaw(header: Record<string, unknown>, payload: Record<string,
   return `${signingInput}.${signature.toString('base64url')}`;
 }
 
+/**
+ * Signs a JWS whose header is the given text byte for byte, as a provider serialises it (Keycloak
+ * writes `{"alg":"RS256","typ" : "JWT","kid" : "…"}`); the header must name an RS or ES algorithm.
+ */
+export function signWithHeaderText(headerText: string, payload: Record<string, unknown>, privateKey: KeyObject): string {
+  const alg = String((JSON.parse(headerText) as Record<string, unknown>)['alg']);
+  const signingInput = `${Buffer.from(headerText).toString('base64url')}.${base64UrlJson(payload)}`;
+  const signature = sign(`sha${alg.slice(2)}`, Buffer.from(signingInput), { key: privateKey, dsaEncoding: 'ieee-p1363' });
+  return `${signingInput}.${signature.toString('base64url')}`;
+}
+
 export function base64UrlJson(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }

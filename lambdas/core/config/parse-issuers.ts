@@ -75,7 +75,6 @@ function parseOidcIssuer(raw: RawObject, path: string, jwks: JwksConfig, problem
     );
   }
   const preset = readChoice(raw, 'preset', path, problems, OIDC_PRESETS, ISSUER_SETTINGS.preset);
-  for (const problem of presetIssuerProblems(preset, issuer)) problems.add(fieldPath(path, 'issuer'), `${problem} (preset "${preset}")`);
   let audiences: readonly string[] | null = null;
   if (!('audience' in raw)) {
     problems.add(
@@ -89,14 +88,23 @@ function parseOidcIssuer(raw: RawObject, path: string, jwks: JwksConfig, problem
       problems.add(fieldPath(path, 'audience'), 'is an empty list, which would deny every token: list the accepted "aud" values');
     }
   }
+  for (const problem of presetIssuerProblems(preset, issuer, { jwksUriGiven: raw['jwksUri'] !== undefined, audiences }))
+    problems.add(fieldPath(path, problem.field), `${problem.message} (preset "${preset}")`);
+  const requireAccessTokenType = readBoolean(raw, 'requireAccessTokenType', path, problems, ISSUER_SETTINGS.requireAccessTokenType);
+  // Entra ID's header says typ "JWT" in every token (its access-token reference: "always JWT").
+  if (requireAccessTokenType && preset === 'entra')
+    problems.add(
+      fieldPath(path, 'requireAccessTokenType'),
+      'would refuse every token: Entra ID writes typ "JWT" in every token header, never "at+jwt" (preset "entra")',
+    );
   return {
     kind: 'oidc',
     issuer,
     audiences,
     keys: readOidcKeySource(raw, path, issuer, problems),
-    requireAccessTokenType: readBoolean(raw, 'requireAccessTokenType', path, problems, ISSUER_SETTINGS.requireAccessTokenType),
+    requireAccessTokenType,
     preset,
-    claims: readClaimMapping(raw, path, presetClaimMapping(preset, { audiences, tokenUse: 'access' }), problems),
+    claims: readClaimMapping(raw, path, presetClaimMapping(preset, { issuer, audiences, tokenUse: 'access' }), problems),
   };
 }
 
@@ -176,7 +184,7 @@ function parseCognitoIssuer(raw: RawObject, path: string, jwks: JwksConfig, prob
     requiredGroups: readStringList(raw, 'requiredGroups', path, problems) ?? [],
     emulator: emulatorIssuer !== undefined,
     preset: 'cognito',
-    claims: readClaimMapping(raw, path, presetClaimMapping('cognito', { audiences: null, tokenUse }), problems),
+    claims: readClaimMapping(raw, path, presetClaimMapping('cognito', { issuer: location.issuer, audiences: null, tokenUse }), problems),
   };
 }
 

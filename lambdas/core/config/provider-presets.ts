@@ -10,9 +10,13 @@
  */
 import type { ClaimPath } from '../claim-path';
 import type { ClaimMapping, ProviderPreset } from './authorizer-config';
+import { isGoogleIssuer } from '../issuer-aliases';
+import { entraIssuerProblems, isB2cIssuer, type EntraIssuerSettings } from './entra-issuer';
 
 /** What a preset's mapping may depend on. */
 export interface PresetContext {
+  /** The configured issuer (Azure AD B2C's and Google's tokens, told apart by it, have no token id). */
+  readonly issuer: string;
   /** The issuer's accepted audiences (Keycloak keys client roles by client id). */
   readonly audiences: readonly string[] | null;
   /** Cognito: which token is accepted (the client id is `client_id` on access tokens, `aud` on ID tokens). */
@@ -33,25 +37,26 @@ export function presetClaimMapping(preset: ProviderPreset, context: PresetContex
   switch (preset) {
     case 'oidc':
       // RFC 9068 (scope, client_id, jti), OpenID Connect (azp), and scp as many issuers write it.
+      // Google's ID tokens have no jti: revoked by subject.
       return {
         scopes: [SCOPE, SCP],
         groups: [GROUPS],
         groupsAsScopes: false,
         clientId: [CLIENT_ID, AZP],
-        tokenId: JTI,
+        tokenId: isGoogleIssuer(context.issuer) ? null : JTI,
         sessionId: ORIGIN_JTI,
       };
     case 'entra':
       // scp: delegated permissions (a space-delimited string); roles: app roles — application
       // permissions in client-credentials tokens, a user's roles in user tokens. azp (v2.0) and
       // appid (v1.0) name the client; uti is the token id ("equivalent to jti"), which Entra's
-      // access tokens carry instead of jti.
+      // access tokens carry instead of jti — except Azure AD B2C's, which carry neither.
       return {
         scopes: [SCP, ['roles']],
         groups: [GROUPS],
         groupsAsScopes: false,
         clientId: [AZP, ['appid']],
-        tokenId: ['uti'],
+        tokenId: isB2cIssuer(context.issuer) ? null : ['uti'],
         sessionId: null,
       };
     case 'okta':
@@ -93,11 +98,44 @@ export function presetClaimMapping(preset: ProviderPreset, context: PresetContex
 }
 
 /**
+ * Why a verified token is not an access token of this preset's provider, or `undefined` when it
+ * is one. Providers sign their ID tokens with the same keys as their access tokens, often for the
+ * same client — so an ID token whose `aud` is an accepted audience would otherwise pass as an
+ * access token, with whatever roles it lists.
+ *
+ * - Keycloak writes a `typ` claim in every token: `"Bearer"` in access tokens, `"ID"` and
+ *   `"Logout"` in the others. Keycloak's own adapters check it.
+ * - Entra ID names the client of every access token (`azp` in v2.0, `appid` in v1.0, "only
+ *   present in" access tokens per its claims reference); its ID tokens name neither. Azure AD
+ *   B2C's tokens are the exception (`azp` only with some flows), so B2C issuers are not held to it.
+ */
+export function notAnAccessToken(preset: ProviderPreset, issuer: string, payload: Readonly<Record<string, unknown>>): string | undefined {
+  switch (preset) {
+    case 'keycloak':
+      return payload['typ'] === 'Bearer' ? undefined : 'typ must be "Bearer": the keycloak preset accepts access tokens only';
+    case 'entra':
+      if (B2C_ISSUER.test(issuer) || typeof payload['azp'] === 'string' || typeof payload['appid'] === 'string') return undefined;
+      return 'an Entra ID access token names its client (azp, or appid in v1.0); an ID token does not';
+    default:
+      return undefined;
+  }
+}
+
+/** An Azure AD B2C issuer, told cheaply per request (`isB2cIssuer` is the configuration's reading). */
+const B2C_ISSUER = /^https:\/\/[^/]+\.b2clogin\.com\//i;
+
+/** A problem with one field of an issuer entry that a preset makes checkable. */
+export interface PresetIssuerProblem {
+  readonly field: 'issuer' | 'jwksUri' | 'audience';
+  readonly message: string;
+}
+
+/**
  * What is wrong with `issuer` for this preset, if anything: the shape each provider writes `iss`
  * in, where that shape is certain. Custom domains are fine; a trailing slash where the provider
  * writes none (or none where it writes one) is not.
  */
-export function presetIssuerProblems(preset: ProviderPreset, issuer: string): string[] {
+export function presetIssuerProblems(preset: ProviderPreset, issuer: string, settings: EntraIssuerSettings): PresetIssuerProblem[] {
   let url: URL;
   try {
     url = new URL(issuer);
@@ -105,32 +143,39 @@ export function presetIssuerProblems(preset: ProviderPreset, issuer: string): st
     return []; // Reported as not a URL elsewhere.
   }
   const trailingSlash = issuer.endsWith('/');
+  const onIssuer = (message: string): PresetIssuerProblem[] => [{ field: 'issuer', message }];
   switch (preset) {
     case 'auth0':
-      return trailingSlash ? [] : [`Auth0 writes iss with a trailing slash: "${issuer}/"`];
+      return trailingSlash ? [] : onIssuer(`Auth0 writes iss with a trailing slash: "${issuer}/"`);
     case 'okta':
-      return trailingSlash ? [`Okta writes iss without a trailing slash: "${issuer.replace(/\/+$/, '')}"`] : [];
+      return oktaIssuerProblems(url, issuer).map((message) => ({ field: 'issuer', message }));
     case 'keycloak':
       return /\/realms\/[^/]+$/.test(url.pathname)
         ? []
-        : [`Keycloak writes iss as <base>/realms/<realm> (no trailing slash), not "${issuer}"`];
+        : onIssuer(`Keycloak writes iss as <base>/realms/<realm> (no trailing slash), not "${issuer}"`);
     case 'entra':
-      return entraIssuerProblems(url, issuer);
+      return entraIssuerProblems(issuer, settings);
     default:
       return [];
   }
 }
 
-/** The tenant-independent names Entra ID's endpoints accept, which never appear in `iss`. */
-const ENTRA_TENANT_ALIASES = new Set(['common', 'organizations', 'consumers']);
-
-function entraIssuerProblems(url: URL, issuer: string): string[] {
-  const [tenant = '', ...rest] = url.pathname.split('/').slice(1);
-  const shapes = 'https://login.microsoftonline.com/<tenant id>/v2.0 (v2.0 tokens) or https://sts.windows.net/<tenant id>/ (v1.0)';
-  if (url.hostname !== 'login.microsoftonline.com' && url.hostname !== 'sts.windows.net') return [];
-  if (ENTRA_TENANT_ALIASES.has(tenant.toLowerCase()))
-    return [`"${tenant}" is not a tenant: Entra ID writes iss with the tenant id, as ${shapes}`];
-  const v2 = url.hostname === 'login.microsoftonline.com' && rest.length === 1 && rest[0] === 'v2.0';
-  const v1 = url.hostname === 'sts.windows.net' && rest.length === 1 && rest[0] === '';
-  return tenant !== '' && (v1 || v2) ? [] : [`Entra ID writes iss as ${shapes}, not "${issuer}"`];
+/**
+ * Okta: a custom authorization server, `https://<domain>/oauth2/<server id>` with no trailing
+ * slash. The org authorization server (`https://<domain>`, no path) issues access tokens for
+ * Okta's own APIs only — Okta says resource servers must not validate them — so trusting it for
+ * an API is refused, not quietly allowed.
+ */
+function oktaIssuerProblems(url: URL, issuer: string): string[] {
+  // The admin console's host (acme-admin.okta.com), copied from the browser, never issues tokens.
+  const adminHost = /^([^.]+)-admin(\.(?:okta|oktapreview|okta-emea|okta-gov)\.com)$/i.exec(url.hostname);
+  if (adminHost) return [`"${url.hostname}" is Okta's admin console, not an issuer: use the Okta domain "${adminHost[1]}${adminHost[2]}"`];
+  if (issuer.endsWith('/')) return [`Okta writes iss without a trailing slash: "${issuer.replace(/\/+$/, '')}"`];
+  if (url.pathname === '/' || url.pathname === '')
+    return [
+      `"${issuer}" is Okta's org authorization server, whose access tokens are for Okta's own APIs and must not be validated by an API: use a custom authorization server, "${issuer}/oauth2/default" or "${issuer}/oauth2/<server id>"`,
+    ];
+  return /^\/oauth2\/[^/]+$/.test(url.pathname)
+    ? []
+    : [`Okta writes iss as https://<domain>/oauth2/<authorization server id>, not "${issuer}"`];
 }

@@ -18,7 +18,7 @@ import { JwtVerifier } from 'aws-jwt-verify/jwt-verifier';
 import type { AuthorizerConfig, CognitoIssuerConfig, IssuerConfig, OidcIssuerConfig } from '../config/authorizer-config';
 import { ecdsaSignatureBytes } from './ecdsa-signature';
 import { assertRegisteredClaimTypes, readJoseObject } from './strict-json';
-import { cognitoIssuerAliases } from '../cognito-issuer';
+import { cognitoIssuerAliases, oidcIssuerAliases } from '../issuer-aliases';
 import { DenyError } from '../reasons';
 
 /** A token whose signature and standard claims verified, with the issuer that vouched for it. */
@@ -61,12 +61,19 @@ export class TokenVerifier {
     const graceSeconds = config.verification.clockSkewSeconds;
     const primaryUris: string[] = [];
     for (const issuer of config.issuers) {
-      const verifier =
-        issuer.kind === 'cognito' ? cognitoVerifier(issuer, jwksCache, graceSeconds) : oidcVerifier(issuer, jwksCache, graceSeconds);
+      const aliases = issuerAliases(issuer);
+      // One Cognito verifier takes both of a pool's forms; an OIDC issuer gets one verifier per
+      // form its tokens may carry, each checking `iss` exactly (aws-jwt-verify takes one issuer).
+      const verifiers =
+        issuer.kind === 'cognito'
+          ? [cognitoVerifier(issuer, jwksCache, graceSeconds)]
+          : aliases.map((iss) => oidcVerifier(issuer, iss, jwksCache, graceSeconds));
       const uris = libraryJwksUris(issuer);
-      for (const [index, iss] of issuerAliases(issuer).entries())
-        this.byIssuer.set(iss, { verifier, jwksUri: uris[index] ?? issuer.keys.uri });
-      for (const uri of uris) this.byJwksUri.set(uri, [...(this.byJwksUri.get(uri) ?? []), verifier]);
+      for (const [index, iss] of aliases.entries()) {
+        const verifier = verifiers[index] ?? verifiers[0];
+        if (verifier) this.byIssuer.set(iss, { verifier, jwksUri: uris[index] ?? issuer.keys.uri });
+      }
+      for (const uri of uris) this.byJwksUri.set(uri, [...(this.byJwksUri.get(uri) ?? []), ...verifiers]);
       primaryUris.push(uris[0] ?? issuer.keys.uri);
     }
     this.primaryUris = primaryUris;
@@ -118,9 +125,9 @@ export class TokenVerifier {
   }
 }
 
-function oidcVerifier(issuer: OidcIssuerConfig, jwksCache: JwksCache, graceSeconds: number): IssuerVerifier {
+function oidcVerifier(issuer: OidcIssuerConfig, iss: string, jwksCache: JwksCache, graceSeconds: number): IssuerVerifier {
   const verifier = JwtVerifier.create(
-    { issuer: issuer.issuer, audience: issuer.audiences === null ? null : [...issuer.audiences], jwksUri: issuer.keys.uri, graceSeconds },
+    { issuer: iss, audience: issuer.audiences === null ? null : [...issuer.audiences], jwksUri: issuer.keys.uri, graceSeconds },
     { jwksCache },
   );
   return {
@@ -181,11 +188,12 @@ function emulatedCognitoVerifier(issuer: CognitoIssuerConfig, jwksCache: JwksCac
 }
 
 /**
- * The `iss` values an issuer's tokens may carry. Cognito issues under a regional and a global
- * host name, and aws-jwt-verify accepts both for one pool.
+ * The `iss` values an issuer's tokens may carry (`issuer-aliases.ts`): Cognito issues under a
+ * regional and a global host name, Google with and without the scheme.
  */
 function issuerAliases(issuer: IssuerConfig): string[] {
-  if (issuer.kind === 'oidc' || issuer.emulator) return [issuer.issuer];
+  if (issuer.kind === 'oidc') return oidcIssuerAliases(issuer.issuer);
+  if (issuer.emulator) return [issuer.issuer];
   return [issuer.issuer, cognitoIssuerAliases(issuer.userPoolId)[1]];
 }
 

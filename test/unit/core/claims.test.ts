@@ -261,6 +261,7 @@ describe('claims', () => {
         keycloak,
         HEADER,
         payload({
+          typ: 'Bearer',
           scope: 'openid orders.read',
           realm_access: { roles: ['customer'] },
           resource_access: { 'orders-api': { roles: ['orders.write'] }, account: { roles: ['manage-account'] } },
@@ -279,9 +280,69 @@ describe('claims', () => {
       { name: 'nested roles that are neither a string nor an array of strings', claims: { realm_access: { roles: 7 } } },
     ])('denies $name with reason invalid_claim', ({ claims }) => {
       // Act
-      const result = reasonOf(() => readClaims(keycloak, HEADER, payload(claims), RULES, NOW));
+      const result = reasonOf(() => readClaims(keycloak, HEADER, payload({ typ: 'Bearer', ...claims }), RULES, NOW));
       // Assert
       expect(result).toBe('invalid_claim');
+    });
+
+    it.each([
+      { name: 'an ID token', typ: 'ID' },
+      { name: 'a logout token', typ: 'Logout' },
+      { name: 'a refresh token', typ: 'Refresh' },
+      { name: 'a token without typ', typ: undefined },
+      { name: 'a typ of the wrong case', typ: 'bearer' },
+    ])('denies $name of a Keycloak realm with reason wrong_token_type (Keycloak access tokens say typ "Bearer")', ({ typ }) => {
+      // Act
+      const result = reasonOf(() => readClaims(keycloak, HEADER, payload({ typ, realm_access: { roles: ['customer'] } }), RULES, NOW));
+      // Assert
+      expect(result).toBe('wrong_token_type');
+    });
+
+    it.each([
+      {
+        name: 'a v2.0 access token (azp)',
+        issuer: 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0',
+        claims: { azp: 'c' },
+        reason: 'no error',
+      },
+      {
+        name: 'a v1.0 access token (appid)',
+        issuer: 'https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/',
+        claims: { appid: 'c' },
+        reason: 'no error',
+      },
+      {
+        name: 'an ID token (neither)',
+        issuer: 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0',
+        claims: { nonce: 'n' },
+        reason: 'wrong_token_type',
+      },
+      {
+        name: 'an ID token with a non-string azp',
+        issuer: 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0',
+        claims: { azp: 7 },
+        reason: 'wrong_token_type',
+      },
+      {
+        name: 'an Azure AD B2C token without azp',
+        issuer: 'https://contoso.b2clogin.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0/',
+        claims: { tfp: 'B2C_1_susi' },
+        reason: 'no error',
+      },
+    ])('tells an Entra ID access token from an ID token: $name', ({ issuer, claims, reason }) => {
+      // Prepare
+      const entra = issuerOf({ type: 'oidc', preset: 'entra', issuer, audience: null, jwksUri: 'https://keys.example/keys' });
+      // Act
+      const result = reasonOf(() => readClaims(entra, HEADER, payload({ roles: ['Orders.Read'], ...claims }), RULES, NOW));
+      // Assert
+      expect(result).toBe(reason);
+    });
+
+    it('leaves typ alone for the other presets, whose tokens write no such claim', () => {
+      // Act
+      const verified = readClaims(custom, HEADER, payload({ typ: 'ID', uti: 'u-1' }), RULES, NOW);
+      // Assert
+      expect(verified.jti).toBe('u-1');
     });
 
     it('never reads a path through the object prototype', () => {
@@ -304,7 +365,12 @@ describe('claims', () => {
 
     it('names the token id claim when it is missing with revocation on', () => {
       // Prepare
-      const entra = issuerOf({ type: 'oidc', preset: 'entra', issuer: 'https://login.microsoftonline.com/t1/v2.0', audience: ['api'] });
+      const entra = issuerOf({
+        type: 'oidc',
+        preset: 'entra',
+        issuer: 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0',
+        audience: ['6e74172b-be56-4843-9ff4-e66a39bb12e3'],
+      });
       // Act
       const act = () => readClaims(entra, HEADER, payload({ jti: 'not-the-token-id' }), { ...RULES, requireJti: true }, NOW);
       // Assert

@@ -10,6 +10,14 @@ import { problemsOf } from '../../../helpers/config';
 const BASE = { routes: { 'orders:read': ['GET /orders'] }, revocation: { enabled: false } };
 const OIDC = { type: 'oidc', issuer: 'https://issuer.example', audience: ['api'] };
 const LOOPBACK = { jwks: { allowInsecureLoopbackHttp: true } };
+/** An Entra ID API's client id: what its v2.0 tokens carry in aud. */
+const ENTRA_API = '6e74172b-be56-4843-9ff4-e66a39bb12e3';
+/** The issuer entry for a preset, with an audience its tokens can carry. */
+const entryFor = (preset: string): Record<string, unknown> => ({
+  ...OIDC,
+  ...(preset === 'entra' ? { audience: [ENTRA_API] } : {}),
+  preset,
+});
 
 function withIssuers(issuers: unknown[], extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { ...BASE, issuers, ...extra };
@@ -104,14 +112,18 @@ describe('parse-providers', () => {
       { preset: 'entra', issuer: 'https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/' },
       { preset: 'entra', issuer: 'https://contoso.ciamlogin.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0' },
       { preset: 'okta', issuer: 'https://acme.okta.com/oauth2/default' },
-      { preset: 'okta', issuer: 'https://acme.okta.com' },
+      { preset: 'okta', issuer: 'https://login.acme.example/oauth2/aus1a2b3c4D5e6F7g8h9' },
+      { preset: 'entra', issuer: 'https://login.microsoftonline.us/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0' },
+      { preset: 'entra', issuer: 'https://login.partner.microsoftonline.cn/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0' },
+      { preset: 'entra', issuer: 'https://sts.chinacloudapi.cn/72f988bf-86f1-41af-91ab-2d7cd011db47/' },
+      { preset: 'entra', issuer: 'https://contoso.b2clogin.com/tfp/72f988bf-86f1-41af-91ab-2d7cd011db47/B2C_1_susi/v2.0/' },
       { preset: 'auth0', issuer: 'https://acme.eu.auth0.com/' },
       { preset: 'auth0', issuer: 'https://login.acme.example/' },
       { preset: 'keycloak', issuer: 'https://sso.example.com/realms/shop' },
       { preset: 'keycloak', issuer: 'https://sso.example.com/auth/realms/shop' },
     ])('accepts the $preset issuer $issuer', ({ preset, issuer }) => {
       // Act
-      const problems = problemsOf(withIssuers([{ ...OIDC, preset, issuer }]));
+      const problems = problemsOf(withIssuers([{ ...entryFor(preset), issuer }]));
       // Assert
       expect(problems).toEqual([]);
     });
@@ -153,9 +165,52 @@ describe('parse-providers', () => {
         issuer: 'https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47',
         problem: expect.stringContaining('or https://sts.windows.net/<tenant id>/ (v1.0)'),
       },
-    ])('refuses the $preset issuer $issuer, which its tokens never carry', ({ preset, issuer, problem }) => {
+      {
+        preset: 'entra',
+        issuer: 'https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0',
+        problem: expect.stringContaining('"contoso.onmicrosoft.com" is not a tenant id: Entra ID writes iss with the tenant\'s id (a GUID'),
+      },
+      {
+        preset: 'entra',
+        issuer: 'https://sts.windows.net/72F988BF-86F1-41AF-91AB-2D7CD011DB47/',
+        problem: 'Entra ID writes the tenant id in lower case: "72f988bf-86f1-41af-91ab-2d7cd011db47" (preset "entra")',
+      },
+      {
+        preset: 'entra',
+        issuer: 'https://sts.chinacloudapi.cn/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0',
+        problem: expect.stringContaining(
+          'Entra ID writes iss as https://login.partner.microsoftonline.cn/<tenant id>/v2.0 (v2.0 tokens) or https://sts.chinacloudapi.cn/<tenant id>/ (v1.0)',
+        ),
+      },
+      {
+        preset: 'entra',
+        issuer: 'https://contoso.b2clogin.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0',
+        problem: expect.stringContaining(
+          'Azure AD B2C writes iss as https://<name>.b2clogin.com/<tenant id>/v2.0/ (with the trailing slash)',
+        ),
+        jwksUri: 'https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1_susi/discovery/v2.0/keys',
+      },
+      {
+        preset: 'okta',
+        issuer: 'https://acme.okta.com',
+        problem: expect.stringContaining(
+          '"https://acme.okta.com" is Okta\'s org authorization server, whose access tokens are for Okta\'s own APIs',
+        ),
+      },
+      {
+        preset: 'okta',
+        issuer: 'https://acme-admin.okta.com/oauth2/default',
+        problem: '"acme-admin.okta.com" is Okta\'s admin console, not an issuer: use the Okta domain "acme.okta.com" (preset "okta")',
+      },
+      {
+        preset: 'okta',
+        issuer: 'https://acme.okta.com/oauth2/v1/keys',
+        problem:
+          'Okta writes iss as https://<domain>/oauth2/<authorization server id>, not "https://acme.okta.com/oauth2/v1/keys" (preset "okta")',
+      },
+    ])('refuses the $preset issuer $issuer, which its tokens never carry', ({ preset, issuer, problem, ...rest }) => {
       // Act
-      const problems = problemsOf(withIssuers([{ ...OIDC, preset, issuer }]));
+      const problems = problemsOf(withIssuers([{ ...entryFor(preset), issuer, ...rest }]));
       // Assert
       expect(problems).toEqual([typeof problem === 'string' ? `issuers[0].issuer: ${problem}` : problem]);
     });
@@ -167,6 +222,83 @@ describe('parse-providers', () => {
       // Assert
       expect(unknown).toEqual(['issuers[0].preset: must be one of "oidc", "entra", "okta", "auth0", "keycloak", got "ping"']);
       expect(cognito).toEqual(['issuers[0].preset: must be one of "oidc", "entra", "okta", "auth0", "keycloak", got "cognito"']);
+    });
+
+    it('refuses to require typ at+jwt from Entra ID, whose headers always say JWT', () => {
+      // Act
+      const problems = problemsOf(
+        withIssuers([
+          {
+            ...entryFor('entra'),
+            issuer: 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0',
+            requireAccessTokenType: true,
+          },
+        ]),
+      );
+      // Assert
+      expect(problems).toEqual([
+        'issuers[0].requireAccessTokenType: would refuse every token: Entra ID writes typ "JWT" in every token header, never "at+jwt" (preset "entra")',
+      ]);
+    });
+
+    it('requires the keys of an Azure AD B2C issuer, which publishes them per user flow, not under the issuer', () => {
+      // Act
+      const problems = problemsOf(
+        withIssuers([{ ...entryFor('entra'), issuer: 'https://contoso.b2clogin.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0/' }]),
+      );
+      // Assert
+      expect(problems).toEqual([
+        'issuers[0].jwksUri: is required for Azure AD B2C: its keys are published per user flow, e.g. "https://<name>.b2clogin.com/<name>.onmicrosoft.com/<policy>/discovery/v2.0/keys" (preset "entra")',
+      ]);
+    });
+
+    it.each([
+      { issuer: 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0', audience: 'api://orders' },
+      { issuer: 'https://login.microsoftonline.us/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0', audience: 'https://orders.contoso.com' },
+      { issuer: 'https://contoso.ciamlogin.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0', audience: 'api://orders' },
+    ])(
+      'refuses the App ID URI $audience as the audience of the v2.0 issuer $issuer: v2.0 tokens carry the client id',
+      ({ issuer, audience }) => {
+        // Act
+        const problems = problemsOf(withIssuers([{ ...OIDC, preset: 'entra', issuer, audience: [ENTRA_API, audience] }]));
+        // Assert
+        expect(problems).toEqual([
+          `issuers[0].audience: "${audience}" is never the aud of a v2.0 token: Entra ID v2.0 tokens always name the API by its client id (a GUID, "Application (client) ID"); the App ID URI appears only in v1.0 tokens (preset "entra")`,
+        ]);
+      },
+    );
+
+    it.each([
+      {
+        name: 'the App ID URI of a v1.0 issuer',
+        issuer: 'https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/',
+        audience: 'api://orders',
+      },
+      {
+        name: 'any audience of an oidc-preset issuer',
+        issuer: 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0',
+        audience: 'api://orders',
+        preset: 'oidc',
+      },
+    ])('accepts $name', ({ issuer, audience, preset }) => {
+      // Act
+      const problems = problemsOf(withIssuers([{ ...OIDC, preset: preset ?? 'entra', issuer, audience: [audience] }]));
+      // Assert
+      expect(problems).toEqual([]);
+    });
+
+    it.each([
+      { name: 'Entra ID', issuer: 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0', tokenId: ['uti'] },
+      {
+        name: 'Azure AD B2C (no uti, no jti)',
+        issuer: 'https://contoso.b2clogin.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0/',
+        tokenId: null,
+      },
+    ])('revokes $name tokens by the token id they carry', ({ issuer, tokenId }) => {
+      // Act
+      const config = parseConfig(withIssuers([{ ...entryFor('entra'), issuer, jwksUri: 'https://keys.example/keys' }]));
+      // Assert
+      expect(config.issuers[0]?.claims.tokenId).toEqual(tokenId);
     });
 
     it('maps the Keycloak roles of each audience client', () => {
