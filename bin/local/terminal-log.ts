@@ -8,6 +8,7 @@
  * appear.
  */
 import { DECISION_MESSAGE, type DecisionLogger } from '../../lambdas/authorizer/decision-log';
+import { redactTokenShapes } from '../../lambdas/core/log-redaction';
 import type { RequestLog } from './local-api';
 
 const STATUS_TEXT: Readonly<Record<number, string>> = {
@@ -28,7 +29,8 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
 export function formatRequest(log: RequestLog): string {
   const status = `${log.status} ${STATUS_TEXT[log.status] ?? ''}`.trimEnd();
   if (log.status === 400 && log.routeKey === undefined) return `request → ${status}   (${log.problem ?? 'unreadable'})`;
-  return `${log.method} ${log.path} → ${status}   (${explain(log)})`;
+  // The path is the client's: a token pasted into it stays out of the terminal too.
+  return `${log.method} ${redactTokenShapes(log.path)} → ${status}   (${explain(log)})`;
 }
 
 function explain(log: RequestLog): string {

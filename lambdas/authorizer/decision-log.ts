@@ -6,7 +6,8 @@
  * token id, the route and the latency — and, for failures that point at a bug or an outage, the
  * error's class and a bounded message.
  */
-import { errorClassName, MAX_LOGGED_ERROR_LENGTH } from '../core/error-class';
+import { errorClassName, loggableError } from '../core/error-class';
+import { redactTokenShapes } from '../core/log-redaction';
 import type { ObservedDecision } from './decision';
 import type { EventKind } from './event';
 import type { DenyReason } from '../core/reasons';
@@ -34,7 +35,8 @@ export function logDecision(logger: DecisionLogger, decision: ObservedDecision, 
     decision: decision.effect,
     reason: decision.effect === 'deny' ? decision.reason : 'allowed',
     eventKind: context.eventKind,
-    route: context.route,
+    // The path is the client's: a token put in it must not reach the log.
+    route: redactTokenShapes(context.route),
     latencyMs: Math.round(context.latencyMs * 1000) / 1000,
     tokenCacheHit: context.tokenCacheHit,
   };
@@ -61,7 +63,6 @@ export function logDecision(logger: DecisionLogger, decision: ObservedDecision, 
 
 function describeError(error: unknown): string | undefined {
   if (error === undefined) return undefined;
-  const text = error instanceof Error ? `${errorClassName(error)}: ${error.message}` : typeof error;
-  // Bounded and stripped of anything shaped like a JWS, in case a library echoes its input.
-  return text.replace(/[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g, '[redacted]').slice(0, MAX_LOGGED_ERROR_LENGTH);
+  // A thrown non-Error is named by its type only: its content could be anything.
+  return error instanceof Error ? loggableError(error) : typeof error;
 }

@@ -25,7 +25,7 @@ import { DEFAULT_SERVICE_NAME } from '../core/metric-names';
 import { readClaims, type ClaimRules } from '../core/claims';
 import type { AuthorizerConfig } from '../core/config/authorizer-config';
 import { REVOCATION_FEED_SETTINGS, REVOCATION_SETTINGS } from '../core/config/defaults';
-import { describeError, MAX_LOGGED_ERROR_LENGTH } from '../core/error-class';
+import { loggableError } from '../core/error-class';
 import { DynamoDbRevocationFeed, type RevocationFeedSource } from '../core/revocation-feed-reader';
 import { RevocationFeedFollower, type FeedEvent } from './revocation-feed-follower';
 import { allow, forbidden, revocationUnavailable, revoked, unauthenticated, type Decision, type ObservedDecision } from './decision';
@@ -236,7 +236,7 @@ export function createHandler(config: AuthorizerConfig, deps?: AuthorizerDeps): 
 function logFeedEvent(logger: DecisionLogger, event: FeedEvent): void {
   if (event.kind === 'started') logger.info('revocation feed: following', { reason: event.reason, heads: event.heads });
   else if (event.kind === 'caught-up') logger.info('revocation feed: caught up', { entries: event.entries, heads: event.heads });
-  else logger.warn('revocation feed: read failed', { error: describeError(event.error).slice(0, MAX_LOGGED_ERROR_LENGTH) });
+  else logger.warn('revocation feed: read failed', { error: loggableError(event.error) });
 }
 
 function logJwksFetch(logger: DecisionLogger, event: JwksFetchEvent): void {

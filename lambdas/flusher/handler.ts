@@ -16,7 +16,7 @@ import { FlushStageAuthorizersCacheCommand, type APIGatewayClient } from '@aws-s
 import { ResetAuthorizersCacheCommand, type ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CACHE_FLUSH_SETTINGS } from '../core/config/defaults';
-import { describeError, MAX_LOGGED_ERROR_LENGTH } from '../core/error-class';
+import { loggableError } from '../core/error-class';
 import { RevocationFeedAppender } from '../core/revocation-feed-appender';
 import { isSubjectRevocationKey, REVOCATION_ATTRIBUTES } from '../core/revocation-table';
 import type { StructuredLogger } from '../core/structured-logger';
@@ -61,20 +61,20 @@ export function createFlusher(deps: FlusherDeps): FlusherHandler {
     try {
       registry = await deps.registry.read();
     } catch (error) {
-      deps.logger.error('cache flush: registered stages unreadable', { error: describeError(error).slice(0, MAX_LOGGED_ERROR_LENGTH) });
+      deps.logger.error('cache flush: registered stages unreadable', { error: loggableError(error) });
       deps.onFlush?.({ ok: false });
       return;
     }
     // An API whose stages could not be listed is a failed flush; the others' flushes go ahead.
     for (const { api, error } of registry.unreadable) {
       deps.onFlush?.({ ok: false });
-      deps.logger.error('cache flush: stages unreadable', { ...api, error: describeError(error).slice(0, MAX_LOGGED_ERROR_LENGTH) });
+      deps.logger.error('cache flush: stages unreadable', { ...api, error: loggableError(error) });
     }
     for (const outcome of await schedule.request(registry.targets, learnedAt)) {
       deps.onFlush?.({ ok: outcome.ok });
       const where = { kind: outcome.target.kind, apiId: outcome.target.apiId, stage: outcome.target.stage };
       if (outcome.ok) deps.logger.info('cache flush', { ...where, revocations: rows.length });
-      else deps.logger.error('cache flush failed', { ...where, error: describeError(outcome.error).slice(0, MAX_LOGGED_ERROR_LENGTH) });
+      else deps.logger.error('cache flush failed', { ...where, error: loggableError(outcome.error) });
     }
   };
 }

@@ -28,7 +28,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { REVOKE_WRITE_SETTINGS } from '../core/config/defaults';
 import { createDynamoDbClient } from '../core/dynamodb-client';
-import { describeError, MAX_LOGGED_ERROR_LENGTH } from '../core/error-class';
+import { loggableError } from '../core/error-class';
 import { canonicalIssuer } from '../core/issuer-aliases';
 import { isRecord } from '../core/guards';
 import { RevocationWriter } from '../core/revocation-writer';
@@ -82,7 +82,7 @@ export function createRevoker(config: RevokeConfig, deps: RevokeDeps = {}): Revo
     try {
       return await handle(readEvent(event));
     } catch (error) {
-      logger.error('revocation failed', { error: describeError(error).slice(0, MAX_LOGGED_ERROR_LENGTH) });
+      logger.error('revocation failed', { error: loggableError(error) });
       return respond(500, { error: 'server_error' });
     }
   }
@@ -200,7 +200,7 @@ export function createRevoker(config: RevokeConfig, deps: RevokeDeps = {}): Revo
     try {
       return outcome(200, { revoked: await action() }, log);
     } catch (error) {
-      const described = describeError(error).slice(0, MAX_LOGGED_ERROR_LENGTH);
+      const described = loggableError(error);
       return unavailable('the revocation table could not be written', { ...log, error: described });
     }
   }

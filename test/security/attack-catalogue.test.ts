@@ -66,6 +66,8 @@ interface AttackCase {
 const bearer = (token: string): AttackRequest => ({ authorization: `Bearer ${token}` });
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 const parts = (token: string): [string, string, string] => token.split('.') as [string, string, string];
+/** A token in compact form (three dot-joined base64url runs), as a client might paste one into a path. */
+const COMPACT_JOSE_RUN = /[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g;
 
 /** The order n of P-256: r = s = n is the other classic "psychic signature". */
 const P256_ORDER = Buffer.from('ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551', 'hex');
@@ -1008,6 +1010,11 @@ const ATTACKS: readonly AttackCase[] = [
     }),
   },
   {
+    name: 'another token pasted into the path of a route the scopes do not grant (the decision log redacts it)',
+    reason: 'insufficient_scope',
+    request: (w) => ({ ...bearer(w.mint()), options: { method: 'POST', path: `/orders/${w.mint({ key: w.trusted.ec, claims: { sub: 'bob' } })}` } }),
+  },
+  {
     name: 'an event whose ARN passes 1,600 bytes (API Gateway answers 414 before any authorizer)',
     reason: 'unsupported_event',
     request: (w) => ({ ...bearer(w.mint()), options: { method: 'GET', path: `/orders/${'é'.repeat(800)}` } }),
@@ -1112,6 +1119,8 @@ describe('attack catalogue', () => {
       expect(logs.lastDecision, kind).toMatchObject({ decision: 'deny', reason });
       const credential = request.authorization?.split(/\s+/).at(-1) ?? '';
       if (credential.length >= 16) expect(logs.text, `${kind}: the log contains the credential`).not.toContain(credential);
+      for (const pathToken of request.options?.path?.match(COMPACT_JOSE_RUN) ?? [])
+        expect(logs.text, `${kind}: the log contains the token in the path`).not.toContain(pathToken.split('.')[1]);
       denied++;
     }
     results.set(name, { kinds, denied });

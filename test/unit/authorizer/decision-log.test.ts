@@ -135,6 +135,16 @@ describe('decision-log', () => {
     expect(logs.lastDecision?.['error']).toBe('Error: bad token [redacted]');
   });
 
+  it('redacts a token a client put in the request path', () => {
+    // Prepare
+    const logs = new LogCapture();
+    // Act
+    logDecision(logs, forbidden(CLAIMS, grantsOf()), { ...CONTEXT, route: `GET /sessions/${JWS}` });
+    // Assert
+    expect(logs.lastDecision?.['route']).toBe('GET /sessions/[redacted]');
+    expect(logs.text).not.toContain(JWS.split('.')[1]);
+  });
+
   it('bounds the error text to 300 characters', () => {
     // Prepare
     const logs = new LogCapture();

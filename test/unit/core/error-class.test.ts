@@ -3,7 +3,7 @@
  */
 import { JwksValidationError, KidNotFoundInJwksError } from 'aws-jwt-verify/error';
 import { describe, expect, it } from 'vitest';
-import { describeError, errorClassName } from '../../../lambdas/core/error-class';
+import { describeError, errorClassName, loggableError, MAX_LOGGED_ERROR_LENGTH } from '../../../lambdas/core/error-class';
 
 describe('error-class', () => {
   it.each([
@@ -20,5 +20,17 @@ describe('error-class', () => {
   it('describes an error as "Class: message"', () => {
     expect(describeError(new JwksValidationError('JWKS empty'))).toBe('JwksValidationError: JWKS empty');
     expect(describeError(42)).toBe('42');
+  });
+
+  it('makes an error loggable: token shapes redacted before the text is bounded', () => {
+    // Prepare: a token that would straddle the bound if the text were cut first
+    const token = `eyJhbGciOiJFUzI1NiJ9.${'eyJzdWIiOiJhbGljZSJ9'.repeat(20)}.c2lnbmF0dXJl`;
+    const error = new Error(`${'x'.repeat(MAX_LOGGED_ERROR_LENGTH - 40)} ${token}`);
+    // Act
+    const logged = loggableError(error);
+    // Assert
+    expect(logged.length).toBeLessThanOrEqual(MAX_LOGGED_ERROR_LENGTH);
+    expect(logged).not.toContain('eyJzdWIi');
+    expect(logged.endsWith(' [redacted]')).toBe(true);
   });
 });

@@ -37,6 +37,18 @@ describe('formatRequest', () => {
       line: 'POST /orders → 500 Internal Server Error   (POST /orders; authorizer: failed or answered something invalid (internal))',
     },
     {
+      name: 'a token pasted into the path, redacted',
+      log: {
+        method: 'GET',
+        path: '/sessions/eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl',
+        routeKey: 'GET /sessions/{id}',
+        status: 403,
+        authorizer: 'miss',
+        decision: { reason: 'insufficient_scope', sub: 'alice' },
+      },
+      line: 'GET /sessions/[redacted] → 403 Forbidden   (GET /sessions/{id}; authorizer: deny insufficient_scope sub=alice)',
+    },
+    {
       name: 'a request that could not be read',
       log: { method: 'GET', path: '/', status: 400, routeKey: undefined, authorizer: 'skipped', problem: 'header too large' },
       line: 'request → 400 Bad Request   (header too large)',
