@@ -1012,7 +1012,10 @@ const ATTACKS: readonly AttackCase[] = [
   {
     name: 'another token pasted into the path of a route the scopes do not grant (the decision log redacts it)',
     reason: 'insufficient_scope',
-    request: (w) => ({ ...bearer(w.mint()), options: { method: 'POST', path: `/orders/${w.mint({ key: w.trusted.ec, claims: { sub: 'bob' } })}` } }),
+    request: (w) => ({
+      ...bearer(w.mint()),
+      options: { method: 'POST', path: `/orders/${w.mint({ key: w.trusted.ec, claims: { sub: 'bob' } })}` },
+    }),
   },
   {
     name: 'an event whose ARN passes 1,600 bytes (API Gateway answers 414 before any authorizer)',
