@@ -12,6 +12,7 @@ export type {
   CognitoIssuerOptions,
   EntraCloud,
   EntraIssuerOptions,
+  GrantOptions,
   KeycloakIssuerOptions,
   OidcIssuerOptions,
   OidcProviderPreset,

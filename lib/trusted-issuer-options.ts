@@ -62,6 +62,20 @@ export interface ClaimOptions {
   readonly sessionIdClaim?: ClaimPathSpec | null;
 }
 
+/** What an issuer is trusted for, when several are. */
+export interface GrantOptions {
+  /**
+   * The scopes this issuer's tokens may grant. Any other scope a token of this issuer carries is
+   * dropped: it opens no route and does not reach the backend. Set it when you trust several
+   * issuers for different things — a partner's IdP for `orders:read` only, say — since the
+   * scope → routes map is shared by every issuer, and otherwise any of them could mint any scope,
+   * the revocation endpoint's admin scope included.
+   *
+   * @default - every scope
+   */
+  readonly grantableScopes?: readonly string[];
+}
+
 /** Audiences, as every OpenID Connect issuer takes them. */
 export interface AudienceOptions {
   /**
@@ -91,7 +105,7 @@ export interface AudienceOptions {
 export type OidcProviderPreset = 'oidc' | 'entra' | 'okta' | 'auth0' | 'keycloak';
 
 /** Any OpenID Connect / OAuth 2 issuer whose tokens are accepted. */
-export interface OidcIssuerOptions extends AudienceOptions, ClaimOptions {
+export interface OidcIssuerOptions extends AudienceOptions, ClaimOptions, GrantOptions {
   /** The exact `iss` value of the tokens, an `https://` URL. */
   readonly issuer: string;
 
@@ -113,7 +127,7 @@ export interface OidcIssuerOptions extends AudienceOptions, ClaimOptions {
 }
 
 /** Microsoft Entra ID (formerly Azure AD) access tokens of one tenant. */
-export interface EntraIssuerOptions extends AudienceOptions, ClaimOptions {
+export interface EntraIssuerOptions extends AudienceOptions, ClaimOptions, GrantOptions {
   /** The tenant id (a GUID): tokens name it in `iss` and `tid`. */
   readonly tenantId: string;
 
@@ -135,7 +149,7 @@ export interface EntraIssuerOptions extends AudienceOptions, ClaimOptions {
 }
 
 /** An Okta custom authorization server's access tokens. */
-export interface OktaIssuerOptions extends AudienceOptions, ClaimOptions {
+export interface OktaIssuerOptions extends AudienceOptions, ClaimOptions, GrantOptions {
   /** The Okta domain, e.g. `acme.okta.com` or a custom domain. */
   readonly domain: string;
 
@@ -149,13 +163,13 @@ export interface OktaIssuerOptions extends AudienceOptions, ClaimOptions {
 }
 
 /** An Auth0 tenant's access tokens. */
-export interface Auth0IssuerOptions extends AudienceOptions, ClaimOptions {
+export interface Auth0IssuerOptions extends AudienceOptions, ClaimOptions, GrantOptions {
   /** The tenant's domain, e.g. `acme.eu.auth0.com`, or its custom domain. */
   readonly domain: string;
 }
 
 /** A Keycloak realm's access tokens. */
-export interface KeycloakIssuerOptions extends AudienceOptions, ClaimOptions {
+export interface KeycloakIssuerOptions extends AudienceOptions, ClaimOptions, GrantOptions {
   /** Keycloak's base URL, e.g. `https://sso.example.com` (`…/auth` before Keycloak 17). */
   readonly url: string;
 
@@ -164,7 +178,7 @@ export interface KeycloakIssuerOptions extends AudienceOptions, ClaimOptions {
 }
 
 /** A Cognito user pool whose tokens are accepted. */
-export interface CognitoIssuerOptions {
+export interface CognitoIssuerOptions extends GrantOptions {
   /** The user pool; a pool created in the same app or one imported by id. */
   readonly userPool: cognito.IUserPool;
 

@@ -17,6 +17,7 @@ import type {
   ClaimOptions,
   CognitoIssuerOptions,
   EntraIssuerOptions,
+  GrantOptions,
   KeycloakIssuerOptions,
   OidcIssuerOptions,
   OktaIssuerOptions,
@@ -38,6 +39,7 @@ export class TrustedIssuer {
       ...(options.requiredGroups ? { requiredGroups: [...options.requiredGroups] } : {}),
       ...(options.groupsAsScopes !== undefined ? { groupsAsScopes: options.groupsAsScopes } : {}),
       ...(options.emulatorIssuer ? { emulatorIssuer: options.emulatorIssuer } : {}),
+      ...grantEntry(options),
     });
   }
 
@@ -53,6 +55,7 @@ export class TrustedIssuer {
       ...audienceEntry(options),
       ...(options.jwksUri ? { jwksUri: options.jwksUri } : {}),
       ...claimEntry(options),
+      ...grantEntry(options),
     });
   }
 
@@ -79,8 +82,8 @@ export class TrustedIssuer {
     return TrustedIssuer.provider('keycloak', `${options.url.replace(/\/+$/, '')}/realms/${options.realm}`, options);
   }
 
-  private static provider(preset: string, issuer: string, options: AudienceOptions & ClaimOptions): TrustedIssuer {
-    return new TrustedIssuer({ type: 'oidc', preset, issuer, ...audienceEntry(options), ...claimEntry(options) });
+  private static provider(preset: string, issuer: string, options: AudienceOptions & ClaimOptions & GrantOptions): TrustedIssuer {
+    return new TrustedIssuer({ type: 'oidc', preset, issuer, ...audienceEntry(options), ...claimEntry(options), ...grantEntry(options) });
   }
 
   /**
@@ -134,6 +137,11 @@ function claimEntry(options: ClaimOptions): Record<string, unknown> {
   if (options.tokenIdClaim !== undefined) entry['tokenIdClaim'] = options.tokenIdClaim;
   if (options.sessionIdClaim !== undefined) entry['sessionIdClaim'] = options.sessionIdClaim;
   return entry;
+}
+
+/** `grantableScopes`, when given. */
+function grantEntry(options: GrantOptions): Record<string, unknown> {
+  return options.grantableScopes ? { grantableScopes: [...options.grantableScopes] } : {};
 }
 
 // Stand-ins that pass the parser's format checks for the field they replace.

@@ -108,7 +108,10 @@ function readScopes(issuer: IssuerConfig, payload: JwtPayload): string[] {
       addScopes(scopes, groups, path);
     }
   }
-  return [...scopes];
+  // An issuer trusted for some scopes only: what else it signs is dropped, never an error, so a
+  // token is judged on what this issuer may grant (an IdP cannot mint another's admin scope).
+  const grantable = issuer.grantableScopes;
+  return grantable === null ? [...scopes] : [...scopes].filter((scope) => grantable.has(scope));
 }
 
 /**

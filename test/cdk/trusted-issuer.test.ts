@@ -100,6 +100,37 @@ describe('TrustedIssuer', () => {
     expect(config?.claims).toMatchObject({ groups: [['https://acme.example/roles']], groupsAsScopes: true, tokenId: null });
   });
 
+  it.each([
+    {
+      name: 'oidc()',
+      issuer: TrustedIssuer.oidc({ issuer: 'https://partner.example', audiences: ['api'], grantableScopes: ['orders:read'] }),
+    },
+    {
+      name: 'a provider factory',
+      issuer: TrustedIssuer.okta({ domain: 'acme.okta.com', audiences: ['api://default'], grantableScopes: ['orders:read'] }),
+    },
+    {
+      name: 'cognito()',
+      issuer: TrustedIssuer.cognito({
+        userPool: cognito.UserPool.fromUserPoolId(testStack(), 'Pool', 'eu-west-1_AbCdEf123'),
+        allowAnyAppClient: true,
+        grantableScopes: ['orders:read'],
+      }),
+    },
+  ])('limits what an issuer may grant through $name', ({ issuer }) => {
+    // Act
+    const config = validated(issuer);
+    // Assert
+    expect(config?.grantableScopes).toEqual(new Set(['orders:read']));
+  });
+
+  it('fails synth for a grantable scope that is not a scope token', () => {
+    // Act
+    const synth = () => validated(TrustedIssuer.oidc({ issuer: 'https://partner.example', audiences: ['api'], grantableScopes: ['a b'] }));
+    // Assert
+    expect(synth).toThrow('grantableScopes: "a b" is not an RFC 6749 scope token');
+  });
+
   it('takes a preset on a custom domain through oidc(), and the shape check with it', () => {
     // Act
     const good = validated(TrustedIssuer.oidc({ preset: 'auth0', issuer: 'https://login.acme.example/', audiences: ['api'] }));

@@ -45,10 +45,10 @@ afterAll(async () => {
 });
 
 /** POST /revocations through the authorizer, then (only if allowed) the endpoint: what API Gateway does. */
-async function revokeThroughGateway(callerClaims: Record<string, unknown>, victimJti: string): Promise<number> {
+async function revokeThroughGateway(callerClaims: Record<string, unknown>, victimJti: string, via = authorizer): Promise<number> {
   const caller = world.mint({ claims: { sub: 'mallory', ...callerClaims } });
   const event = buildEvent('http-v2-iam', { authorization: `Bearer ${caller}`, method: 'POST', path: '/revocations' });
-  const observation = await observe(authorizer.handler, 'http-v2-iam', event);
+  const observation = await observe(via.handler, 'http-v2-iam', event);
   if (observation.outcome !== 'allow') return 403;
   const response = await revoker.handler({
     version: '2.0',
@@ -105,5 +105,45 @@ describe('scope smuggling through the revocation endpoint', () => {
     // Assert
     expect(status).toBe(403);
     expect(await isRevoked(victim)).toBe(false);
+  });
+});
+
+/**
+ * Several issuers share one scope → routes map, so any trusted issuer could mint the admin scope.
+ * An issuer given `grantableScopes` (a partner's IdP trusted for `support` only) cannot: what else
+ * it signs is dropped before the decision and never reaches the endpoint's context, so the
+ * endpoint's own admin check refuses it even through the catch-all route.
+ */
+describe('an issuer limited to the scopes it may grant', () => {
+  let limited: Authorizer;
+
+  beforeAll(() => {
+    limited = world.authorizer({
+      overrides: {
+        routes: ROUTES,
+        issuers: [{ type: 'oidc', issuer: world.issuer, audience: [AUDIENCE], jwksUri: world.base.jwks.url, grantableScopes: ['support'] }],
+      },
+      deps: { logger: logs },
+    });
+  });
+
+  it('revokes nothing with an admin scope it signs', async () => {
+    // Prepare
+    const victim = `victim-${Math.random().toString(36).slice(2)}`;
+    // Act
+    const status = await revokeThroughGateway({ scope: 'support tollbooth:admin' }, victim, limited);
+    // Assert
+    expect(status).toBe(403);
+    expect(await isRevoked(victim)).toBe(false);
+  });
+
+  it('passes the backend only the scopes it may grant', async () => {
+    // Prepare
+    const caller = world.mint({ claims: { sub: 'partner-user', scope: 'support tollbooth:admin' } });
+    const event = buildEvent('http-v2-iam', { authorization: `Bearer ${caller}`, method: 'GET', path: '/tickets/1' });
+    // Act
+    const observation = await observe(limited.handler, 'http-v2-iam', event);
+    // Assert
+    expect(observation).toMatchObject({ outcome: 'allow', context: { scope: 'support' } });
   });
 });

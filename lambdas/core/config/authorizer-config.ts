@@ -59,6 +59,12 @@ interface IssuerCommon {
   readonly preset: ProviderPreset;
   /** Which claims carry scopes, groups, the client id, the token and session ids. */
   readonly claims: ClaimMapping;
+  /**
+   * The scopes this issuer's tokens may grant; any other scope they carry is dropped (not granted,
+   * not passed to the backend). `null`: every scope — each configured issuer
+   * is then trusted for every route, the admin scope included.
+   */
+  readonly grantableScopes: ReadonlySet<string> | null;
 }
 
 /** Any OpenID Connect / OAuth 2 issuer, verified with aws-jwt-verify's `JwtVerifier`. */

@@ -25,6 +25,7 @@ import type { Problems } from '../problems';
 import { ISSUER_SETTINGS } from './defaults';
 import { fieldPath, readBoolean, readChoice, readString, readStringList, rejectUnknownKeys, type RawObject } from './fields';
 import { isLoopbackHttpUrl, isLoopbackUrl } from '../loopback-url';
+import { isScopeToken } from '../scope-tokens';
 import { CLAIM_MAPPING_KEYS, readClaimMapping, RENAMED_CLAIM_KEYS } from './parse-claim-mapping';
 import { presetClaimMapping, presetIssuerProblems } from './provider-presets';
 
@@ -54,7 +55,7 @@ export function parseIssuers(raw: RawObject, jwks: JwksConfig, problems: Problem
   return issuers;
 }
 
-const COMMON_ISSUER_KEYS = ['type', 'preset', 'jwksUri', ...CLAIM_MAPPING_KEYS, ...RENAMED_CLAIM_KEYS];
+const COMMON_ISSUER_KEYS = ['type', 'preset', 'jwksUri', 'grantableScopes', ...CLAIM_MAPPING_KEYS, ...RENAMED_CLAIM_KEYS];
 
 /** Presets of `type: oidc` issuers (`cognito` is the preset of `type: cognito`). */
 const OIDC_PRESETS = PROVIDER_PRESETS.filter((preset) => preset !== 'cognito');
@@ -105,6 +106,7 @@ function parseOidcIssuer(raw: RawObject, path: string, jwks: JwksConfig, problem
     requireAccessTokenType,
     preset,
     claims: readClaimMapping(raw, path, presetClaimMapping(preset, { issuer, audiences, tokenUse: 'access' }), problems),
+    grantableScopes: readGrantableScopes(raw, path, problems),
   };
 }
 
@@ -135,6 +137,23 @@ function readOidcKeySource(raw: RawObject, path: string, issuer: string, problem
     );
   }
   return { source: 'discovery', uri: discoveryUri(issuer) };
+}
+
+/**
+ * `grantableScopes`: the scopes this issuer's tokens may carry into a decision and to the backend,
+ * each an RFC 6749 scope token. Not limited to the keys of `routes`: a backend may read scopes no
+ * route needs. Absent or `null`: all.
+ */
+function readGrantableScopes(raw: RawObject, path: string, problems: Problems): ReadonlySet<string> | null {
+  if (raw['grantableScopes'] === undefined || raw['grantableScopes'] === null) return null;
+  const scopes = readStringList(raw, 'grantableScopes', path, problems);
+  if (scopes === undefined) return null;
+  const field = fieldPath(path, 'grantableScopes');
+  if (scopes.length === 0)
+    problems.add(field, 'is an empty list, which would grant nothing: list the scopes this issuer may grant, or leave it out for all');
+  for (const scope of scopes.filter((candidate) => !isScopeToken(candidate)))
+    problems.add(field, `${JSON.stringify(scope)} is not an RFC 6749 scope token`);
+  return new Set(scopes);
 }
 
 /** Paths of the well-known metadata documents (OpenID Connect Discovery, RFC 8414). */
@@ -185,6 +204,7 @@ function parseCognitoIssuer(raw: RawObject, path: string, jwks: JwksConfig, prob
     emulator: emulatorIssuer !== undefined,
     preset: 'cognito',
     claims: readClaimMapping(raw, path, presetClaimMapping('cognito', { issuer: location.issuer, audiences: null, tokenUse }), problems),
+    grantableScopes: readGrantableScopes(raw, path, problems),
   };
 }
 

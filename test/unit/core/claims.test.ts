@@ -213,6 +213,49 @@ describe('claims', () => {
       expect(verified.scopes).toEqual(['a', 'admin']);
     });
 
+    it.each([
+      { name: 'a scope of its own', claims: { scope: 'orders:read' }, scopes: ['orders:read'] },
+      { name: 'the admin scope it may not grant', claims: { scope: 'orders:read tollbooth:admin' }, scopes: ['orders:read'] },
+      { name: 'only scopes it may not grant', claims: { scp: ['tollbooth:admin'] }, scopes: [] },
+    ])('keeps only the scopes an issuer may grant: $name', ({ claims, scopes }) => {
+      // Prepare
+      const partner = issuerOf({
+        type: 'oidc',
+        issuer: ISSUER,
+        audience: ['api'],
+        jwksUri: `${ISSUER}/keys`,
+        grantableScopes: ['orders:read'],
+      });
+      // Act
+      const verified = readClaims(partner, HEADER, payload(claims), RULES, NOW);
+      // Assert
+      expect(verified.scopes).toEqual(scopes);
+    });
+
+    it('drops groups an issuer may not grant when groups are scopes', () => {
+      // Prepare
+      const pool = issuerOf({
+        type: 'cognito',
+        userPoolId: 'eu-west-1_AbCdEf123',
+        clientId: null,
+        groupsAsScopes: true,
+        grantableScopes: ['a'],
+      });
+      // Act
+      const verified = readClaims(pool, HEADER, payload({ scope: 'a', 'cognito:groups': ['admin'] }), RULES, NOW);
+      // Assert
+      expect(verified.scopes).toEqual(['a']);
+    });
+
+    it('still refuses a malformed scope claim from an issuer with grantable scopes', () => {
+      // Prepare
+      const partner = issuerOf({ type: 'oidc', issuer: ISSUER, audience: ['api'], jwksUri: `${ISSUER}/keys`, grantableScopes: ['a'] });
+      // Act
+      const result = reasonOf(() => readClaims(partner, HEADER, payload({ scp: ['x tollbooth:admin'] }), RULES, NOW));
+      // Assert
+      expect(result).toBe('invalid_claim');
+    });
+
     it.each([{ groups: 'admin' }, { groups: ['admin', 3] }, { groups: null }, { groups: ['Domain Users'] }, { groups: ['a\u00a0b'] }])(
       'denies groups $groups with reason invalid_claim when they are scopes',
       ({ groups }) => {

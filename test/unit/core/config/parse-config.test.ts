@@ -56,6 +56,7 @@ describe('parse-config', () => {
             tokenId: ['jti'],
             sessionId: ['origin_jti'],
           },
+          grantableScopes: null,
         },
       ]);
     });

@@ -168,6 +168,21 @@ describe('parse-issuers', () => {
         issuers: [{ ...OIDC, type: 'saml' }],
         problem: 'issuers[0].type: must be one of "oidc", "cognito", got "saml"',
       },
+      {
+        name: 'an empty grantableScopes',
+        issuers: [{ ...OIDC, grantableScopes: [] }],
+        problem: 'issuers[0].grantableScopes: is an empty list, which would grant nothing',
+      },
+      {
+        name: 'a grantable scope that is not a scope token',
+        issuers: [{ ...COGNITO, grantableScopes: ['orders:read', 'two words'] }],
+        problem: 'issuers[0].grantableScopes: "two words" is not an RFC 6749 scope token',
+      },
+      {
+        name: 'a grantableScopes that is not a list of strings',
+        issuers: [{ ...OIDC, grantableScopes: [1] }],
+        problem: 'issuers[0].grantableScopes: must be a string or a list of non-empty strings',
+      },
       { name: 'an unknown OIDC issuer key', issuers: [{ ...OIDC, clientId: 'x' }], problem: 'issuers[0].clientId: unknown setting' },
       { name: 'an unknown Cognito issuer key', issuers: [{ ...COGNITO, audience: 'x' }], problem: 'issuers[0].audience: unknown setting' },
     ])('refuses $name', ({ issuers, problem }) => {
@@ -175,6 +190,25 @@ describe('parse-issuers', () => {
       const problems = problemsOf(withIssuers(issuers));
       // Assert
       expect(problems).toEqual([expect.stringContaining(problem)]);
+    });
+  });
+
+  describe('grantableScopes', () => {
+    it.each([
+      { name: 'absent', setting: {}, grantable: null },
+      { name: 'null', setting: { grantableScopes: null }, grantable: null },
+      { name: 'one scope as a string', setting: { grantableScopes: 'orders:read' }, grantable: new Set(['orders:read']) },
+      { name: 'a list', setting: { grantableScopes: ['orders:read', 'profile'] }, grantable: new Set(['orders:read', 'profile']) },
+    ])('reads $name', ({ setting, grantable }) => {
+      // Act
+      const config = parseConfig(
+        withIssuers([
+          { ...OIDC, ...setting },
+          { ...COGNITO, ...setting },
+        ]),
+      );
+      // Assert
+      expect(config.issuers.map((issuer) => issuer.grantableScopes)).toEqual([grantable, grantable]);
     });
   });
 
@@ -201,6 +235,7 @@ describe('parse-issuers', () => {
           tokenId: ['jti'],
           sessionId: ['origin_jti'],
         },
+        grantableScopes: null,
       });
     });
 
