@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type App, CfnResource, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { buildTollboothApp } from '../../bin/app-context';
+import { ACKNOWLEDGED_RULES_METADATA_KEY } from '../../lib/nag-acknowledgement';
 import { testApp } from '../helpers/cdk';
 
 interface Violation {
@@ -106,6 +107,10 @@ describe('the checks themselves (controls)', () => {
     });
     // Act, Assert: acknowledgements elsewhere do not cover it.
     expect(() => app.synth()).toThrow(/AwsSolutions-L1[\s\S]*Tollbooth\/Unreviewed\/Resource/);
+  });
+
+  it('the construct records its acknowledgements under the metadata key aws-cdk-lib names for them', () => {
+    expect(ACKNOWLEDGED_RULES_METADATA_KEY).toBe(Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
   });
 
   it('the built-in CloudFormation validation fails synth on an invalid property', () => {
