@@ -6,7 +6,7 @@
  * Why not `Validations.of(construct).acknowledge(...)`: that method only exists from aws-cdk-lib
  * 2.252, and until 2.269 it throws `InvalidValidationId` on the granular ids cdk-nag reports for
  * IAM wildcards (`AwsSolutions-IAM5[Resource::arn:…]`, whose `::` it takes for a namespace). The
- * construct library supports older releases (docs/deploy.md, "Supported aws-cdk-lib versions"),
+ * construct library supports older releases (docs/attach.md, "Supported aws-cdk-lib versions"),
  * and an acknowledgement is only metadata: writing it directly works on every one of them.
  */
 import type { IConstruct } from 'constructs';
