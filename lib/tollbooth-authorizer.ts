@@ -15,7 +15,7 @@
  * identity source for `resultsCacheTtl`, and the function itself trusts a "not revoked" answer for
  * `notRevokedCacheDuration`: see docs/caching.md.
  */
-import { Annotations, Duration, Names, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, Stack, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -34,6 +34,7 @@ import { AUTHORIZER_SERVICE_NAME, AuthorizerFunction } from './authorizer-functi
 import { CacheFlusherFunction } from './cache-flusher-function';
 import { LAMBDA_NODE_MAJOR } from './bundling';
 import { TollboothHttpRouteAuthorizer } from './http-api-authorizer';
+import { acknowledgeNagFinding } from './nag-acknowledgement';
 import { TollboothRestAuthorizer } from './rest-api-authorizer';
 import { RevocationTable, type RevocationTableProps } from './revocation-table';
 import { RevokeFunction } from './revoke-function';
@@ -475,11 +476,11 @@ export class TollboothAuthorizer extends Construct {
       const ref = (resolved as { Ref?: unknown } | undefined)?.Ref;
       return typeof ref === 'string' ? `<${ref}>` : value;
     };
-    Validations.of(policy).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:${shown(apiStack.partition)}:apigateway:${shown(apiStack.region)}::/${apis}/${shown(apiId)}/stages/*/cache/authorizers]`,
-      reason:
-        "The wildcard is the stage segment of one API's ARN: the cache flusher may empty the authorizer cache (DELETE …/cache/authorizers) of every stage of this API, stages it lists with the GET above — nothing else.",
-    });
+    acknowledgeNagFinding(
+      policy,
+      `AwsSolutions-IAM5[Resource::arn:${shown(apiStack.partition)}:apigateway:${shown(apiStack.region)}::/${apis}/${shown(apiId)}/stages/*/cache/authorizers]`,
+      "The wildcard is the stage segment of one API's ARN: the cache flusher may empty the authorizer cache (DELETE …/cache/authorizers) of every stage of this API, stages it lists with the GET above — nothing else.",
+    );
   }
 
   /**

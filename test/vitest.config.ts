@@ -53,8 +53,18 @@ export default defineConfig({
       { extends: true, test: { name: 'cdk', include: ['test/cdk/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000 } },
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 30_000 } },
       { extends: true, test: { name: 'security', include: ['test/security/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 30_000 } },
-      // npm pack, installs into fresh apps outside the repository, cdk synth: minutes, network to the npm registry.
-      { extends: true, test: { name: 'package', include: ['test/package/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 900_000 } },
+      // npm pack (once, in the global setup), installs into fresh apps outside the repository, cdk synth:
+      // minutes, network to the npm registry.
+      {
+        extends: true,
+        test: {
+          name: 'package',
+          include: ['test/package/**/*.test.ts'],
+          globalSetup: ['test/package/packed-tarball.setup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 900_000,
+        },
+      },
       // Third-party tools from npm (cognito-local, serverless-offline), installed outside the repository
       // on first use and started by the tests: run with the package project, for the same reasons.
       { extends: true, test: { name: 'tools', include: ['test/tools/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 900_000 } },

@@ -7,9 +7,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type App, CfnResource, Validations } from 'aws-cdk-lib';
+import { type App, Aspects, CfnResource, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { AwsSolutionsChecks as CdkNag2AwsSolutionsChecks } from 'cdk-nag-2';
 import { buildTollboothApp } from '../../bin/app-context';
+import { ACKNOWLEDGED_RULES_METADATA_KEY, CDK_NAG_2_METADATA_KEY } from '../../lib/nag-acknowledgement';
 import { testApp } from '../helpers/cdk';
 
 interface Violation {
@@ -106,6 +108,51 @@ describe('the checks themselves (controls)', () => {
     });
     // Act, Assert: acknowledgements elsewhere do not cover it.
     expect(() => app.synth()).toThrow(/AwsSolutions-L1[\s\S]*Tollbooth\/Unreviewed\/Resource/);
+  });
+
+  it('the construct records its acknowledgements under the metadata key aws-cdk-lib names for them', () => {
+    expect(ACKNOWLEDGED_RULES_METADATA_KEY).toBe(Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
+  });
+
+  it('the construct writes each acknowledgement in cdk-nag 2’s CloudFormation form too, the finding in applies_to', () => {
+    // Prepare, Act
+    const app = testApp();
+    buildTollboothApp(app);
+    const [policy, ...others] = app.node.findAll().filter((construct) => /FlushPolicy$/.test(construct.node.path));
+    // Assert: the same finding and reason as the cdk-nag 3 acknowledgement, in NagSuppressions' format.
+    expect(others).toEqual([]);
+    if (!(policy instanceof CfnResource)) throw new Error('no flush policy');
+    const [[id, reason] = ['', '']] = acknowledgementsIn(app)
+      .filter((acknowledgement) => acknowledgement.path === policy.node.path)
+      .map((acknowledgement) => [acknowledgement.id, acknowledgement.reason]);
+    const finding = /^AwsSolutions-IAM5\[(.+)\]$/.exec(id)?.[1];
+    expect(finding).toBeDefined();
+    const { rules_to_suppress: rules } = policy.getMetadata(CDK_NAG_2_METADATA_KEY) as {
+      rules_to_suppress: Array<{ id: string; applies_to: string[]; reason: string; is_reason_encoded?: boolean }>;
+    };
+    expect(rules).toEqual([{ id: 'AwsSolutions-IAM5', applies_to: [finding], reason: expect.any(String), is_reason_encoded: true }]);
+    expect(Buffer.from(rules[0]?.reason ?? '', 'base64').toString()).toBe(reason);
+  });
+
+  it('cdk-nag 2 honours the construct’s acknowledgement, and still reports what only cdk-nag 3 was told', () => {
+    // Prepare: the app with cdk-nag 2's AwsSolutions aspect as well (what apps before aws-cdk-lib 2.257 run).
+    const app = testApp();
+    buildTollboothApp(app);
+    Aspects.of(app).add(new CdkNag2AwsSolutionsChecks());
+    // Act
+    app.synth();
+    // Assert: its findings are error annotations; none on the flush policy, the sample stack's own remain.
+    const findings = app.node
+      .findAll()
+      .flatMap((construct) =>
+        construct.node.metadata
+          .filter((entry) => entry.type === 'aws:cdk:error' && String(entry.data).startsWith('AwsSolutions-'))
+          .map((entry) => `${construct.node.path}: ${String(entry.data).split(':')[0]}`),
+      );
+    expect(findings.filter((finding) => finding.includes('FlushPolicy'))).toEqual([]);
+    expect(findings).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^Tollbooth\/Authorizer\/Function\/Resource: AwsSolutions-L1$/)]),
+    );
   });
 
   it('the built-in CloudFormation validation fails synth on an invalid property', () => {

@@ -3,7 +3,7 @@
  * user could paste into a file of their CDK app, so the suite compiles each one against the
  * installed package (and synthesizes the ones that are apps). Docs cannot rot that way.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 export interface DocSnippet {
@@ -31,6 +31,21 @@ export function docSnippets(root: string): DocSnippet[] {
         isApp: /new (?:cdk\.)?App\(/.test(code),
       };
     }),
+  );
+}
+
+/**
+ * Writes the snippets into a folder of a user's app (beside its node_modules) as a TypeScript
+ * project of their own: the app's strict settings, as CommonJS or as ES modules (a package.json
+ * with "type": "module" makes TypeScript treat them so). `tsc -p <folder>` then compiles them.
+ */
+export function writeSnippetProject(directory: string, snippets: readonly DocSnippet[], packageType: 'commonjs' | 'module'): void {
+  mkdirSync(directory, { recursive: true });
+  for (const snippet of snippets) writeFileSync(join(directory, snippet.fileName), snippet.code);
+  writeFileSync(join(directory, 'package.json'), JSON.stringify({ type: packageType }));
+  writeFileSync(
+    join(directory, 'tsconfig.json'),
+    JSON.stringify({ extends: '../tsconfig.json', include: ['*.ts'], compilerOptions: { noUnusedLocals: true } }),
   );
 }
 

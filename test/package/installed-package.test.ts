@@ -8,13 +8,11 @@
  * the command-line tools through `npx`, and every TypeScript snippet of the docs compiled against
  * the installed package (as CommonJS and as ES modules) and synthesized where it is an app.
  */
-import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildLocalBundle, REPOSITORY_ROOT } from '../../bin/local/bundle-cache';
 import { runBundle } from '../../bin/local/run-bundle';
 import { startDynalite, TEST_CREDENTIALS, type Dynalite } from '../helpers/dynalite';
@@ -22,63 +20,13 @@ import { httpApiV2Event } from '../helpers/events';
 import { startJwksServer, type JwksServer } from '../helpers/jwks-server';
 import { generateTestKey, type TestKey } from '../helpers/keys';
 import { mintToken } from '../helpers/tokens';
-import { docSnippets } from './doc-snippets';
-
-const exec = promisify(execFile);
-
-/** How one stack refers to another's output (`Fn::GetStackOutput` under cdk init's current feature flags). */
-const CROSS_STACK_REFERENCE = /Fn::ImportValue|Fn::GetStackOutput/;
-
-interface Template {
-  readonly Resources: Record<
-    string,
-    { readonly Type: string; readonly Properties: Record<string, unknown>; readonly Metadata?: Record<string, string> }
-  >;
-}
-
-/** What the child processes inherit: enough to reach the npm registry and its cache, no AWS settings. */
-function userEnvironment(): Record<string, string> {
-  const kept = Object.entries(process.env).filter(([name]) =>
-    /^(PATH|HOME|LANG|TMPDIR|NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|npm_config_(cache|registry|userconfig))$/.test(name),
-  );
-  return {
-    ...(Object.fromEntries(kept) as Record<string, string>),
-    CI: 'true',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    CDK_DISABLE_CLI_TELEMETRY: 'true',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  };
-}
-
-async function run(command: string, args: readonly string[], cwd: string): Promise<{ stdout: string; stderr: string }> {
-  try {
-    return await exec(command, [...args], { cwd, env: userEnvironment(), maxBuffer: 64 * 1024 * 1024, timeout: 600_000 });
-  } catch (error) {
-    const failed = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${failed.stderr ?? ''}\n${failed.stdout ?? ''}`.slice(0, 8000));
-  }
-}
+import { docSnippets, writeSnippetProject } from './doc-snippets';
+import { CROSS_STACK_REFERENCE, expectEachApiGuardedInItsOwnStack } from './multi-stack-app';
+import { copyExample, NPM_INSTALL, resources, run, type Template, templateOf } from './user-app';
 
 const work = mkdtempSync(join(tmpdir(), 'tollbooth-package-'));
 const typescriptApp = join(work, 'multi-stack-typescript');
 const javascriptApp = join(work, 'esm-javascript');
-let tarball: string;
-
-/** Copies an example out of the repository and points its `tollbooth` dependency at the tarball. */
-function copyExample(name: string, to: string): void {
-  cpSync(join(REPOSITORY_ROOT, 'examples', name), to, { recursive: true, filter: (path) => !/node_modules|cdk\.out/.test(path) });
-  const manifest = JSON.parse(readFileSync(join(to, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-  manifest.dependencies['tollbooth'] = `file:${tarball}`;
-  writeFileSync(join(to, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-}
-
-function templateOf(app: string, stack: string): Template {
-  return JSON.parse(readFileSync(join(app, 'cdk.out', `${stack}.template.json`), 'utf8')) as Template;
-}
-
-function resources(template: Template, type: string): Array<[string, Template['Resources'][string]]> {
-  return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
-}
 
 /** The authorizer function of a template: the one whose description says so. */
 function authorizerFunction(template: Template): [string, Template['Resources'][string]] {
@@ -88,14 +36,10 @@ function authorizerFunction(template: Template): [string, Template['Resources'][
 }
 
 beforeAll(async () => {
-  const packed = JSON.parse((await run('npm', ['pack', '--json', '--pack-destination', work], REPOSITORY_ROOT)).stdout) as Array<{
-    filename: string;
-  }>;
-  tarball = join(work, packed[0]?.filename ?? 'missing.tgz');
-  copyExample('multi-stack-typescript', typescriptApp);
-  copyExample('esm-javascript', javascriptApp);
-  const install = ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'];
-  await Promise.all([run('npm', install, typescriptApp), run('npm', install, javascriptApp)]);
+  const tollbooth = { tollbooth: `file:${inject('tarball')}` };
+  copyExample('multi-stack-typescript', typescriptApp, tollbooth);
+  copyExample('esm-javascript', javascriptApp, tollbooth);
+  await Promise.all([run('npm', NPM_INSTALL, typescriptApp), run('npm', NPM_INSTALL, javascriptApp)]);
   // Synthesize as a user does: the cdk CLI, with the app command of each cdk.json.
   const synth = ['cdk', 'synth', '--quiet', '--no-notices'];
   await Promise.all([run('npx', synth, typescriptApp), run('npx', synth, javascriptApp)]);
@@ -148,23 +92,7 @@ describe('the packed tarball', () => {
 
 describe('the CommonJS TypeScript app (cdk init layout, TypeScript 7), synthesized with the cdk CLI', () => {
   it('puts each API’s authorizer and invoke permission in the API’s own stack, importing only the function ARN', () => {
-    for (const stack of ['OrdersApi', 'BillingApi']) {
-      const template = templateOf(typescriptApp, stack);
-      expect(resources(template, 'AWS::ApiGatewayV2::Authorizer')).toHaveLength(1);
-      const [[, authorizer] = ['', undefined]] = resources(template, 'AWS::ApiGatewayV2::Authorizer');
-      expect(authorizer?.Properties).toMatchObject({ AuthorizerPayloadFormatVersion: '2.0', EnableSimpleResponses: false });
-      const permissions = resources(template, 'AWS::Lambda::Permission').filter(([, permission]) =>
-        JSON.stringify(permission).includes('authorizers/'),
-      );
-      expect(permissions).toHaveLength(1);
-      expect(JSON.stringify(permissions[0]?.[1].Properties['FunctionName'])).toMatch(CROSS_STACK_REFERENCE);
-    }
-    const rest = templateOf(typescriptApp, 'LegacyApi');
-    expect(
-      resources(rest, 'AWS::ApiGateway::Authorizer')
-        .map(([, authorizer]) => authorizer.Properties['Type'])
-        .sort(),
-    ).toEqual(['REQUEST', 'TOKEN']);
+    expectEachApiGuardedInItsOwnStack(typescriptApp);
   });
 
   it('has no dependency cycle: the Auth stack refers to no API stack, every API stack to Auth', () => {
@@ -306,20 +234,9 @@ describe('the TypeScript snippets of README.md and docs/', () => {
 
   beforeAll(() => {
     // The snippets beside the TypeScript app, so they resolve its node_modules: once as CommonJS,
-    // once as ES modules (a package.json with "type": "module" makes TypeScript treat them so).
-    for (const [folder, packageType] of [
-      ['snippets-commonjs', 'commonjs'],
-      ['snippets-esm', 'module'],
-    ] as const) {
-      const directory = join(typescriptApp, folder);
-      mkdirSync(directory, { recursive: true });
-      for (const snippet of snippets) writeFileSync(join(directory, snippet.fileName), snippet.code);
-      writeFileSync(join(directory, 'package.json'), JSON.stringify({ type: packageType }));
-      writeFileSync(
-        join(directory, 'tsconfig.json'),
-        JSON.stringify({ extends: '../tsconfig.json', include: ['*.ts'], compilerOptions: { noUnusedLocals: true } }),
-      );
-    }
+    // once as ES modules.
+    writeSnippetProject(join(typescriptApp, 'snippets-commonjs'), snippets, 'commonjs');
+    writeSnippetProject(join(typescriptApp, 'snippets-esm'), snippets, 'module');
   });
 
   it.each([
