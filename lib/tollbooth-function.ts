@@ -9,7 +9,7 @@
  * overrides variables the template already declares. Empty values are ignored by their readers
  * (`lambdas/core/config/environment.ts`; the AWS SDK for `AWS_ENDPOINT_URL_DYNAMODB`).
  */
-import type { Duration } from 'aws-cdk-lib';
+import type { CfnResource, Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -17,6 +17,7 @@ import type { Construct } from 'constructs';
 import { CONFIG_ENV } from '../lambdas/core/config/environment';
 import { LAMBDA_NODE_MAJOR } from './bundling';
 import { type LambdaEntry, tollboothLambdaCode } from './lambda-code';
+import { acknowledgeNagFinding } from './nag-acknowledgement';
 
 /** Every environment variable both functions read, declared on each. */
 export const COMMON_ENVIRONMENT = [
@@ -99,6 +100,15 @@ export class TollboothFunction extends lambda.Function {
       } satisfies Record<(typeof COMMON_ENVIRONMENT)[number], string>,
     });
     this.configFile = props.configFile;
+    // cdk-nag's AwsSolutions-L1 asks for the newest Node.js runtime; the bundle targets this one.
+    // A runtime the user picked is theirs to answer for, so only the target runtime is acknowledged.
+    if (props.runtime.name === `nodejs${LAMBDA_NODE_MAJOR}.x`) {
+      acknowledgeNagFinding(
+        this.node.defaultChild as CfnResource,
+        'AwsSolutions-L1',
+        `Tollbooth's bundle targets nodejs${LAMBDA_NODE_MAJOR}.x, the runtime its tests cover; pass the construct's runtime property to run a newer one.`,
+      );
+    }
   }
 }
 

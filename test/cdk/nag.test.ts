@@ -7,11 +7,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type App, Aspects, CfnResource, Validations } from 'aws-cdk-lib';
+import { type App, Aspects, CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks as CdkNag2AwsSolutionsChecks } from 'cdk-nag-2';
 import { buildTollboothApp } from '../../bin/app-context';
 import { ACKNOWLEDGED_RULES_METADATA_KEY, CDK_NAG_2_METADATA_KEY } from '../../lib/nag-acknowledgement';
+import { TollboothAuthorizer } from '../../lib/tollbooth-authorizer';
+import { TrustedIssuer } from '../../lib/trusted-issuer';
 import { testApp } from '../helpers/cdk';
 
 interface Violation {
@@ -75,10 +77,11 @@ describe.each([
 
   it('acknowledges only the findings we chose to, each on one resource, each with a reason', () => {
     const expected = [
-      { path: 'Tollbooth/Authorizer/Function', id: 'AwsSolutions-L1' },
+      // The construct's own: its functions run the runtime the bundle targets.
+      { path: 'Tollbooth/Authorizer/Function/Resource', id: 'AwsSolutions-L1' },
+      { path: 'Tollbooth/Authorizer/RevokeFunction/Resource', id: 'AwsSolutions-L1' },
+      { path: 'Tollbooth/Authorizer/CacheFlusher/Resource', id: 'AwsSolutions-L1' },
       { path: 'Tollbooth/Echo', id: 'AwsSolutions-L1' },
-      { path: 'Tollbooth/Authorizer/RevokeFunction', id: 'AwsSolutions-L1' },
-      { path: 'Tollbooth/Authorizer/CacheFlusher', id: 'AwsSolutions-L1' },
       { path: 'Tollbooth/Api/GET--health', id: 'AwsSolutions-APIG4' },
       // The construct's own: the flush policy's one wildcard is the stage segment of this API's ARN.
       {
@@ -141,7 +144,7 @@ describe('the checks themselves (controls)', () => {
     Aspects.of(app).add(new CdkNag2AwsSolutionsChecks());
     // Act
     app.synth();
-    // Assert: its findings are error annotations; none on the flush policy, the sample stack's own remain.
+    // Assert: its findings are error annotations; none on the construct's resources, the sample stack's own remain.
     const findings = app.node
       .findAll()
       .flatMap((construct) =>
@@ -149,10 +152,28 @@ describe('the checks themselves (controls)', () => {
           .filter((entry) => entry.type === 'aws:cdk:error' && String(entry.data).startsWith('AwsSolutions-'))
           .map((entry) => `${construct.node.path}: ${String(entry.data).split(':')[0]}`),
       );
-    expect(findings.filter((finding) => finding.includes('FlushPolicy'))).toEqual([]);
-    expect(findings).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^Tollbooth\/Authorizer\/Function\/Resource: AwsSolutions-L1$/)]),
-    );
+    expect(findings.filter((finding) => /FlushPolicy|^Tollbooth\/Authorizer\//.test(finding))).toEqual([]);
+    expect(findings).toEqual(expect.arrayContaining([expect.stringMatching(/^Tollbooth\/Echo\/Resource: AwsSolutions-L1$/)]));
+  });
+
+  it.each([
+    { name: 'the runtime the bundle targets', runtime: undefined, acknowledged: ['AwsSolutions-L1'] },
+    { name: 'a runtime the user picked', runtime: lambda.Runtime.NODEJS_24_X, acknowledged: [] },
+  ])('the construct acknowledges AwsSolutions-L1 for $name only', ({ runtime, acknowledged }) => {
+    // Prepare
+    const app = testApp();
+    const stack = new Stack(app, 'Users');
+    // Act
+    const tollbooth = new TollboothAuthorizer(stack, 'Tollbooth', {
+      issuers: [TrustedIssuer.oidc({ issuer: 'https://idp.example.com', audiences: ['api'] })],
+      scopeRoutes: { 'orders:read': ['GET /orders'] },
+      ...(runtime ? { runtime } : {}),
+    });
+    // Assert
+    const ids = acknowledgementsIn(app)
+      .filter(({ path }) => path === `${tollbooth.function.node.path}/Resource`)
+      .map(({ id }) => id);
+    expect(ids).toEqual(acknowledged);
   });
 
   it('the built-in CloudFormation validation fails synth on an invalid property', () => {
