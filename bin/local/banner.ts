@@ -11,8 +11,11 @@ import type { LocalStack } from './local-stack';
 import { DEFAULT_STACK_NAME } from './state-dir';
 import { curlFor, scopeExamples, type ExampleRequest } from './walkthrough';
 
-/** The ready banner for a started stack; `readyInMs` is shown as the start-up time. */
-export function banner(stack: LocalStack, name: string, readyInMs: number): string {
+/**
+ * The ready banner for a started stack; `readyInMs` is shown as the start-up time.
+ * `besideOtherStacks`: other local stacks were running when this one started.
+ */
+export function banner(stack: LocalStack, name: string, readyInMs: number, besideOtherStacks = false): string {
   const api = stack.apiUrl;
   const window = stack.revocationBoundSeconds;
   const table = stack.revocationTable;
@@ -41,9 +44,10 @@ export function banner(stack: LocalStack, name: string, readyInMs: number): stri
     '',
   ];
 
-  // The tools use the only running stack; beside another one they must be told which, so a named
-  // stack's commands name it (the default stack is the one people run alone).
-  const tool = (script: 'token' | 'revoke'): string => `npm run -s ${script} --${name === DEFAULT_STACK_NAME ? '' : ` --stack ${name}`}`;
+  // The tools use the only running stack; beside another one they must be told which, so the
+  // commands name the stack unless it is the default one running alone.
+  const named = name !== DEFAULT_STACK_NAME || besideOtherStacks;
+  const tool = (script: 'token' | 'revoke'): string => `npm run -s ${script} --${named ? ` --stack ${name}` : ''}`;
   const header = (variable: string): string => `${headerName(config.authorizer.token.headerName)}: Bearer $${variable}`;
   const [first] = scopeExamples(config).filter((example) => example.scope !== config.adminScope && example.allowed);
   if (first?.allowed) {

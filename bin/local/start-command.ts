@@ -16,7 +16,7 @@ import { SAMPLE_CONFIG_MODULE, type ConfigSource } from './config-source';
 import { LOCAL_REGION } from './local-credentials';
 import { LOCAL_DEFAULTS, startLocalStack, StartError, type LocalStack, type ReloadOutcome } from './local-stack';
 import { checkStackName, DEFAULT_STACK_NAME, ensureStackDirectory } from './state-dir';
-import { removeStateFile, runningStack, STACK_ENV, stackHoldingPort, stateOfStack, writeStateFile } from './state-file';
+import { removeStateFile, runningStack, runningStacks, STACK_ENV, stackHoldingPort, stateOfStack, writeStateFile } from './state-file';
 import { formatRequest, terminalLogger } from './terminal-log';
 
 export const START_COMMAND = 'npm start';
@@ -160,7 +160,8 @@ export async function startCommand(
 
   started = stack;
   writeStateFile(stateOfStack(name, stack, regionOf(stack, env)), env);
-  io.stdout(`${banner(stack, name, controls.uptimeMs())}\n`);
+  const besideOthers = runningStacks(env).some((other) => other.name !== name);
+  io.stdout(`${banner(stack, name, controls.uptimeMs(), besideOthers)}\n`);
 
   const reason = await controls.stopSignal;
   print(`\n${reason}: stopping…`);

@@ -151,6 +151,22 @@ describe('two stacks in one folder', () => {
     );
   });
 
+  it('prints a walkthrough whose token command works beside the other stack, as pasted into a shell', async () => {
+    // Prepare: the banner's line, as printed
+    const line = second
+      .output()
+      .stdout.split('\n')
+      .find((candidate) => candidate.includes('TOKEN=$('));
+    const command = /TOKEN=\$\((.*)\)$/.exec(line?.trim() ?? '')?.[1] ?? 'missing';
+    // Act
+    const result = await run('sh', ['-c', command], env);
+    // Assert
+    expect(command).toContain('--stack second');
+    expect(result.code).toBe(0);
+    const orders = await fetch(`${second.state('second').apiUrl}/orders`, { headers: { authorization: `Bearer ${result.stdout.trim()}` } });
+    expect(orders.status).toBe(200);
+  });
+
   it.each([
     { how: 'by name', choose: (): string[] => ['--stack', 'second'] },
     { how: 'by the port of its API', choose: (): string[] => ['--stack', String(second.state('second').ports.api)] },
