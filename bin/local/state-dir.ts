@@ -14,8 +14,9 @@
  * tools work from any sub-directory of the project.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { CommandError, UsageError } from './args';
+import { userPath } from './invocation-dir';
 
 export const STATE_DIR_ENV = 'TOLLBOOTH_STATE_DIR';
 export const STATE_DIR_NAME = '.tollbooth';
@@ -32,7 +33,7 @@ type Environment = Readonly<Record<string, string | undefined>>;
 export function stateDirectory(env: Environment = process.env): string {
   const configured = env[STATE_DIR_ENV]?.trim();
   if (!configured) return join(projectRoot(process.cwd()), STATE_DIR_NAME);
-  const path = resolve(configured);
+  const path = userPath(configured, env);
   if (basename(path) !== STATE_DIR_NAME) {
     throw new CommandError(
       `${STATE_DIR_ENV} must name a folder called ${STATE_DIR_NAME} (it holds the dev issuer's private key, and .gitignore keeps that name out of git), got "${configured}"`,
