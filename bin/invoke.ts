@@ -6,6 +6,7 @@
  */
 import { silenceAwsSdkNodeNotice } from './local/aws-sdk-notice';
 import { readFileSync } from 'node:fs';
+import { userPath } from './local/invocation-dir';
 import { invokeEvent } from './local/invoke-event';
 
 silenceAwsSdkNodeNotice();
@@ -28,7 +29,7 @@ const file = args[0] ?? '';
 
 let eventText: string;
 try {
-  eventText = readFileSync(file, 'utf8');
+  eventText = readFileSync(userPath(file), 'utf8');
   JSON.parse(eventText);
 } catch (error) {
   const reason =

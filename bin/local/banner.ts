@@ -8,10 +8,14 @@
  */
 import { relative } from 'node:path';
 import type { LocalStack } from './local-stack';
+import { DEFAULT_STACK_NAME } from './state-dir';
 import { curlFor, scopeExamples, type ExampleRequest } from './walkthrough';
 
-/** The ready banner for a started stack; `readyInMs` is shown as the start-up time. */
-export function banner(stack: LocalStack, name: string, readyInMs: number): string {
+/**
+ * The ready banner for a started stack; `readyInMs` is shown as the start-up time.
+ * `besideOtherStacks`: other local stacks were running when this one started.
+ */
+export function banner(stack: LocalStack, name: string, readyInMs: number, besideOtherStacks = false): string {
   const api = stack.apiUrl;
   const window = stack.revocationBoundSeconds;
   const table = stack.revocationTable;
@@ -40,6 +44,10 @@ export function banner(stack: LocalStack, name: string, readyInMs: number): stri
     '',
   ];
 
+  // The tools use the only running stack; beside another one they must be told which, so the
+  // commands name the stack unless it is the default one running alone.
+  const named = name !== DEFAULT_STACK_NAME || besideOtherStacks;
+  const tool = (script: 'token' | 'revoke'): string => `npm run -s ${script} --${named ? ` --stack ${name}` : ''}`;
   const header = (variable: string): string => `${headerName(config.authorizer.token.headerName)}: Bearer $${variable}`;
   const [first] = scopeExamples(config).filter((example) => example.scope !== config.adminScope && example.allowed);
   if (first?.allowed) {
@@ -59,18 +67,18 @@ export function banner(stack: LocalStack, name: string, readyInMs: number): stri
     lines.push(
       '  Try it from another terminal, in this directory:',
       '',
-      `    TOKEN=$(npm run -s token -- --sub alice --scope ${first.scope})`,
+      `    TOKEN=$(${tool('token')} --sub alice --scope ${first.scope})`,
       ...tries.map(([command, comment]) => `    ${command.padEnd(width)}# ${comment}`),
       '',
     );
     if (table) {
       const admin = config.adminScope
         ? [
-            `    ADMIN=$(npm run -s token -- --sub ops --scope ${config.adminScope})`,
+            `    ADMIN=$(${tool('token')} --sub ops --scope ${config.adminScope})`,
             `    curl -i ${api}/revocations -H "${header('ADMIN')}" --data-urlencode "token=$TOKEN"`,
-            '    #   …or write the table directly:  npm run -s revoke -- --token "$TOKEN"',
+            `    #   …or write the table directly:  ${tool('revoke')} --token "$TOKEN"`,
           ]
-        : ['    npm run -s revoke -- --token "$TOKEN"'];
+        : [`    ${tool('revoke')} --token "$TOKEN"`];
       lines.push(
         '  Revoke the token, then watch it get refused:',
         '',
@@ -80,7 +88,7 @@ export function banner(stack: LocalStack, name: string, readyInMs: number): stri
       );
     }
   }
-  lines.push(`  More: npm run -s decode -- "$TOKEN" · npm run -s revoke -- --sub alice · ${'npm start -- --help'}`, '');
+  lines.push(`  More: npm run -s decode -- "$TOKEN" · ${tool('revoke')} --sub alice · npm start -- --help`, '');
   return lines.join('\n');
 }
 

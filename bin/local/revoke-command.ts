@@ -4,7 +4,7 @@
  *
  * Targets: the running local stack's table by default (dynalite's endpoint from its record,
  * `.tollbooth/stacks/<name>/running.json`; `--stack` chooses among several), or a deployed table with `--table`, reached through the AWS SDK's
- * standard chain (`AWS_REGION` or `--region`, the usual credentials, `AWS_ENDPOINT_URL_DYNAMODB`).
+ * standard chain (`AWS_REGION` or `--region`, the usual credentials, `AWS_ENDPOINT_URL_DYNAMODB` or `--endpoint-url`).
  *
  * `--token` decodes the token WITHOUT verifying it, unlike the admin endpoint: whoever runs this
  * can write the table directly anyway, so verification would protect nothing — but the endpoint,
@@ -43,6 +43,8 @@ Where:
   --stack <name|port>  which running stack, when several are (${STACK_ENV}; default: the only one)
   --table <name>    a deployed table, with your AWS credentials (standard SDK chain)
   --region <name>   its region (default: AWS_REGION / your AWS config)
+  --endpoint-url <url>  another DynamoDB endpoint for --table, e.g. DynamoDB Local's http://127.0.0.1:8000
+                    (default: AWS_ENDPOINT_URL_DYNAMODB / AWS's)
 Other:
   --iss <url>       issuer of the jti or sub (default: the one issuer the local stack trusts; required with --table)
   --reason <text>   kept with the row, for humans
@@ -60,6 +62,7 @@ const OPTIONS = {
   iss: { type: 'string' },
   table: { type: 'string' },
   region: { type: 'string' },
+  'endpoint-url': { type: 'string' },
   reason: { type: 'string' },
   stack: { type: 'string' },
   provider: { type: 'string' },
@@ -112,6 +115,8 @@ export async function revokeCommand(
   const table = stringOption(values, 'table');
   const region = stringOption(values, 'region');
   if (region !== undefined && table === undefined) throw new UsageError('--region only applies to --table');
+  const endpoint = endpointOption(stringOption(values, 'endpoint-url'));
+  if (endpoint !== undefined && table === undefined) throw new UsageError('--endpoint-url only applies to --table');
   if (table !== undefined && what[0] !== 'token' && values['iss'] === undefined)
     throw new UsageError('--iss is required with --table (the issuer whose tokens to revoke)');
   const nowSeconds = Math.floor(now() / 1000);
@@ -183,7 +188,7 @@ export async function revokeCommand(
   const stack = settingFrom(values, 'stack', env, STACK_ENV);
   if (stack !== undefined && table !== undefined)
     throw new UsageError(`${stack.name} chooses a local stack; it cannot be given with --table`);
-  const target = await openTarget(table, region, stack, env, now);
+  const target = await openTarget(table, { region, endpoint }, stack, env, now);
   try {
     const lines = await plan(target).catch((error: unknown) => {
       if (error instanceof UsageError || error instanceof CommandError) throw error;
@@ -197,16 +202,38 @@ export async function revokeCommand(
   }
 }
 
+/** Where a `--table` is: its region and endpoint, each the SDK's own default when not given. */
+interface TableLocation {
+  readonly region: string | undefined;
+  readonly endpoint: string | undefined;
+}
+
+/** `--endpoint-url`, as the AWS CLI takes it: an http(s) URL. */
+function endpointOption(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password) {
+    throw new UsageError(`--endpoint-url must be an http or https URL like http://127.0.0.1:8000, got "${raw}"`);
+  }
+  return raw;
+}
+
 async function openTarget(
   table: string | undefined,
-  region: string | undefined,
+  { region, endpoint }: TableLocation,
   stack: Setting | undefined,
   env: Environment,
   now: () => number,
 ): Promise<Target> {
   if (table !== undefined) {
     if (!/^[A-Za-z0-9_.-]{3,255}$/.test(table)) throw new UsageError(`--table "${table}" is not a DynamoDB table name`);
-    const client = createDynamoDbClient({ requestTimeoutMs: 3000, maxAttempts: 3, ...(region ? { clientConfig: { region } } : {}) });
+    const clientConfig = { ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}) };
+    const client = createDynamoDbClient({ requestTimeoutMs: 3000, maxAttempts: 3, clientConfig });
     try {
       await client.config.region();
     } catch {
@@ -216,7 +243,7 @@ async function openTarget(
     return {
       writer: new RevocationWriter(client, table, now),
       close: () => client.destroy(),
-      description: `table ${table}`,
+      description: `table ${table}${endpoint ? ` at ${endpoint}` : ''}`,
       state: undefined,
     };
   }
@@ -264,5 +291,8 @@ function isoOf(epochSeconds: number): string {
 }
 
 function describe(error: unknown): string {
-  return error instanceof Error ? (`${error.name}: ${error.message}`.split('\n')[0] ?? error.name) : String(error);
+  if (!(error instanceof Error)) return String(error);
+  const line = `${error.name}: ${error.message}`.split('\n')[0] ?? error.name;
+  // The SDK's own words name no way out; the standard chain's usual ones do.
+  return error.name === 'CredentialsProviderError' ? `${line} (set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)` : line;
 }

@@ -8,15 +8,15 @@
  * port already in use, ends it with one line saying which stack holds it and what to change; a
  * configuration that does not validate ends it with one line per problem.
  */
-import { resolve } from 'node:path';
 import { CONFIG_ENV } from '../../lambdas/core/config/environment';
 import { CommandError, durationOption, parseCommand, portOption, settingFrom, UsageError, type CommandIo, type Setting } from './args';
 import { banner, scopesSection } from './banner';
 import { SAMPLE_CONFIG_MODULE, type ConfigSource } from './config-source';
 import { LOCAL_REGION } from './local-credentials';
 import { LOCAL_DEFAULTS, startLocalStack, StartError, type LocalStack, type ReloadOutcome } from './local-stack';
+import { userPath } from './invocation-dir';
 import { checkStackName, DEFAULT_STACK_NAME, ensureStackDirectory } from './state-dir';
-import { removeStateFile, runningStack, STACK_ENV, stackHoldingPort, stateOfStack, writeStateFile } from './state-file';
+import { removeStateFile, runningStack, runningStacks, STACK_ENV, stackHoldingPort, stateOfStack, writeStateFile } from './state-file';
 import { formatRequest, terminalLogger } from './terminal-log';
 
 export const START_COMMAND = 'npm start';
@@ -160,7 +160,8 @@ export async function startCommand(
 
   started = stack;
   writeStateFile(stateOfStack(name, stack, regionOf(stack, env)), env);
-  io.stdout(`${banner(stack, name, controls.uptimeMs())}\n`);
+  const besideOthers = runningStacks(env).some((other) => other.name !== name);
+  io.stdout(`${banner(stack, name, controls.uptimeMs(), besideOthers)}\n`);
 
   const reason = await controls.stopSignal;
   print(`\n${reason}: stopping…`);
@@ -176,7 +177,7 @@ function configSource(file: Setting | undefined, env: Environment): ConfigSource
   if (file?.raw.startsWith('{')) {
     throw new UsageError(`${file.name} takes a file name; for inline JSON, set ${CONFIG_ENV.inline}`);
   }
-  return { kind: 'document', file: file ? { path: resolve(file.raw), setting: file.name } : undefined, inline };
+  return { kind: 'document', file: file ? { path: userPath(file.raw, env), setting: file.name } : undefined, inline };
 }
 
 /** A command that starts a second stack beside one whose API listens on `busyApiPort`. */

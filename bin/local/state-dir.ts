@@ -13,9 +13,10 @@
  * The directory is found from the working directory up to the nearest `package.json`, so the
  * tools work from any sub-directory of the project.
  */
-import { chmodSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { CommandError, UsageError } from './args';
+import { userPath } from './invocation-dir';
 
 export const STATE_DIR_ENV = 'TOLLBOOTH_STATE_DIR';
 export const STATE_DIR_NAME = '.tollbooth';
@@ -32,7 +33,7 @@ type Environment = Readonly<Record<string, string | undefined>>;
 export function stateDirectory(env: Environment = process.env): string {
   const configured = env[STATE_DIR_ENV]?.trim();
   if (!configured) return join(projectRoot(process.cwd()), STATE_DIR_NAME);
-  const path = resolve(configured);
+  const path = userPath(configured, env);
   if (basename(path) !== STATE_DIR_NAME) {
     throw new CommandError(
       `${STATE_DIR_ENV} must name a folder called ${STATE_DIR_NAME} (it holds the dev issuer's private key, and .gitignore keeps that name out of git), got "${configured}"`,
@@ -65,6 +66,22 @@ export function projectRoot(from: string): string {
     if (existsSync(join(folder, 'package.json'))) return folder;
     if (dirname(folder) === folder) return from;
   }
+}
+
+/**
+ * Where `npm start` runs a local stack the tools find from here: `npm start` in this project when
+ * it is a Tollbooth checkout (or the state directory is named explicitly); from an app that
+ * installed the package, `npm start` is the app's own script, so the hint says whose it must be.
+ */
+export function startStackHint(env: Environment = process.env): string {
+  if (env[STATE_DIR_ENV]?.trim()) return 'npm start';
+  try {
+    const manifest = JSON.parse(readFileSync(join(projectRoot(process.cwd()), 'package.json'), 'utf8')) as { name?: unknown };
+    if (manifest.name === 'tollbooth') return 'npm start';
+  } catch {
+    // No readable manifest: say the longer thing.
+  }
+  return `npm start in a Tollbooth checkout and run this there (or set ${STATE_DIR_ENV} to its ${STATE_DIR_NAME} folder)`;
 }
 
 /** Creates a stack's folder (0700) and the state directory's own `.gitignore`; returns the folder. */

@@ -13,7 +13,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommandError, UsageError, type Setting } from './args';
 import type { LocalStack } from './local-stack';
-import { checkStackName, ensureStackDirectory, stackDirectory, stacksDirectory, writePrivateFile } from './state-dir';
+import { checkStackName, ensureStackDirectory, stackDirectory, stacksDirectory, startStackHint, writePrivateFile } from './state-dir';
 import { processIsAlive } from './stop-signal';
 
 /** Chooses among running stacks, as `--stack` does for the tools. */
@@ -124,7 +124,9 @@ export function chooseRunningStack(choice: Setting | undefined, env: Environment
   }
   const [only, ...others] = running;
   if (!only)
-    throw new CommandError(`no local stack is running (none recorded in ${stacksDirectory(env)}): start one with npm start${hint}`);
+    throw new CommandError(
+      `no local stack is running (none recorded in ${stacksDirectory(env)}): start one with ${startStackHint(env)}${hint}`,
+    );
   if (others.length > 0) {
     throw new UsageError(`${running.length} local stacks are running: ${list}; choose one with --stack <name|port> or ${STACK_ENV}`);
   }

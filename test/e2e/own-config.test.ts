@@ -133,6 +133,16 @@ describe('your configuration file, with dev tokens', () => {
     expect(text).not.toContain('/orders');
   });
 
+  it('names a named stack in every tool command of the walkthrough, so they work beside another running stack', () => {
+    // Act
+    const text = banner(stack, 'other', 0);
+    // Assert
+    const toolCommands = text.split('\n').filter((line) => /npm run -s (token|revoke)/.test(line));
+    expect(toolCommands.length).toBeGreaterThanOrEqual(3);
+    for (const line of toolCommands) expect(line).not.toMatch(/npm run -s (token|revoke) -- (?!--stack other )/);
+    expect(text).toContain('TOKEN=$(npm run -s token -- --stack other --sub alice --scope invoices:read)');
+  });
+
   it('applies an edit while running: a new scope and its route answer at once', async () => {
     // Prepare
     const seen = reloads.length;

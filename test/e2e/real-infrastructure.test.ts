@@ -114,4 +114,58 @@ describe('local stack on a configured IdP and table', () => {
     expect(result.stdout).toContain(`in table ${table.tableName}`);
     expect((await call(stack, 'GET', '/orders', { token })).status).toBe(403);
   });
+
+  it('lets `revoke --table --endpoint-url` write that table as the AWS CLI would address DynamoDB Local', async () => {
+    // Prepare
+    const token = await mintToken({
+      key,
+      issuer: idp.origin,
+      audience: AUDIENCE,
+      subject: 'carol',
+      scope: 'orders:read',
+      claims: { iat: Math.floor(Date.now() / 1000) - 3 },
+    });
+    // Act
+    const result = await runTool(
+      'revoke',
+      ['--sub', 'carol', '--iss', idp.origin, '--table', table.tableName, '--endpoint-url', table.endpoint, '--region', 'eu-west-1'],
+      {
+        AWS_ENDPOINT_URL_DYNAMODB: '',
+        AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+        TOLLBOOTH_STATE_DIR: '/nonexistent',
+      },
+    );
+    // Assert
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toContain(`revoked every token of sub=carol`);
+    expect(result.stdout).toContain(`in table ${table.tableName} at ${table.endpoint}`);
+    expect((await call(stack, 'GET', '/orders', { token })).status).toBe(403);
+  });
+
+  it('says in one line, without a stack trace, that no AWS credentials were found, and where they go', async () => {
+    // Act: no credentials anywhere in the SDK's standard chain
+    const result = await runTool(
+      'revoke',
+      ['--sub', 'dave', '--iss', idp.origin, '--table', table.tableName, '--endpoint-url', table.endpoint, '--region', 'eu-west-1'],
+      {
+        AWS_ACCESS_KEY_ID: '',
+        AWS_SECRET_ACCESS_KEY: '',
+        AWS_SESSION_TOKEN: '',
+        AWS_PROFILE: '',
+        AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+        AWS_CONFIG_FILE: '/nonexistent/config',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '',
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: '',
+        AWS_WEB_IDENTITY_TOKEN_FILE: '',
+        TOLLBOOTH_STATE_DIR: '/nonexistent',
+      },
+    );
+    // Assert
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `tollbooth-revoke: table ${table.tableName} at ${table.endpoint} could not be written: CredentialsProviderError: Could not load credentials from any providers (set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)\n`,
+    );
+  });
 });

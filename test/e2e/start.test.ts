@@ -6,14 +6,14 @@
  * names; the tools pick the one asked for, or say which are running; a name or a port already
  * taken ends `npm start` with one line saying by whom.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FEED_REVOCATION_BOUND_SECONDS } from '../../bin/local/local-stack';
 import { STATE_DIR_ENV } from '../../bin/local/state-dir';
-import { jtiOf, run, temporaryStateDir } from '../helpers/local-stack';
+import { jtiOf, PROJECT_ROOT, run, temporaryStateDir } from '../helpers/local-stack';
 import { ANY_PORTS, npmStart, type NpmStart } from '../helpers/npm-start';
 
 let stateDir: string;
@@ -35,6 +35,17 @@ async function answers(url: string): Promise<boolean> {
     () => false,
   );
 }
+
+/** The commands of docs/local-stack.md's walkthrough block, which says the banner prints them. */
+function documentedWalkthrough(): string[] {
+  const page = readFileSync(join(PROJECT_ROOT, 'docs', 'local-stack.md'), 'utf8');
+  const block = /## The walkthrough[\s\S]*?```sh\n([\s\S]*?)```/.exec(page)?.[1];
+  if (!block) throw new Error('docs/local-stack.md has no walkthrough block');
+  return block.split('\n').filter((line) => line.trim() !== '');
+}
+
+/** A line as the eye reads it: the banner pads its comments to the width of its URLs. */
+const squeezed = (line: string): string => line.trim().replace(/\s+/g, ' ');
 
 /** Resolves once no process has this id (an exited child may linger a moment as a zombie). */
 async function gone(pid: number): Promise<void> {
@@ -64,6 +75,9 @@ describe('npm start', () => {
     expect(state).toMatchObject({ name: 'default', trustedIssuers: [state.issuerUrl] });
     expect(started.output().stdout).toContain(`curl -i ${state.apiUrl}/orders -H "Authorization: Bearer $TOKEN"`);
     expect(started.output().stdout).toContain('the revocation feed refuses a revoked token within about 2 s');
+    const bannerLines = started.output().stdout.split('\n').map(squeezed);
+    for (const line of documentedWalkthrough())
+      expect(bannerLines).toContain(squeezed(line.replaceAll('http://127.0.0.1:4280', state.apiUrl)));
     // npm itself is killed by the SIGINT (as in a terminal); the stack under it shuts down cleanly.
     expect(exit.code === 0 || exit.signal === 'SIGINT').toBe(true);
     expect(started.output().stdout).toMatch(/SIGINT: stopping…\nstopped\.\n$/);
@@ -135,6 +149,22 @@ describe('two stacks in one folder', () => {
     expect(result.stderr).toBe(
       `tollbooth-token: 2 local stacks are running: "default" (${first.state().apiUrl}), "second" (${second.state('second').apiUrl}); choose one with --stack <name|port> or TOLLBOOTH_STACK (see npm run token -- --help)\n`,
     );
+  });
+
+  it('prints a walkthrough whose token command works beside the other stack, as pasted into a shell', async () => {
+    // Prepare: the banner's line, as printed
+    const line = second
+      .output()
+      .stdout.split('\n')
+      .find((candidate) => candidate.includes('TOKEN=$('));
+    const command = /TOKEN=\$\((.*)\)$/.exec(line?.trim() ?? '')?.[1] ?? 'missing';
+    // Act
+    const result = await run('sh', ['-c', command], env);
+    // Assert
+    expect(command).toContain('--stack second');
+    expect(result.code).toBe(0);
+    const orders = await fetch(`${second.state('second').apiUrl}/orders`, { headers: { authorization: `Bearer ${result.stdout.trim()}` } });
+    expect(orders.status).toBe(200);
   });
 
   it.each([

@@ -1,16 +1,21 @@
 /**
  * Tollbooth as its users get it: `npm pack`, the tarball installed into fresh apps outside this
- * repository — the CommonJS TypeScript app of examples/multi-stack-typescript (laid out as
- * `cdk init app --language typescript` lays one out, type-checked by TypeScript 7 as cdk init now
- * pins) and the ES-module JavaScript app of examples/esm-javascript — each synthesized with the
- * `cdk` CLI, offline and without AWS credentials. Then: the templates, the asset (the package's
+ * repository — apps made by `cdk init app --generate-only` of the pinned CLI (the repository's own
+ * `aws-cdk` devDependency, whose templates ship in its package: no network), as generated: their
+ * package.json ranges, tsconfig, cdk.json feature flags, jest setup and sample stack and test. Into
+ * the TypeScript one go the stacks of examples/multi-stack-typescript, its bin file replacing the
+ * generated one; into the CommonJS JavaScript one, README's "use it in your own app" snippet
+ * written with require(). Beside them, the ES-module JavaScript app of examples/esm-javascript.
+ * Each is synthesized with the `cdk` CLI, offline and without AWS credentials. Then: the templates, the asset (the package's
  * own pre-built bundle with the configuration beside it) run on an event the way Lambda runs it,
  * the command-line tools through `npx`, and every TypeScript snippet of the docs compiled against
  * the installed package (as CommonJS and as ES modules) and synthesized where it is an app.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildLocalBundle, REPOSITORY_ROOT } from '../../bin/local/bundle-cache';
@@ -22,11 +27,47 @@ import { generateTestKey, type TestKey } from '../helpers/keys';
 import { mintToken } from '../helpers/tokens';
 import { docSnippets, writeSnippetProject } from './doc-snippets';
 import { CROSS_STACK_REFERENCE, expectEachApiGuardedInItsOwnStack } from './multi-stack-app';
-import { copyExample, NPM_INSTALL, resources, run, type Template, templateOf } from './user-app';
+import { copyExample, NPM_INSTALL, resources, run, type Template, templateOf, userEnvironment } from './user-app';
+
+const exec = promisify(execFile);
 
 const work = mkdtempSync(join(tmpdir(), 'tollbooth-package-'));
 const typescriptApp = join(work, 'multi-stack-typescript');
 const javascriptApp = join(work, 'esm-javascript');
+const commonJsApp = join(work, 'cjs-javascript');
+
+/** The pinned cdk CLI, as `npx aws-cdk@<pin>` would run it. */
+const CDK_CLI = join(REPOSITORY_ROOT, 'node_modules', 'aws-cdk', 'bin', 'cdk');
+
+/** `cdk init app --language <language> --generate-only` in a new folder: the layout a user starts from. */
+async function cdkInit(to: string, language: 'typescript' | 'javascript'): Promise<void> {
+  mkdirSync(to, { recursive: true });
+  await run(process.execPath, [CDK_CLI, 'init', 'app', '--language', language, '--generate-only'], to);
+}
+
+/** The entry file the generated cdk.json runs (`bin/<folder>.ts`), which users fill in. */
+function appEntry(app: string): string {
+  const { app: command } = JSON.parse(readFileSync(join(app, 'cdk.json'), 'utf8')) as { app: string };
+  const entry = /bin\/[\w.-]+\.[jt]s/.exec(command)?.[0];
+  if (!entry) throw new Error(`no bin/ entry in the generated cdk.json's app command: ${command}`);
+  return join(app, entry);
+}
+
+/** Adds the tarball to a generated app's dependencies, leaving the generated ones as they are. */
+function dependOnTarball(app: string): void {
+  const manifest = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  manifest.dependencies['tollbooth'] = `file:${inject('tarball')}`;
+  writeFileSync(join(app, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/** README's first TypeScript snippet (the "use it in your own app" one), as a CommonJS JavaScript module. */
+function readmeSnippetAsCommonJs(): string {
+  const [snippet] = docSnippets(REPOSITORY_ROOT).filter((candidate) => candidate.name.startsWith('README.md#'));
+  if (!snippet) throw new Error('README.md has no TypeScript snippet');
+  return snippet.code
+    .replace(/^import \* as (\w+) from '([^']+)';$/gm, "const $1 = require('$2');")
+    .replace(/^import \{ ([^}]+) \} from '([^']+)';$/gm, "const { $1 } = require('$2');");
+}
 
 /** The authorizer function of a template: the one whose description says so. */
 function authorizerFunction(template: Template): [string, Template['Resources'][string]] {
@@ -36,13 +77,19 @@ function authorizerFunction(template: Template): [string, Template['Resources'][
 }
 
 beforeAll(async () => {
-  const tollbooth = { tollbooth: `file:${inject('tarball')}` };
-  copyExample('multi-stack-typescript', typescriptApp, tollbooth);
-  copyExample('esm-javascript', javascriptApp, tollbooth);
-  await Promise.all([run('npm', NPM_INSTALL, typescriptApp), run('npm', NPM_INSTALL, javascriptApp)]);
+  await Promise.all([cdkInit(typescriptApp, 'typescript'), cdkInit(commonJsApp, 'javascript')]);
+  // The generated sample stack and its jest test stay, as in a user's app; the entry is the example's.
+  cpSync(join(REPOSITORY_ROOT, 'examples', 'multi-stack-typescript', 'lib'), join(typescriptApp, 'lib'), { recursive: true });
+  cpSync(join(REPOSITORY_ROOT, 'examples', 'multi-stack-typescript', 'bin', 'app.ts'), appEntry(typescriptApp));
+  writeFileSync(appEntry(commonJsApp), readmeSnippetAsCommonJs());
+  dependOnTarball(typescriptApp);
+  dependOnTarball(commonJsApp);
+  copyExample('esm-javascript', javascriptApp, { tollbooth: `file:${inject('tarball')}` });
+  await Promise.all([run('npm', NPM_INSTALL, typescriptApp), run('npm', NPM_INSTALL, javascriptApp), run('npm', NPM_INSTALL, commonJsApp)]);
   // Synthesize as a user does: the cdk CLI, with the app command of each cdk.json.
   const synth = ['cdk', 'synth', '--quiet', '--no-notices'];
   await Promise.all([run('npx', synth, typescriptApp), run('npx', synth, javascriptApp)]);
+  await run('npx', synth, commonJsApp);
 }, 900_000);
 
 afterAll(() => {
@@ -145,6 +192,30 @@ describe('the CommonJS TypeScript app (cdk init layout, TypeScript 7), synthesiz
   });
 });
 
+describe('the apps the pinned cdk CLI generates', () => {
+  const generated = (file: string): Record<string, unknown> => JSON.parse(readFileSync(join(typescriptApp, file), 'utf8'));
+  const example = (file: string): Record<string, unknown> =>
+    JSON.parse(readFileSync(join(REPOSITORY_ROOT, 'examples', 'multi-stack-typescript', file), 'utf8'));
+
+  it('lays examples/multi-stack-typescript out as cdk init does: its tsconfig (less jest) and cdk.json flags', () => {
+    // The example has no jest test, so no jest types; everything else is the template's.
+    const { types, ...generatedOptions } = generated('tsconfig.json')['compilerOptions'] as { types: string[] };
+    expect(example('tsconfig.json')['compilerOptions']).toEqual({ ...generatedOptions, types: types.filter((name) => name !== 'jest') });
+    expect(example('cdk.json')['context']).toEqual(generated('cdk.json')['context']);
+    expect(example('cdk.json')['watch']).toEqual(generated('cdk.json')['watch']);
+    const versions = (manifest: Record<string, unknown>) => manifest['devDependencies'] as Record<string, string>;
+    for (const tool of ['aws-cdk', 'typescript'])
+      expect(versions(example('package.json'))[tool], tool).toBe(versions(generated('package.json'))[tool]?.replace(/^[~^]/, ''));
+  });
+
+  it('synthesizes README’s snippet written with require() in a CommonJS JavaScript app, as plain node runs it', () => {
+    expect(JSON.parse(readFileSync(join(commonJsApp, 'package.json'), 'utf8'))['type']).toBeUndefined();
+    expect(readFileSync(appEntry(commonJsApp), 'utf8')).toContain("require('tollbooth')");
+    expect(authorizerFunction(templateOf(commonJsApp, 'Auth'))[1].Properties['Runtime']).toBe('nodejs22.x');
+    expect(resources(templateOf(commonJsApp, 'Orders'), 'AWS::ApiGatewayV2::Authorizer')).toHaveLength(1);
+  });
+});
+
 describe('the ES-module JavaScript app, synthesized with the cdk CLI', () => {
   it('trusts the user pool of its own stack through a deploy-time TOLLBOOTH_CONFIG and guards both routes', () => {
     const template = templateOf(javascriptApp, 'OrdersService');
@@ -215,6 +286,50 @@ describe('the installed package at run time', () => {
   ])('runs $tool through npx from the app', async ({ tool, args, says }) => {
     const { stdout } = await run('npx', ['--no-install', tool, ...args], typescriptApp);
     expect(stdout).toContain(says);
+  });
+
+  it('revokes with the installed tollbooth-revoke in a table named by --table and --endpoint-url, credentials from the environment', async () => {
+    // Act
+    const { stdout } = await exec(
+      'npx',
+      [
+        '--no-install',
+        'tollbooth-revoke',
+        '--table',
+        dynalite.tableName,
+        '--endpoint-url',
+        dynalite.endpoint,
+        '--region',
+        'us-east-1',
+      ].concat(['--iss', 'https://idp.example.com', '--sub', 'mallory']),
+      {
+        cwd: typescriptApp,
+        env: {
+          ...userEnvironment(),
+          AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+        },
+      },
+    );
+    // Assert
+    expect(stdout).toMatch(/^revoked every token of sub=mallory issued before \S+ \(iss https:\/\/idp\.example\.com\) in table /);
+    expect(stdout).toContain(`in table ${dynalite.tableName} at ${dynalite.endpoint}; the row expires`);
+  });
+
+  it('says in one line where the local stack runs when a tool meets none in the app', async () => {
+    // Act
+    const failed = await exec('npx', ['--no-install', 'tollbooth-revoke', '--sub', 'alice'], {
+      cwd: typescriptApp,
+      env: userEnvironment(),
+    }).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    // Assert: npm start in the app is the app's own script, not Tollbooth's local stack
+    expect(failed?.code).toBe(1);
+    expect(failed?.stderr.trim().split('\n')).toEqual([
+      `tollbooth-revoke: no local stack is running (none recorded in ${join(typescriptApp, '.tollbooth', 'stacks')}): start one with npm start in a Tollbooth checkout and run this there (or set TOLLBOOTH_STATE_DIR to its .tollbooth folder), or pass --table for a deployed table`,
+    ]);
   });
 
   it('decodes a token with the installed tollbooth-decode, saying nothing was verified', async () => {

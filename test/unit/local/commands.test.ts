@@ -229,6 +229,15 @@ describe('revoke arguments', () => {
     { args: ['--token', unsigned({ jti: 'j', exp: inAnHour })], mentions: 'no iss claim' },
     { args: ['--token', 'a.b'], mentions: 'three dot-separated parts' },
     { args: ['--sub', 'a', '--region', 'eu-west-1'], mentions: '--region only applies to --table' },
+    { args: ['--sub', 'a', '--endpoint-url', 'http://127.0.0.1:8000'], mentions: '--endpoint-url only applies to --table' },
+    {
+      args: ['--sub', 'a', '--iss', 'https://x', '--table', 'revocations', '--endpoint-url', '127.0.0.1:8000'],
+      mentions: '--endpoint-url must be an http or https URL like http://127.0.0.1:8000, got "127.0.0.1:8000"',
+    },
+    {
+      args: ['--sub', 'a', '--iss', 'https://x', '--table', 'revocations', '--endpoint-url', 'ftp://127.0.0.1'],
+      mentions: '--endpoint-url must be an http or https URL',
+    },
     { args: ['--sub', 'a', '--table', 'x'], mentions: '--iss is required with --table' },
     { args: ['--sub', 'a', '--iss', 'https://x', '--table', 'no spaces allowed'], mentions: 'is not a DynamoDB table name' },
     { args: ['--sub', 'a', '--iss', 'https://elsewhere.test'], mentions: 'not trusted by the local stack "default"' },
