@@ -9,10 +9,15 @@ import { DeleteItemCommand, GetItemCommand, type DynamoDBClient } from '@aws-sdk
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHandler, type AuthorizerHandler } from '../../lambdas/authorizer/handler';
+import { REVOCATION_SETTINGS } from '../../lambdas/core/config/defaults';
+import { revocationKey } from '../../lambdas/core/revocation-table';
 import { RevocationWriter } from '../../lambdas/core/revocation-writer';
+import { revokeConfigFrom } from '../../lambdas/revoke/config';
+import { createRevoker } from '../../lambdas/revoke/handler';
 import { httpApiV2Event, restRequestEvent, restTokenEvent, type EventOptions } from '../helpers/events';
 import { AUDIENCE, startFixture, TestClock, type Fixture } from '../helpers/fixture';
 import { LogCapture } from '../helpers/log-capture';
+import { revokeToolFor } from '../helpers/revoke-tool';
 import { mintToken } from '../helpers/tokens';
 
 const DAY = 86_400;
@@ -160,5 +165,68 @@ describe('the revocation horizon', () => {
     const allowed = await isAllowed(handler, token);
     // Assert
     expect(allowed).toBe(true);
+  });
+});
+
+describe('every writer keeps subject rows for the horizon', () => {
+  /** The subject row's `expiresAt` minus its `revokedBefore`: how long the revocation is kept. */
+  async function keptSeconds(sub: string): Promise<number> {
+    const key = revocationKey('sub', fixture.issuer, sub);
+    const { Item } = await client.send(new GetItemCommand({ TableName: fixture.dynalite.tableName, Key: { pk: { S: key } } }));
+    return Number(Item?.['expiresAt']?.N) - Number(Item?.['revokedBefore']?.N);
+  }
+
+  it.each([
+    { name: '--max-token-lifetime', recorded: undefined, flag: ['--max-token-lifetime', '604800'], kept: 604_800 },
+    { name: "the running stack's configured horizon", recorded: 172_800, flag: [], kept: 172_800 },
+    { name: '--max-token-lifetime over the stack record', recorded: 172_800, flag: ['--max-token-lifetime', '259200'], kept: 259_200 },
+    {
+      name: 'the default, for a stack record without a horizon',
+      recorded: undefined,
+      flag: [],
+      kept: REVOCATION_SETTINGS.maxTokenLifetimeSeconds.default,
+    },
+  ])('the CLI keeps a subject row for $name', async ({ recorded, flag, kept }) => {
+    // Prepare
+    const tool = revokeToolFor([fixture.issuer], {
+      name: fixture.dynalite.tableName,
+      endpoint: fixture.dynalite.endpoint,
+      ...(recorded === undefined ? {} : { maxTokenLifetimeSeconds: recorded }),
+    });
+    const sub = `cli-${kept}-${recorded ?? 'none'}-${flag.length}`;
+    try {
+      // Act
+      const { code, output } = await tool.run(['--sub', sub, ...flag]);
+      // Assert
+      expect(code, output).toBe(0);
+      expect(await keptSeconds(sub)).toBe(kept);
+    } finally {
+      tool.remove();
+    }
+  });
+
+  it("the revocation endpoint keeps a subject row for its document's revocation.maxTokenLifetimeSeconds", async () => {
+    // Prepare
+    const config = fixture.config({ revocation: { tableName: fixture.dynalite.tableName, maxTokenLifetimeSeconds: 604_800 } });
+    const revoker = createRevoker(revokeConfigFrom(config), { dynamoDbClient: client, logger: new LogCapture() });
+    // Act
+    const response = await revoker.handler({
+      version: '2.0',
+      routeKey: 'POST /revocations',
+      rawPath: '/revocations',
+      rawQueryString: '',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sub: 'endpoint-seven-days', iss: fixture.issuer }),
+      isBase64Encoded: false,
+      requestContext: {
+        http: { method: 'POST', path: '/revocations', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+        authorizer: { lambda: { sub: 'ops', scope: 'tollbooth:admin' } },
+        routeKey: 'POST /revocations',
+        stage: '$default',
+      },
+    });
+    // Assert
+    expect(response.statusCode, response.body).toBe(200);
+    expect(await keptSeconds('endpoint-seven-days')).toBe(604_800);
   });
 });
