@@ -214,7 +214,10 @@ function readConfigFile(
     if (typeof revocation !== 'object' || revocation === null) {
       problems.push(`-c configFile=${path}: "revocation" must be an object`);
     } else {
-      const { enabled, tableName, notRevokedCacheSeconds, ...revocationRest } = revocation as Record<string, unknown>;
+      const { enabled, tableName, notRevokedCacheSeconds, maxTokenLifetimeSeconds, ...revocationRest } = revocation as Record<
+        string,
+        unknown
+      >;
       if (tableName !== undefined)
         problems.push(
           `-c configFile=${path}: revocation.tableName is not used: the stack creates its own table (remove it, or import an existing table with -c revocationTableName=<name>)`,
@@ -224,6 +227,10 @@ function readConfigFile(
         stackProps = { ...stackProps, notRevokedCacheDuration: Duration.seconds(notRevokedCacheSeconds) };
       else if (notRevokedCacheSeconds !== undefined)
         problems.push(`-c configFile=${path}: revocation.notRevokedCacheSeconds must be a number`);
+      if (typeof maxTokenLifetimeSeconds === 'number')
+        stackProps = { ...stackProps, maxTokenLifetime: Duration.seconds(maxTokenLifetimeSeconds) };
+      else if (maxTokenLifetimeSeconds !== undefined)
+        problems.push(`-c configFile=${path}: revocation.maxTokenLifetimeSeconds must be a number`);
       if (Object.keys(revocationRest).length > 0) advanced['revocation'] = revocationRest;
     }
   }

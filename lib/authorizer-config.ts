@@ -34,6 +34,12 @@ export interface AuthorizerConfigInput {
   readonly resultsCache?: ResultsCacheConfig;
   /** `undefined` when revocation is off. */
   readonly notRevokedCacheSeconds: number | undefined;
+  /**
+   * The revocation horizon (`revocation.maxTokenLifetimeSeconds`), read by the function and the
+   * revocation endpoint alike from the one file; ignored when revocation is off.
+   * @default - the configuration's default (one day)
+   */
+  readonly maxTokenLifetimeSeconds?: number;
   /** Any other top-level settings of the authorizer's configuration. */
   readonly advanced: Readonly<Record<string, unknown>>;
 }
@@ -59,6 +65,7 @@ const TYPED_REVOCATION_KEYS: Readonly<Record<string, string>> = {
   enabled: 'revocation',
   tableName: 'revocationTable',
   notRevokedCacheSeconds: 'notRevokedCacheDuration',
+  maxTokenLifetimeSeconds: 'maxTokenLifetime',
 };
 
 /** A table name that passes validation while the real one is a deploy-time token. */
@@ -83,7 +90,12 @@ export function buildAuthorizerConfig(input: AuthorizerConfigInput): AuthorizerC
   const revocation =
     input.notRevokedCacheSeconds === undefined
       ? { enabled: false }
-      : { ...revocationExtras, enabled: true, notRevokedCacheSeconds: input.notRevokedCacheSeconds };
+      : {
+          ...revocationExtras,
+          enabled: true,
+          notRevokedCacheSeconds: input.notRevokedCacheSeconds,
+          ...(input.maxTokenLifetimeSeconds === undefined ? {} : { maxTokenLifetimeSeconds: input.maxTokenLifetimeSeconds }),
+        };
   const file: Record<string, unknown> = {
     ...input.advanced,
     routes: input.scopeRoutes,

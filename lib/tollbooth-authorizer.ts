@@ -49,6 +49,8 @@ const MAX_RESULTS_CACHE_SECONDS = 3600;
 const DEFAULT_RESULTS_CACHE_SECONDS = RESULTS_CACHE_TTL_SECONDS.iam;
 /** Default "not revoked" window of the function. */
 const DEFAULT_NOT_REVOKED_SECONDS = REVOCATION_SETTINGS.notRevokedCacheSeconds.default;
+/** Default revocation horizon of the function and the revocation endpoint. */
+const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = REVOCATION_SETTINGS.maxTokenLifetimeSeconds.default;
 
 /** Properties of a {@link TollboothAuthorizer}. */
 export interface TollboothAuthorizerProps {
@@ -100,6 +102,17 @@ export interface TollboothAuthorizerProps {
    * @default Duration.seconds(30)
    */
   readonly notRevokedCacheDuration?: Duration;
+
+  /**
+   * The revocation horizon: the longest your issuers' tokens live (1 minute to 30 days). Subject and
+   * session revocations are kept this long, so the function refuses tokens issued longer ago than
+   * this (`token_too_old`) rather than let one outlive its revocation. Written into the configuration
+   * the function and the revocation endpoint share (`revocation.maxTokenLifetimeSeconds`); set it to
+   * your identity provider's longest token lifetime (docs/revocation.md, "The revocation horizon").
+   *
+   * @default Duration.days(1)
+   */
+  readonly maxTokenLifetime?: Duration;
 
   /**
    * How long API Gateway caches a decision (0 turns the cache off, at most one hour), for every
@@ -312,6 +325,12 @@ export class TollboothAuthorizer extends Construct {
       'notRevokedCacheDuration',
       problems,
     );
+    const maxTokenLifetimeSeconds = wholeSeconds(
+      props.maxTokenLifetime ?? Duration.seconds(DEFAULT_MAX_TOKEN_LIFETIME_SECONDS),
+      'maxTokenLifetime',
+      problems,
+    );
+    if (!revocationEnabled && props.maxTokenLifetime) problems.push('maxTokenLifetime: given while revocation is false');
     const runtime = props.runtime ?? defaultTollboothRuntime();
     const nodeMajor = nodeMajorOf(runtime);
     if (nodeMajor === undefined || nodeMajor < LAMBDA_NODE_MAJOR) {
@@ -357,6 +376,7 @@ export class TollboothAuthorizer extends Construct {
           cacheByRoute: this.cacheByRoute,
         }),
         notRevokedCacheSeconds: revocationEnabled ? (notRevokedSeconds ?? DEFAULT_NOT_REVOKED_SECONDS) : undefined,
+        maxTokenLifetimeSeconds: maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
         advanced,
       });
     } catch (error) {

@@ -73,6 +73,14 @@ export interface TollboothStackProps extends StackProps {
   readonly notRevokedCacheDuration?: Duration;
 
   /**
+   * The revocation horizon: the longest the issuers' tokens live; older tokens are refused while
+   * revocation is on (`TollboothAuthorizerProps.maxTokenLifetime`).
+   *
+   * @default Duration.days(1)
+   */
+  readonly maxTokenLifetime?: Duration;
+
+  /**
    * The name of an existing revocation table to use — for instance the one a deleted stack
    * retained — instead of creating one.
    *
@@ -164,6 +172,7 @@ export class TollboothStack extends Stack {
       httpApiResponseMode: props.httpApiResponseMode,
       revocation: props.revocation,
       notRevokedCacheDuration: props.notRevokedCacheDuration,
+      maxTokenLifetime: props.maxTokenLifetime,
       functionLogicalId: AUTHORIZER_FUNCTION_LOGICAL_ID,
       architecture,
       // A fixed name: after the stack is deleted, the retained table makes a redeploy fail loudly

@@ -105,7 +105,15 @@ export interface LocalStack {
   readonly config: LocalConfig;
   /** `iss` values the authorizer trusts. */
   readonly trustedIssuers: readonly string[];
-  readonly revocationTable: { readonly name: string; readonly endpoint: string | undefined; readonly embedded: boolean } | undefined;
+  readonly revocationTable:
+    | {
+        readonly name: string;
+        readonly endpoint: string | undefined;
+        readonly embedded: boolean;
+        /** The configuration's revocation horizon: how long rows without a token's `exp` must be kept. */
+        readonly maxTokenLifetimeSeconds: number;
+      }
+    | undefined;
   readonly authorizerCacheTtlSeconds: number;
   /** 0 when revocation is disabled. */
   readonly notRevokedCacheSeconds: number;
@@ -339,8 +347,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         return current.authorizer.issuers.map((issuer) => issuer.issuer);
       },
       get revocationTable() {
-        return current.authorizer.revocation.enabled
-          ? { name: tableName, endpoint: dynamodb?.endpoint, embedded: dynamodb !== undefined }
+        const revocation = current.authorizer.revocation;
+        return revocation.enabled
+          ? {
+              name: tableName,
+              endpoint: dynamodb?.endpoint,
+              embedded: dynamodb !== undefined,
+              maxTokenLifetimeSeconds: revocation.maxTokenLifetimeSeconds,
+            }
           : undefined;
       },
       get authorizerCacheTtlSeconds() {

@@ -12,6 +12,7 @@
  */
 import { canonicalIssuer } from '../../lambdas/core/issuer-aliases';
 import { createDynamoDbClient } from '../../lambdas/core/dynamodb-client';
+import { REVOCATION_SETTINGS } from '../../lambdas/core/config/defaults';
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, RevocationWriter } from '../../lambdas/core/revocation-writer';
 import { CommandError, integerOption, parseCommand, settingFrom, stringOption, UsageError, type CommandIo, type Setting } from './args';
 import { decodeUnverified } from './jwt-parts';
@@ -36,7 +37,8 @@ What:
     --provider <name>          oidc, cognito, entra, okta, auth0 or keycloak: the issuer's preset
     --token-id-claim <claim>   the token id claim, as the issuer's tokenIdClaim setting names it
     --session-id-claim <claim> the session id claim (sessionIdClaim)
-  --jti <id>        one token by id; --exp <epoch seconds> keeps the row until then (default: now + 24 h)
+  --jti <id>        one token by id; --exp <epoch seconds> keeps the row until then (default: now + the
+                    longest token lifetime)
   --sub <id>        every token of this subject issued before now (global sign-out)
 Where:
   (default)         the running local stack's table (found through .tollbooth/stacks/<name>/running.json)
@@ -48,6 +50,9 @@ Where:
 Other:
   --iss <url>       issuer of the jti or sub (default: the one issuer the local stack trusts; required with --table)
   --reason <text>   kept with the row, for humans
+  --max-token-lifetime <seconds>  the longest your issuers' tokens live: how long subject, session and bare
+                    --jti rows are kept; must be at least the authorizer's revocation.maxTokenLifetimeSeconds
+                    (default: the local stack's setting; with --table ${DEFAULT_MAX_TOKEN_LIFETIME_SECONDS}, one day)
   --verbose         stack traces on unexpected errors
   -h, --help        this help
 
@@ -68,7 +73,10 @@ const OPTIONS = {
   provider: { type: 'string' },
   'token-id-claim': { type: 'string' },
   'session-id-claim': { type: 'string' },
+  'max-token-lifetime': { type: 'string' },
 } as const;
+
+const LIFETIME_UNIT = { what: 'a number of seconds', example: '604800' } as const;
 
 /** `--exp` is epoch seconds; a 13-digit value is a JavaScript timestamp in milliseconds. */
 const EXP_UNIT = { what: 'a time in epoch seconds', example: '1767225600' } as const;
@@ -120,6 +128,17 @@ export async function revokeCommand(
   if (table !== undefined && what[0] !== 'token' && values['iss'] === undefined)
     throw new UsageError('--iss is required with --table (the issuer whose tokens to revoke)');
   const nowSeconds = Math.floor(now() / 1000);
+  const lifetimeFlag = integerOption(
+    stringOption(values, 'max-token-lifetime'),
+    '--max-token-lifetime',
+    REVOCATION_SETTINGS.maxTokenLifetimeSeconds,
+    LIFETIME_UNIT,
+  );
+  if (lifetimeFlag !== undefined && what[0] === 'jti' && exp !== undefined)
+    throw new UsageError('--max-token-lifetime does not apply to --jti with --exp: the row is kept until --exp');
+  /** How long rows without the token's own `exp` are kept: the flag, else the stack's horizon, else the default. */
+  const lifetimeFor = (state: LocalStackState | undefined): number =>
+    lifetimeFlag ?? state?.revocationTable?.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
 
   // Validate the input fully before touching any table.
   let plan: (target: Target) => Promise<Revoked[]>;
@@ -154,20 +173,20 @@ export async function revokeCommand(
         lines.push({ what: `token ${ids.tokenId?.claim}=${jti} (iss ${issuer})`, expiresAt: item.expiresAt });
       }
       if (originJti) {
-        const item = await writer.revokeSession({ issuer, originJti, reason });
+        const item = await writer.revokeSession({ issuer, originJti, maxTokenLifetimeSeconds: lifetimeFor(state), reason });
         lines.push({ what: `sign-in session ${ids.sessionId?.claim}=${originJti} (iss ${issuer})`, expiresAt: item.expiresAt });
       }
       return lines;
     };
   } else if (what[0] === 'jti') {
     const jti = stringOption(values, 'jti') ?? '';
-    const until = exp ?? nowSeconds + DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
-    if (until <= nowSeconds) {
-      io.stdout(`nothing to revoke: --exp ${until} (${isoOf(until)}) has passed\n`);
+    if (exp !== undefined && exp <= nowSeconds) {
+      io.stdout(`nothing to revoke: --exp ${exp} (${isoOf(exp)}) has passed\n`);
       return;
     }
     plan = async ({ writer, state }) => {
       const iss = issuerFor(stringOption(values, 'iss'), state, table);
+      const until = exp ?? nowSeconds + lifetimeFor(state);
       const item = await writer.revokeToken({ issuer: iss, jti, exp: until, reason });
       return [{ what: `token jti=${jti} (iss ${iss})`, expiresAt: item.expiresAt }];
     };
@@ -175,7 +194,7 @@ export async function revokeCommand(
     const sub = stringOption(values, 'sub') ?? '';
     plan = async ({ writer, state }) => {
       const iss = issuerFor(stringOption(values, 'iss'), state, table);
-      const item = await writer.revokeSubject({ issuer: iss, sub, reason });
+      const item = await writer.revokeSubject({ issuer: iss, sub, maxTokenLifetimeSeconds: lifetimeFor(state), reason });
       return [
         {
           what: `every token of sub=${sub} issued before ${isoOf(item.revokedBefore ?? nowSeconds)} (iss ${iss})`,

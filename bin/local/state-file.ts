@@ -36,7 +36,13 @@ export interface LocalStackState {
   /** Seconds before a revocation is refused: about one with the feed, else both caches added. */
   readonly revocationWindowSeconds: number;
   /** The revocation table; `endpoint` is dynalite's, `null` for a real table (standard AWS chain). */
-  readonly revocationTable: { readonly name: string; readonly endpoint: string | null; readonly region: string | null } | null;
+  readonly revocationTable: {
+    readonly name: string;
+    readonly endpoint: string | null;
+    readonly region: string | null;
+    /** The running configuration's revocation horizon (absent from records written before it existed). */
+    readonly maxTokenLifetimeSeconds?: number;
+  } | null;
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -53,7 +59,9 @@ export function stateOfStack(name: string, stack: LocalStack, region: string | n
     issuerUrl: stack.devIssuer?.issuer ?? null,
     trustedIssuers: stack.trustedIssuers,
     revocationWindowSeconds: stack.revocationBoundSeconds,
-    revocationTable: table ? { name: table.name, endpoint: table.endpoint ?? null, region } : null,
+    revocationTable: table
+      ? { name: table.name, endpoint: table.endpoint ?? null, region, maxTokenLifetimeSeconds: table.maxTokenLifetimeSeconds }
+      : null,
   };
 }
 

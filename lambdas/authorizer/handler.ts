@@ -22,7 +22,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { createDynamoDbClient } from '../core/dynamodb-client';
 import { DEFAULT_SERVICE_NAME } from '../core/metric-names';
-import { readClaims, type ClaimRules } from '../core/claims';
+import { maxIatAgeSeconds, readClaims, type ClaimRules } from '../core/claims';
 import type { AuthorizerConfig } from '../core/config/authorizer-config';
 import { REVOCATION_FEED_SETTINGS, REVOCATION_SETTINGS } from '../core/config/defaults';
 import { loggableError } from '../core/error-class';
@@ -77,10 +77,15 @@ export function createAuthorizer(config: AuthorizerConfig, deps: AuthorizerDeps 
   const now = deps.now ?? Date.now;
   const logger = deps.logger ?? new Logger({ serviceName: DEFAULT_SERVICE_NAME });
 
+  const claimRules: ClaimRules = {
+    verification: config.verification,
+    requireJti: config.revocation.enabled,
+    revocationHorizonSeconds: config.revocation.enabled ? config.revocation.maxTokenLifetimeSeconds : null,
+  };
   const tokenCache = new VerifiedTokenCache({
     maxEntries: config.verifiedTokenCache.maxEntries,
     clockSkewSeconds: config.verification.clockSkewSeconds,
-    maxTokenAgeSeconds: config.verification.maxTokenAgeSeconds,
+    maxTokenAgeSeconds: maxIatAgeSeconds(claimRules),
   });
   const verification = createTokenVerification(config, {
     jwksFetcher: deps.jwksFetcher,
@@ -94,7 +99,6 @@ export function createAuthorizer(config: AuthorizerConfig, deps: AuthorizerDeps 
   });
   const tokenVerifier = verification.verifier;
   const grantResolver = new GrantResolver(config.scopeRoutes);
-  const claimRules: ClaimRules = { verification: config.verification, requireJti: config.revocation.enabled };
 
   let revocationChecker: RevocationChecker | undefined;
   if (config.revocation.enabled) {

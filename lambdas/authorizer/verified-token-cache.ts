@@ -14,7 +14,8 @@
  * - a hit requires the whole token to match, or to be the ECDSA twin of a token that verified as
  *   ECDSA, so any other change to any byte (header, payload or signature) misses;
  * - an entry is only valid until the earliest of: the token's `exp` (plus the configured clock
- *   skew, as at verification), its maximum age from `iat` when one is configured, and the moment
+ *   skew, as at verification), its maximum age from `iat` when one applies (`maxTokenAgeSeconds`
+ *   or, while revocation is on, the revocation horizon: `maxIatAgeSeconds` in claims.ts), and the moment
  *   the key set that verified it passes its maximum age (counted from that set's fetch, not from
  *   the verification) — so a key the issuer removed stops vouching for cached tokens no later
  *   than it would for new ones; {@link clear} drops everything when a JWKS changes;
@@ -28,6 +29,7 @@ import { TokenRecord } from './token-record';
 export interface VerifiedTokenCacheOptions {
   readonly maxEntries: number;
   readonly clockSkewSeconds: number;
+  /** The oldest an `iat` may be, as the claim rules apply it (`maxIatAgeSeconds`); `null`: none. */
   readonly maxTokenAgeSeconds: number | null;
 }
 

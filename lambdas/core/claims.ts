@@ -1,7 +1,8 @@
 /**
  * Reads the claims Tollbooth acts on from a payload whose signature, issuer, audience and time
  * window aws-jwt-verify has already checked, and applies the checks the library does not make:
- * `exp` required, a token id required with revocation, `iat` not in the future and not too old,
+ * `exp` required, a token id required with revocation, `iat` not in the future and not too old
+ * (`maxTokenAgeSeconds`, and the revocation horizon while revocation is on),
  * RFC 9068 `typ` (and what tells a provider's access tokens from its ID tokens), and strict types for every claim the issuer's
  * mapping names.
  *
@@ -41,6 +42,25 @@ export interface ClaimRules {
   readonly verification: VerificationConfig;
   /** Require the token id (revocation is on), unless the issuer's tokens have none (`tokenIdClaim: null`). */
   readonly requireJti: boolean;
+  /**
+   * The revocation horizon (`revocation.maxTokenLifetimeSeconds`) while revocation is on, else
+   * `null`. A token with an `iat` older than this is `token_too_old`: its subject or session
+   * revocation may already have expired from the table. Unlike `maxTokenAgeSeconds` it does not
+   * require `iat` (docs/revocation.md, "The revocation horizon").
+   */
+  readonly revocationHorizonSeconds: number | null;
+}
+
+/**
+ * The oldest a token's `iat` may be, in seconds (the clock skew comes on top): the smaller of
+ * `maxTokenAgeSeconds` and the revocation horizon; `null` when neither is set. The verified-token
+ * cache holds an entry no longer than this, so a cached token ages out exactly as a new one would.
+ */
+export function maxIatAgeSeconds(rules: ClaimRules): number | null {
+  const maxAge = rules.verification.maxTokenAgeSeconds;
+  const horizon = rules.revocationHorizonSeconds;
+  if (maxAge === null) return horizon;
+  return horizon === null ? maxAge : Math.min(maxAge, horizon);
 }
 
 const ACCESS_TOKEN_TYPES = new Set(['at+jwt', 'application/at+jwt']);
@@ -61,10 +81,12 @@ export function readClaims(
 
   const iat = optionalNumber(payload, 'iat');
   if (iat !== undefined && iat > nowSeconds + skew) throw new DenyError('not_yet_valid', 'iat is in the future');
-  const maxAge = rules.verification.maxTokenAgeSeconds;
-  if (maxAge !== null) {
-    if (iat === undefined) throw new DenyError('missing_claim', 'iat is required when a maximum token age is set');
-    if (nowSeconds - iat > maxAge + skew) throw new DenyError('token_too_old', `token is older than ${maxAge} s`);
+  if (rules.verification.maxTokenAgeSeconds !== null && iat === undefined)
+    throw new DenyError('missing_claim', 'iat is required when a maximum token age is set');
+  const maxAge = maxIatAgeSeconds(rules);
+  if (maxAge !== null && iat !== undefined && nowSeconds - iat > maxAge + skew) {
+    const bound = maxAge === rules.verification.maxTokenAgeSeconds ? 'maxTokenAgeSeconds' : 'revocation.maxTokenLifetimeSeconds';
+    throw new DenyError('token_too_old', `token is older than ${maxAge} s (${bound})`);
   }
 
   const sub = payload.sub;

@@ -16,14 +16,18 @@
  * `REVOCATION_FEED_SETTINGS.writeDeadlineMs`.
  */
 import { ConditionalCheckFailedException, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { REVOCATION_FEED_SETTINGS } from './config/defaults';
+import { REVOCATION_FEED_SETTINGS, REVOCATION_SETTINGS } from './config/defaults';
 import { RevocationFeedAppender } from './revocation-feed-appender';
 import { REVOCATION_ATTRIBUTES, revocationKey } from './revocation-table';
 
 const { partitionKey, expiresAt, revokedAt, revokedBefore, reason: reasonAttribute } = REVOCATION_ATTRIBUTES;
 
-/** The longest a token can live, used to expire subject and session items: one day by default (Cognito's maximum access/ID token lifetime). */
-export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 86_400;
+/**
+ * The longest a token can live, used to expire subject and session items unless a call names the
+ * deployment's own `revocation.maxTokenLifetimeSeconds` (it must: the authorizer refuses tokens older
+ * than that horizon, and a row that expires sooner would let a revoked token work again).
+ */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS: number = REVOCATION_SETTINGS.maxTokenLifetimeSeconds.default;
 
 export interface RevokedItem {
   readonly key: string;

@@ -12,7 +12,7 @@ import { ConfigError } from '../core/config/config-error';
 import { loadConfigFromEnvironment } from '../core/config/environment';
 import { Problems } from '../core/problems';
 import { isScopeToken } from '../core/scope-tokens';
-import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from '../core/revocation-writer';
+import { REVOCATION_SETTINGS } from '../core/config/defaults';
 
 /** Environment variables the revoke function reads beyond the authorizer's (`CONFIG_ENV`). */
 export const REVOKE_ENV = {
@@ -32,12 +32,20 @@ export interface RevokeConfig {
   readonly tableName: string;
   /** The caller's token must carry this scope (checked again here, behind the authorizer). */
   readonly adminScope: string;
-  /** How long a jti revoked without its `exp`, and subject items, are kept. */
+  /**
+   * How long a jti revoked without its `exp`, and subject and session items, are kept: the
+   * authorizer's revocation horizon (`revocation.maxTokenLifetimeSeconds`) unless set longer.
+   */
   readonly maxTokenLifetimeSeconds: number;
 }
 
 export interface RevokeConfigOptions {
   readonly adminScope?: string;
+  /**
+   * Keep rows longer than the document's `revocation.maxTokenLifetimeSeconds`; never shorter (a row
+   * that expires before the authorizer's horizon lets a revoked token work again).
+   * @default - the document's `revocation.maxTokenLifetimeSeconds`
+   */
   readonly maxTokenLifetimeSeconds?: number;
 }
 
@@ -45,15 +53,21 @@ export interface RevokeConfigOptions {
 export function revokeConfigFrom(authorizer: AuthorizerConfig, options: RevokeConfigOptions = {}): RevokeConfig {
   const problems = new Problems();
   problems.addAll(optionProblems(options));
-  if (!authorizer.revocation.enabled) {
+  const revocation = authorizer.revocation;
+  if (!revocation.enabled) {
     problems.add('', 'revocation.enabled is false: the revocation endpoint needs the table (set TOLLBOOTH_REVOCATION_TABLE)');
+  } else if (isLifetime(options.maxTokenLifetimeSeconds) && options.maxTokenLifetimeSeconds < revocation.maxTokenLifetimeSeconds) {
+    problems.add(
+      '',
+      `maxTokenLifetimeSeconds (${options.maxTokenLifetimeSeconds}) is shorter than the authorizer's revocation.maxTokenLifetimeSeconds (${revocation.maxTokenLifetimeSeconds}): a revoked token would work again once its row expired`,
+    );
   }
-  if (!problems.isEmpty || !authorizer.revocation.enabled) throw new ConfigError(problems.list);
+  if (!problems.isEmpty || !revocation.enabled) throw new ConfigError(problems.list);
   return {
     authorizer,
-    tableName: authorizer.revocation.tableName,
+    tableName: revocation.tableName,
     adminScope: options.adminScope ?? DEFAULT_ADMIN_SCOPE,
-    maxTokenLifetimeSeconds: options.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+    maxTokenLifetimeSeconds: options.maxTokenLifetimeSeconds ?? revocation.maxTokenLifetimeSeconds,
   };
 }
 
@@ -63,10 +77,16 @@ function optionProblems(options: RevokeConfigOptions): string[] {
   const adminScope = options.adminScope ?? DEFAULT_ADMIN_SCOPE;
   if (!isScopeToken(adminScope))
     problems.add(REVOKE_ENV.adminScope, `"${adminScope}" is not a scope name (an RFC 6749 scope token: printable ASCII, no spaces)`);
-  const maxTokenLifetimeSeconds = options.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
-  if (!Number.isInteger(maxTokenLifetimeSeconds) || maxTokenLifetimeSeconds < 60)
-    problems.add('', 'maxTokenLifetimeSeconds must be a whole number of seconds, at least 60');
+  const { min, max } = REVOCATION_SETTINGS.maxTokenLifetimeSeconds;
+  if (options.maxTokenLifetimeSeconds !== undefined && !isLifetime(options.maxTokenLifetimeSeconds))
+    problems.add('', `maxTokenLifetimeSeconds must be a whole number of seconds from ${min} to ${max}`);
   return problems.list;
+}
+
+/** A whole number of seconds within the bounds `revocation.maxTokenLifetimeSeconds` has in the document. */
+function isLifetime(value: number | undefined): value is number {
+  const { min, max } = REVOCATION_SETTINGS.maxTokenLifetimeSeconds;
+  return value !== undefined && Number.isInteger(value) && value >= min && value <= max;
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;

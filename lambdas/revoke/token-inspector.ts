@@ -50,7 +50,8 @@ export function createTokenInspector(config: AuthorizerConfig, deps: TokenInspec
   const now = deps.now ?? Date.now;
   const verification = createTokenVerification(config, { jwksFetcher: deps.jwksFetcher, now });
   const tokenVerifier = verification.verifier;
-  const claimRules = { verification: config.verification, requireJti: false };
+  // No revocation horizon: revoking an old token is harmless, and the authorizer refuses it anyway.
+  const claimRules = { verification: config.verification, requireJti: false, revocationHorizonSeconds: null };
 
   async function inspect(token: string): Promise<TokenInspection> {
     // The same pre-parsing the authorizer applies to `Authorization: Bearer <token>`.

@@ -263,7 +263,7 @@ async function stageBreakdown(
       .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()) as JwtPayload);
     return { token, header: (header ?? {}) as JwtHeader, payload: payload ?? {} };
   });
-  const rules = { verification: config.verification, requireJti: true };
+  const rules = { verification: config.verification, requireJti: true, revocationHorizonSeconds: null };
   const claims = decoded.map(({ header, payload }) => readClaims(issuerConfig, header, payload, rules, Date.now() / 1000));
   const tokenCache = new VerifiedTokenCache({ maxEntries: 10_000, clockSkewSeconds: 30, maxTokenAgeSeconds: null });
   for (const [index, { token }] of decoded.entries()) tokenCache.set(token, at(claims, index), Date.now(), Date.now() + 3_600_000, 'RS256');

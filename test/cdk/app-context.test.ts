@@ -46,7 +46,7 @@ describe('settingsFromContext', () => {
       issuers: [{ type: 'oidc', issuer: 'https://idp.example.com', audience: ['api'] }],
       routes: { 'orders:read': ['GET /orders'] },
       httpApiResponseMode: 'simple',
-      revocation: { enabled: true, notRevokedCacheSeconds: 10, requestTimeoutMs: 300 },
+      revocation: { enabled: true, notRevokedCacheSeconds: 10, requestTimeoutMs: 300, maxTokenLifetimeSeconds: 604_800 },
       clockSkewSeconds: 5,
     });
     const { stackProps } = settingsFromContext(contextOf({ configFile: 'tollbooth.json', stackName: 'Orders' }), () => file);
@@ -55,6 +55,7 @@ describe('settingsFromContext', () => {
       httpApiResponseMode: 'simple',
       revocation: true,
       notRevokedCacheDuration: Duration.seconds(10),
+      maxTokenLifetime: Duration.seconds(604_800),
       advancedConfig: { clockSkewSeconds: 5, revocation: { requestTimeoutMs: 300 } },
     });
     expect(stackProps.issuers).toHaveLength(1);

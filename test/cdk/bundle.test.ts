@@ -75,7 +75,7 @@ describe('the bundled authorizer asset', () => {
       httpApiResponseMode: 'iam',
       // The construct's caches: keyed by route, and none for REST TOKEN authorizers (the {id} above).
       resultsCache: { httpApi: 'route', restRequest: 'route', restToken: 'off' },
-      revocation: { enabled: true, notRevokedCacheSeconds: 30 },
+      revocation: { enabled: true, notRevokedCacheSeconds: 30, maxTokenLifetimeSeconds: 86_400 },
     });
   });
 

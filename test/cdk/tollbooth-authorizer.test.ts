@@ -16,6 +16,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AUTHORIZER_ENVIRONMENT, type AuthorizerFunction } from '../../lib/authorizer-function';
 import { TollboothAuthorizer, type TollboothAuthorizerProps } from '../../lib/tollbooth-authorizer';
 import { TrustedIssuer } from '../../lib/trusted-issuer';
+import { parseConfig } from '../../lambdas/core/config/config';
+import { revokeConfigFrom } from '../../lambdas/revoke/config';
+import type { RevokeFunction } from '../../lib/revoke-function';
 import { defined, resourcesOf, templateOf, testStack } from '../helpers/cdk';
 
 const ISSUER = TrustedIssuer.oidc({ issuer: 'https://idp.example.com', audiences: ['https://api.example.com'] });
@@ -301,6 +304,24 @@ describe('TollboothAuthorizer monitoring', () => {
 describe('TollboothAuthorizer.addRevocationEndpoint', () => {
   const adminRoutes = { ...ROUTES, 'tollbooth:admin': ['POST /revocations'] };
 
+  it.each([
+    { name: 'the default one day', props: {}, seconds: 86_400 },
+    { name: 'a custom 7-day horizon', props: { maxTokenLifetime: Duration.days(7) }, seconds: 604_800 },
+  ])('writes $name of revocation horizon into the configuration both functions read', ({ props, seconds }) => {
+    // Prepare
+    const stack = testStack();
+    const authorizer = new TollboothAuthorizer(stack, 'Tollbooth', { issuers: [ISSUER], scopeRoutes: adminRoutes, ...props });
+    // Act
+    const revoke = authorizer.addRevocationEndpoint() as RevokeFunction;
+    // Assert: the revoke function reads the same document, and keeps its rows for the same horizon.
+    const authorizerFile = (authorizer.function as AuthorizerFunction).configFile;
+    expect(authorizerFile['revocation']).toMatchObject({ enabled: true, maxTokenLifetimeSeconds: seconds });
+    expect(revoke.configFile).toEqual(authorizerFile);
+    const document = revoke.configFile as { revocation: Record<string, unknown> };
+    const revokeConfig = revokeConfigFrom(parseConfig({ ...document, revocation: { ...document.revocation, tableName: 'deployed' } }));
+    expect(revokeConfig.maxTokenLifetimeSeconds).toBe(seconds);
+  });
+
   it('creates one revoke function, reused on later calls, that may only put items in the table', () => {
     const stack = testStack();
     const authorizer = new TollboothAuthorizer(stack, 'Tollbooth', { issuers: [ISSUER], scopeRoutes: adminRoutes });
@@ -464,6 +485,26 @@ describe('TollboothAuthorizer validation', () => {
       name: 'a revocation window over an hour',
       props: { notRevokedCacheDuration: Duration.hours(2) },
       message: 'revocation.notRevokedCacheSeconds: must be an integer from 0 to 3600',
+    },
+    {
+      name: 'a fractional revocation horizon',
+      props: { maxTokenLifetime: Duration.millis(90_500) },
+      message: 'maxTokenLifetime: must be a whole number of seconds, got 90500 ms',
+    },
+    {
+      name: 'a revocation horizon over 30 days',
+      props: { maxTokenLifetime: Duration.days(31) },
+      message: 'revocation.maxTokenLifetimeSeconds: must be an integer from 60 to 2592000, got 2678400',
+    },
+    {
+      name: 'a revocation horizon while revocation is off',
+      props: { revocation: false, maxTokenLifetime: Duration.days(7) },
+      message: 'maxTokenLifetime: given while revocation is false',
+    },
+    {
+      name: 'the revocation horizon repeated in advancedConfig',
+      props: { advancedConfig: { revocation: { maxTokenLifetimeSeconds: 604_800 } } },
+      message: 'advancedConfig.revocation.maxTokenLifetimeSeconds: set it with the "maxTokenLifetime" property instead',
     },
     {
       name: 'a table while revocation is off',

@@ -5,7 +5,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { AUTHORIZER_ENVIRONMENT } from '../../lib/authorizer-function';
+import { Duration } from 'aws-cdk-lib';
+import { AUTHORIZER_ENVIRONMENT, type AuthorizerFunction } from '../../lib/authorizer-function';
 import { REVOKE_ENVIRONMENT } from '../../lib/revoke-function';
 import { SAMPLE_PUBLIC_ROUTES, SAMPLE_SCOPE_ROUTES } from '../../lib/sample-config';
 import { AUTHORIZER_FUNCTION_LOGICAL_ID, TollboothStack } from '../../lib/tollbooth-stack';
@@ -160,6 +161,13 @@ describe('TollboothStack and its revocation table', () => {
     const template = templateOf(new TollboothStack(testApp(), 'Orders', { issuers }));
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { TableName: 'Orders-revocations' });
     template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  it('writes its revocation horizon into the configuration the authorizer and the revocation endpoint share', () => {
+    // Act
+    const stack = new TollboothStack(testApp(), 'Orders', { issuers, maxTokenLifetime: Duration.days(7) });
+    // Assert
+    expect((stack.authorizer.function as AuthorizerFunction).configFile['revocation']).toMatchObject({ maxTokenLifetimeSeconds: 604_800 });
   });
 
   it('imports an existing table by name instead, reading and writing exactly that table', () => {

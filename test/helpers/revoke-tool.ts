@@ -19,7 +19,10 @@ export interface RevokeTool {
 }
 
 /** A revoke tool whose "running local stack" (this process) trusts `trustedIssuers` and writes `table`. */
-export function revokeToolFor(trustedIssuers: readonly string[], table: { name: string; endpoint: string }): RevokeTool {
+export function revokeToolFor(
+  trustedIssuers: readonly string[],
+  table: { name: string; endpoint: string; maxTokenLifetimeSeconds?: number },
+): RevokeTool {
   const stateDir = join(mkdtempSync(join(tmpdir(), 'tollbooth-revoke-')), '.tollbooth');
   const env = { [STATE_DIR_ENV]: stateDir };
   writeStateFile(
@@ -32,7 +35,13 @@ export function revokeToolFor(trustedIssuers: readonly string[], table: { name: 
       issuerUrl: null,
       trustedIssuers: [...trustedIssuers],
       revocationWindowSeconds: 1,
-      revocationTable: { name: table.name, endpoint: table.endpoint, region: 'us-east-1' },
+      revocationTable: {
+        name: table.name,
+        endpoint: table.endpoint,
+        region: 'us-east-1',
+        // As a stack records it; records written before the horizon existed have none.
+        ...(table.maxTokenLifetimeSeconds === undefined ? {} : { maxTokenLifetimeSeconds: table.maxTokenLifetimeSeconds }),
+      },
     },
     env,
   );

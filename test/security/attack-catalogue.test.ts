@@ -949,6 +949,14 @@ const ATTACKS: readonly AttackCase[] = [
       return bearer(w.mint({ claims: { origin_jti: 'session-of-stolen-device' } }));
     },
   },
+  {
+    // The subject was signed out two days ago; DynamoDB's TTL deleted the row one day (the horizon)
+    // later, so no row is left to refuse it: its age must.
+    name: '7-day token of a subject signed out 2 days ago, after TTL deleted the revocation row (older than the revocation horizon)',
+    reason: 'token_too_old',
+    request: (w) =>
+      bearer(w.mint({ claims: { sub: 'signed-out-long-ago', iat: nowSeconds() - 2 * 86_400, exp: nowSeconds() + 5 * 86_400 } })),
+  },
 
   // Scope and API scoping
   {

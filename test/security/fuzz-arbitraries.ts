@@ -162,7 +162,11 @@ export const claimVariants = {
   aud: { valid: ['accepted', 'accepted-in-list'], invalid: ['other', 'absent', 'number', 'list-with-number'] },
   exp: { valid: ['future', 'within-skew', 'huge'], invalid: ['past', 'absent', 'string', 'before-any-date'] },
   nbf: { valid: ['absent', 'past', 'within-skew', 'before-any-date'], invalid: ['future', 'string', 'after-any-date'] },
-  iat: { valid: ['now', 'absent', 'long-ago', 'within-skew', 'before-any-date'], invalid: ['future', 'string', 'after-any-date'] },
+  // Revocation is on in this world: an iat older than the revocation horizon (one day) is too old.
+  iat: {
+    valid: ['now', 'absent', 'inside-horizon', 'within-skew'],
+    invalid: ['future', 'string', 'after-any-date', 'past-horizon', 'before-any-date'],
+  },
   // An unpaired surrogate (JSON.stringify writes it as an escape, \ud800) is no Unicode text.
   sub: { valid: ['alice'], invalid: ['empty', 'absent', 'number', 'unpaired-surrogate'] },
   jti: { valid: ['uuid'], invalid: ['absent', 'empty', 'number', 'unpaired-surrogate'] },
@@ -261,7 +265,8 @@ export function buildClaims(choice: ClaimChoice, issuer: string, now: number, jt
     {
       now,
       absent: undefined,
-      'long-ago': now - 100_000,
+      'inside-horizon': now - 80_000,
+      'past-horizon': now - 100_000,
       'within-skew': now + 5,
       future: now + 600,
       string: 'now',
@@ -311,7 +316,8 @@ export function buildClaims(choice: ClaimChoice, issuer: string, now: number, jt
  * The oracle: must a token with these claims, genuinely signed by a trusted key, be allowed to
  * call `GET /orders` (granted by scope `orders:read`)? Written from the README's rules: issuer
  * exact, audience accepted, `exp` required and not past (30 s skew), `nbf`/`iat` not in the
- * future (a date after any a `Date` holds is in the future, one before any in the past), `sub` and
+ * future (a date after any a `Date` holds is in the future) and, revocation being on, `iat` not
+ * older than the revocation horizon (one before any date is older than any), `sub` and
  * (revocation on) `jti` non-empty strings, claims of their defined types.
  */
 export function shouldAllow(choice: ClaimChoice): boolean {
@@ -322,9 +328,7 @@ export function shouldAllow(choice: ClaimChoice): boolean {
     choice.nbf !== 'future' &&
     choice.nbf !== 'string' &&
     choice.nbf !== 'after-any-date' &&
-    choice.iat !== 'future' &&
-    choice.iat !== 'string' &&
-    choice.iat !== 'after-any-date';
+    (choice.iat === 'now' || choice.iat === 'absent' || choice.iat === 'inside-horizon' || choice.iat === 'within-skew');
   const validIdentity = choice.sub === 'alice' && choice.jti === 'uuid' && choice.client_id !== 'empty' && choice.client_id !== 'number';
   // A scope must be a string of RFC 6749 scope tokens separated by single spaces; scp a string of
   // the same or an array of scope tokens. Anything else is invalid_claim, whatever else it grants.

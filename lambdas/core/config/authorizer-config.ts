@@ -150,6 +150,12 @@ export type RevocationConfig =
       readonly requestTimeoutMs: number;
       /** Attempts per lookup, first one included. */
       readonly maxAttempts: number;
+      /**
+       * The revocation horizon: the longest the issuers' tokens live. Rows without a token's own `exp`
+       * (subject, session, bare `jti`) are kept this long, so tokens with an `iat` older than this are
+       * refused (`token_too_old`) rather than outliving a revocation whose row has expired.
+       */
+      readonly maxTokenLifetimeSeconds: number;
     };
 
 /**

@@ -76,6 +76,14 @@ export const REVOCATION_SETTINGS = {
   maxAttempts: { min: 1, max: 5, default: 2 },
   /** Added to attempts × timeout for a lookup's overall deadline: the SDK's backoff between attempts. */
   retryBackoffAllowanceMs: 250,
+  /**
+   * The revocation horizon: the longest a token can live. Subject and session rows (and `jti` rows
+   * written without the token's `exp`) expire this long after they are written, so while revocation
+   * is on the authorizer refuses tokens issued longer ago than this (`token_too_old`): a revoked
+   * token must not outlive its row. One day by default (Cognito's longest access/ID token); 30 days
+   * at most (Auth0's longest).
+   */
+  maxTokenLifetimeSeconds: { min: 60, max: 30 * DAY_SECONDS, default: DAY_SECONDS },
 } as const;
 
 /**

@@ -188,7 +188,17 @@ function parseRevocation(raw: RawObject, problems: Problems): RevocationConfig {
   const revocationRaw = readObject(raw, 'revocation', '', problems);
   rejectUnknownKeys(
     revocationRaw,
-    ['enabled', 'tableName', 'notRevokedCacheSeconds', 'cacheMaxEntries', 'requestTimeoutMs', 'maxAttempts', 'feed', 'feedRegions'],
+    [
+      'enabled',
+      'tableName',
+      'notRevokedCacheSeconds',
+      'cacheMaxEntries',
+      'requestTimeoutMs',
+      'maxAttempts',
+      'feed',
+      'feedRegions',
+      'maxTokenLifetimeSeconds',
+    ],
     'revocation',
     problems,
   );
@@ -218,6 +228,13 @@ function parseRevocation(raw: RawObject, problems: Problems): RevocationConfig {
     maxAttempts: readInteger(revocationRaw, 'maxAttempts', 'revocation', problems, REVOCATION_SETTINGS.maxAttempts),
     feed: readBoolean(revocationRaw, 'feed', 'revocation', problems, REVOCATION_FEED_SETTINGS.enabled),
     feedRegions: readFeedRegions(revocationRaw, problems),
+    maxTokenLifetimeSeconds: readInteger(
+      revocationRaw,
+      'maxTokenLifetimeSeconds',
+      'revocation',
+      problems,
+      REVOCATION_SETTINGS.maxTokenLifetimeSeconds,
+    ),
   };
 }
 

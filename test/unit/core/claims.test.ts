@@ -5,7 +5,7 @@
  */
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { describe, expect, it } from 'vitest';
-import { readClaims, type ClaimRules } from '../../../lambdas/core/claims';
+import { maxIatAgeSeconds, readClaims, type ClaimRules } from '../../../lambdas/core/claims';
 import { parseConfig, type IssuerConfig, type OidcIssuerConfig, type VerificationConfig } from '../../../lambdas/core/config/config';
 import { DenyError, type DenyReason } from '../../../lambdas/core/reasons';
 
@@ -24,7 +24,9 @@ const OIDC = issuerOf({ type: 'oidc', issuer: ISSUER, audience: ['api'], jwksUri
 const COGNITO = issuerOf({ type: 'cognito', userPoolId: 'eu-west-1_AbCdEf123', clientId: null, groupsAsScopes: true });
 
 const VERIFICATION: VerificationConfig = { algorithms: ['RS256'], clockSkewSeconds: 30, maxTokenAgeSeconds: null };
-const RULES: ClaimRules = { verification: VERIFICATION, requireJti: false };
+const RULES: ClaimRules = { verification: VERIFICATION, requireJti: false, revocationHorizonSeconds: null };
+/** Revocation on, with the default one-day horizon. */
+const REVOKING: ClaimRules = { verification: VERIFICATION, requireJti: true, revocationHorizonSeconds: 86_400 };
 const HEADER: JwtHeader = { alg: 'RS256', kid: 'k1', typ: 'JWT' };
 
 function payload(overrides: Record<string, unknown> = {}): JwtPayload {
@@ -121,6 +123,75 @@ describe('claims', () => {
     const result = reasonOf(() => readClaims(OIDC, HEADER, payload({ iat: NOW - 3600 - 30 }), rules, NOW));
     // Assert
     expect(result).toBe('no error');
+  });
+
+  describe('the revocation horizon', () => {
+    const DAY = 86_400;
+
+    it.each([
+      { name: 'issued 7 days ago, past the horizon', claims: { iat: NOW - 7 * DAY, exp: NOW + DAY }, rules: REVOKING },
+      { name: 'one second past the horizon plus skew', claims: { iat: NOW - DAY - 31 }, rules: REVOKING },
+      {
+        name: 'past the horizon though inside a longer maximum age',
+        claims: { iat: NOW - 2 * DAY },
+        rules: { ...REVOKING, verification: { ...VERIFICATION, maxTokenAgeSeconds: 7 * DAY } },
+      },
+      {
+        name: 'inside the horizon but past a shorter maximum age',
+        claims: { iat: NOW - 3600 - 31 },
+        rules: { ...REVOKING, verification: { ...VERIFICATION, maxTokenAgeSeconds: 3600 } },
+      },
+    ])('denies a token $name with reason token_too_old', ({ claims, rules }) => {
+      // Act
+      const result = reasonOf(() => readClaims(OIDC, HEADER, payload(claims), rules, NOW));
+      // Assert
+      expect(result).toBe('token_too_old');
+    });
+
+    it.each([
+      { name: 'exactly at the horizon plus skew', claims: { iat: NOW - DAY - 30 }, rules: REVOKING },
+      { name: 'issued an hour ago', claims: { iat: NOW - 3600 }, rules: REVOKING },
+      {
+        name: 'without iat (subject revocations cover it while the row lives)',
+        claims: { iat: undefined },
+        rules: REVOKING,
+      },
+      { name: 'issued 7 days ago while revocation is off', claims: { iat: NOW - 7 * DAY }, rules: RULES },
+      {
+        name: 'issued 7 days ago under a 30-day horizon',
+        claims: { iat: NOW - 7 * DAY },
+        rules: { ...REVOKING, revocationHorizonSeconds: 30 * DAY },
+      },
+    ])('accepts a token $name', ({ claims, rules }) => {
+      // Act
+      const result = reasonOf(() => readClaims(OIDC, HEADER, payload(claims), rules, NOW));
+      // Assert
+      expect(result).toBe('no error');
+    });
+
+    it('names the setting that refused the token', () => {
+      // Act
+      const act = () => readClaims(OIDC, HEADER, payload({ iat: NOW - 2 * DAY }), REVOKING, NOW);
+      // Assert
+      expect(act).toThrow('token is older than 86400 s (revocation.maxTokenLifetimeSeconds)');
+    });
+
+    it.each([
+      { maxAge: null, horizon: null, bound: null },
+      { maxAge: 3600, horizon: null, bound: 3600 },
+      { maxAge: null, horizon: 86_400, bound: 86_400 },
+      { maxAge: 3600, horizon: 86_400, bound: 3600 },
+      { maxAge: 7 * 86_400, horizon: 86_400, bound: 86_400 },
+    ])('bounds iat at $bound s with maxTokenAgeSeconds $maxAge and horizon $horizon', ({ maxAge, horizon, bound }) => {
+      // Act
+      const result = maxIatAgeSeconds({
+        verification: { ...VERIFICATION, maxTokenAgeSeconds: maxAge },
+        requireJti: horizon !== null,
+        revocationHorizonSeconds: horizon,
+      });
+      // Assert
+      expect(result).toBe(bound);
+    });
   });
 
   describe('RFC 9068 access token type', () => {

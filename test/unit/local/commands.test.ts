@@ -228,6 +228,22 @@ describe('revoke arguments', () => {
     },
     { args: ['--token', unsigned({ jti: 'j', exp: inAnHour })], mentions: 'no iss claim' },
     { args: ['--token', 'a.b'], mentions: 'three dot-separated parts' },
+    {
+      args: ['--sub', 'a', '--max-token-lifetime', '7d'],
+      mentions: '--max-token-lifetime must be a number of seconds (a whole number like 604800), got "7d"',
+    },
+    {
+      args: ['--sub', 'a', '--max-token-lifetime', '59'],
+      mentions: '--max-token-lifetime must be a number of seconds from 60 to 2592000, got 59',
+    },
+    {
+      args: ['--sub', 'a', '--max-token-lifetime', '2592001'],
+      mentions: '--max-token-lifetime must be a number of seconds from 60 to 2592000, got 2592001',
+    },
+    {
+      args: ['--jti', 'a', '--exp', '1900000000', '--max-token-lifetime', '604800'],
+      mentions: '--max-token-lifetime does not apply to --jti with --exp: the row is kept until --exp',
+    },
     { args: ['--sub', 'a', '--region', 'eu-west-1'], mentions: '--region only applies to --table' },
     { args: ['--sub', 'a', '--endpoint-url', 'http://127.0.0.1:8000'], mentions: '--endpoint-url only applies to --table' },
     {

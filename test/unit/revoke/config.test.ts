@@ -30,7 +30,7 @@ describe('revokeConfigFrom', () => {
   it("writes the authorizer's table, asks for tollbooth:admin and keeps rows a day, unless told otherwise", () => {
     // Act
     const defaults = revokeConfigFrom(WITH_TABLE);
-    const chosen = revokeConfigFrom(WITH_TABLE, { adminScope: 'ops/revoke', maxTokenLifetimeSeconds: 3600 });
+    const chosen = revokeConfigFrom(WITH_TABLE, { adminScope: 'ops/revoke', maxTokenLifetimeSeconds: 172_800 });
     // Assert
     expect(defaults).toEqual({
       authorizer: WITH_TABLE,
@@ -38,7 +38,27 @@ describe('revokeConfigFrom', () => {
       adminScope: DEFAULT_ADMIN_SCOPE,
       maxTokenLifetimeSeconds: 86_400,
     });
-    expect(chosen).toMatchObject({ adminScope: 'ops/revoke', maxTokenLifetimeSeconds: 3600 });
+    expect(chosen).toMatchObject({ adminScope: 'ops/revoke', maxTokenLifetimeSeconds: 172_800 });
+  });
+
+  it("keeps rows for the authorizer's revocation horizon, the document's revocation.maxTokenLifetimeSeconds", () => {
+    // Prepare
+    const authorizer = parseConfig({ ...DOCUMENT, revocation: { tableName: 'revocations', maxTokenLifetimeSeconds: 604_800 } });
+    // Act
+    const config = revokeConfigFrom(authorizer);
+    // Assert
+    expect(config.maxTokenLifetimeSeconds).toBe(604_800);
+  });
+
+  it("refuses to keep rows for less than the authorizer's horizon: the revoked token would work again", () => {
+    // Prepare
+    const authorizer = parseConfig({ ...DOCUMENT, revocation: { tableName: 'revocations', maxTokenLifetimeSeconds: 604_800 } });
+    // Act
+    const problems = problemsOf(() => revokeConfigFrom(authorizer, { maxTokenLifetimeSeconds: 86_400 }));
+    // Assert
+    expect(problems).toEqual([
+      "maxTokenLifetimeSeconds (86400) is shorter than the authorizer's revocation.maxTokenLifetimeSeconds (604800): a revoked token would work again once its row expired",
+    ]);
   });
 
   it.each([
@@ -52,8 +72,9 @@ describe('revokeConfigFrom', () => {
     {
       name: 'a lifetime under a minute',
       options: { maxTokenLifetimeSeconds: 59 },
-      problem: 'maxTokenLifetimeSeconds must be a whole number of seconds, at least 60',
+      problem: 'maxTokenLifetimeSeconds must be a whole number of seconds from 60 to 2592000',
     },
+    { name: 'a lifetime over 30 days', options: { maxTokenLifetimeSeconds: 2_592_001 }, problem: 'maxTokenLifetimeSeconds must be' },
     { name: 'a fractional lifetime', options: { maxTokenLifetimeSeconds: 60.5 }, problem: 'maxTokenLifetimeSeconds must be' },
     {
       name: 'a lifetime that is not a number',

@@ -62,6 +62,7 @@ describe('defaults', () => {
       cacheMaxEntries: REVOCATION_SETTINGS.cacheMaxEntries.default,
       requestTimeoutMs: REVOCATION_SETTINGS.requestTimeoutMs.default,
       maxAttempts: REVOCATION_SETTINGS.maxAttempts.default,
+      maxTokenLifetimeSeconds: REVOCATION_SETTINGS.maxTokenLifetimeSeconds.default,
     });
     expect(config.verifiedTokenCache.maxEntries).toBe(VERIFIED_TOKEN_CACHE_SETTINGS.maxEntries.default);
     expect(config.jwks.maxAgeSeconds).toBe(JWKS_SETTINGS.maxAgeSeconds.default);

@@ -37,6 +37,7 @@ describe('parse-config', () => {
           cacheMaxEntries: 50_000,
           requestTimeoutMs: 500,
           maxAttempts: 2,
+          maxTokenLifetimeSeconds: 86_400,
         },
         verifiedTokenCache: { maxEntries: 10_000 },
       });
@@ -67,6 +68,13 @@ describe('parse-config', () => {
       // Assert
       expect([...config.scopeRoutes.keys()]).toEqual(['orders:read', 'admin']);
       expect(config.scopeRoutes.get('admin')?.map((route) => route.exactGlob)).toEqual(['*/admin/?*']);
+    });
+
+    it("takes the revocation horizon from revocation.maxTokenLifetimeSeconds, up to Auth0's 30 days", () => {
+      // Act
+      const config = parseConfig({ ...VALID, revocation: { tableName: 'tbl', maxTokenLifetimeSeconds: 2_592_000 } });
+      // Assert
+      expect(config.revocation).toMatchObject({ enabled: true, maxTokenLifetimeSeconds: 2_592_000 });
     });
 
     it('runs without a revocation table when revocation is switched off', () => {
@@ -259,6 +267,31 @@ describe('parse-config', () => {
         name: 'a too short table name',
         raw: { ...VALID, revocation: { tableName: 'ab' } },
         problem: 'revocation.tableName: "ab" is not a valid DynamoDB table name',
+      },
+      {
+        name: 'a revocation horizon under a minute',
+        raw: { ...VALID, revocation: { tableName: 'tbl', maxTokenLifetimeSeconds: 59 } },
+        problem: 'revocation.maxTokenLifetimeSeconds: must be an integer from 60 to 2592000, got 59',
+      },
+      {
+        name: 'a revocation horizon over 30 days',
+        raw: { ...VALID, revocation: { tableName: 'tbl', maxTokenLifetimeSeconds: 2_592_001 } },
+        problem: 'revocation.maxTokenLifetimeSeconds: must be an integer from 60 to 2592000, got 2592001',
+      },
+      {
+        name: 'a fractional revocation horizon',
+        raw: { ...VALID, revocation: { tableName: 'tbl', maxTokenLifetimeSeconds: 3600.5 } },
+        problem: 'revocation.maxTokenLifetimeSeconds: must be an integer from 60 to 2592000, got 3600.5',
+      },
+      {
+        name: 'a revocation horizon written as a string',
+        raw: { ...VALID, revocation: { tableName: 'tbl', maxTokenLifetimeSeconds: '7d' } },
+        problem: 'revocation.maxTokenLifetimeSeconds: must be an integer from 60 to 2592000, got "7d"',
+      },
+      {
+        name: 'a null revocation horizon',
+        raw: { ...VALID, revocation: { tableName: 'tbl', maxTokenLifetimeSeconds: null } },
+        problem: 'revocation.maxTokenLifetimeSeconds: must be an integer from 60 to 2592000, got null',
       },
       {
         name: 'too many revocation attempts',
