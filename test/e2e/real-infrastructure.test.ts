@@ -61,7 +61,12 @@ const mint = (subject: string, scope: string): Promise<string> =>
 describe('local stack on a configured IdP and table', () => {
   it('starts no dynalite, uses the configuration with the dev issuer trusted beside its IdP', () => {
     expect(stack.trustedIssuers).toEqual([idp.origin, stack.devIssuer.issuer]);
-    expect(stack.revocationTable).toEqual({ name: 'prod-revocations', endpoint: undefined, embedded: false });
+    expect(stack.revocationTable).toEqual({
+      name: 'prod-revocations',
+      endpoint: undefined,
+      embedded: false,
+      maxTokenLifetimeSeconds: 86_400,
+    });
     expect(stack.notRevokedCacheSeconds).toBe(2);
   });
 
