@@ -28,9 +28,9 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
  */
 export function formatRequest(log: RequestLog): string {
   const status = `${log.status} ${STATUS_TEXT[log.status] ?? ''}`.trimEnd();
-  if (log.status === 400 && log.routeKey === undefined) return `request → ${status}   (${log.problem ?? 'unreadable'})`;
-  // The path is the client's: a token pasted into it stays out of the terminal too.
-  return `${log.method} ${redactTokenShapes(log.path)} → ${status}   (${explain(log)})`;
+  // The path is the client's, and problems quote it: a token pasted into it stays out of the terminal too.
+  if (log.status === 400 && log.routeKey === undefined) return redactTokenShapes(`request → ${status}   (${log.problem ?? 'unreadable'})`);
+  return redactTokenShapes(`${log.method} ${log.path} → ${status}   (${explain(log)})`);
 }
 
 function explain(log: RequestLog): string {

@@ -49,6 +49,18 @@ describe('formatRequest', () => {
       line: 'GET /sessions/[redacted] → 403 Forbidden   (GET /sessions/{id}; authorizer: deny insufficient_scope sub=alice)',
     },
     {
+      name: 'a token pasted into the path of no route, redacted in the problem too',
+      log: {
+        method: 'GET',
+        path: '/sessions/eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl',
+        routeKey: undefined,
+        status: 404,
+        authorizer: 'skipped',
+        problem: 'no route matches GET /sessions/eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl',
+      },
+      line: 'GET /sessions/[redacted] → 404 Not Found   (no route matches GET /sessions/[redacted])',
+    },
+    {
       name: 'a request that could not be read',
       log: { method: 'GET', path: '/', status: 400, routeKey: undefined, authorizer: 'skipped', problem: 'header too large' },
       line: 'request → 400 Bad Request   (header too large)',
