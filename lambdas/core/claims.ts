@@ -2,9 +2,9 @@
  * Reads the claims Tollbooth acts on from a payload whose signature, issuer, audience and time
  * window aws-jwt-verify has already checked, and applies the checks the library does not make:
  * `exp` required, a token id required with revocation, `iat` not in the future and not too old
- * (`maxTokenAgeSeconds`, and the revocation horizon while revocation is on),
- * RFC 9068 `typ` (and what tells a provider's access tokens from its ID tokens), and strict types for every claim the issuer's
- * mapping names.
+ * (`maxTokenAgeSeconds`, and the revocation horizon while revocation is on), RFC 9068 `typ` (and
+ * what tells a provider's access tokens from its ID tokens), and strict types for every claim the
+ * issuer's mapping names. Scopes an issuer may not grant (`grantableScopes`) are dropped.
  *
  * Which claims carry scopes, groups, the client id and the token and session ids is the issuer's
  * {@link ClaimMapping} (its provider preset, with any settings on top): Entra ID's token id is
