@@ -131,3 +131,35 @@ export function restTokenEvent(options: EventOptions = {}): APIGatewayTokenAutho
 function lowerCaseKeys(record: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(record).map(([key, value]) => [key.toLowerCase(), value]));
 }
+
+export interface RevocationRequestOptions {
+  readonly body?: string;
+  readonly contentType?: string;
+  readonly method?: string;
+  /** The authorizer's context as the endpoint receives it (`requestContext.authorizer.lambda`). */
+  readonly caller?: Readonly<Record<string, unknown>>;
+}
+
+/** A payload 2.0 proxy event for `POST /revocations` behind the authorizer, as API Gateway delivers it. */
+export function revocationRequestEvent({
+  body,
+  contentType = 'application/x-www-form-urlencoded',
+  method = 'POST',
+  caller = { sub: 'ops', scope: 'tollbooth:admin' },
+}: RevocationRequestOptions) {
+  return {
+    version: '2.0',
+    routeKey: 'POST /revocations',
+    rawPath: '/revocations',
+    rawQueryString: '',
+    headers: { 'content-type': contentType },
+    requestContext: {
+      http: { method, path: '/revocations', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+      authorizer: { lambda: caller },
+      routeKey: 'POST /revocations',
+      stage: '$default',
+    },
+    body,
+    isBase64Encoded: false,
+  };
+}

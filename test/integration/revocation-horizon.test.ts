@@ -14,7 +14,7 @@ import { revocationKey } from '../../lambdas/core/revocation-table';
 import { RevocationWriter } from '../../lambdas/core/revocation-writer';
 import { revokeConfigFrom } from '../../lambdas/revoke/config';
 import { createRevoker } from '../../lambdas/revoke/handler';
-import { httpApiV2Event, restRequestEvent, restTokenEvent, type EventOptions } from '../helpers/events';
+import { httpApiV2Event, restRequestEvent, restTokenEvent, revocationRequestEvent, type EventOptions } from '../helpers/events';
 import { AUDIENCE, startFixture, TestClock, type Fixture } from '../helpers/fixture';
 import { LogCapture } from '../helpers/log-capture';
 import { revokeToolFor } from '../helpers/revoke-tool';
@@ -210,21 +210,12 @@ describe('every writer keeps subject rows for the horizon', () => {
     const config = fixture.config({ revocation: { tableName: fixture.dynalite.tableName, maxTokenLifetimeSeconds: 604_800 } });
     const revoker = createRevoker(revokeConfigFrom(config), { dynamoDbClient: client, logger: new LogCapture() });
     // Act
-    const response = await revoker.handler({
-      version: '2.0',
-      routeKey: 'POST /revocations',
-      rawPath: '/revocations',
-      rawQueryString: '',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ sub: 'endpoint-seven-days', iss: fixture.issuer }),
-      isBase64Encoded: false,
-      requestContext: {
-        http: { method: 'POST', path: '/revocations', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
-        authorizer: { lambda: { sub: 'ops', scope: 'tollbooth:admin' } },
-        routeKey: 'POST /revocations',
-        stage: '$default',
-      },
-    });
+    const response = await revoker.handler(
+      revocationRequestEvent({
+        body: JSON.stringify({ sub: 'endpoint-seven-days', iss: fixture.issuer }),
+        contentType: 'application/json',
+      }),
+    );
     // Assert
     expect(response.statusCode, response.body).toBe(200);
     expect(await keptSeconds('endpoint-seven-days')).toBe(604_800);

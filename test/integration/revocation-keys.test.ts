@@ -13,7 +13,7 @@ import { createHandler, type AuthorizerHandler } from '../../lambdas/authorizer/
 import { RevocationWriter } from '../../lambdas/core/revocation-writer';
 import { revokeConfigFrom } from '../../lambdas/revoke/config';
 import { createRevoker, type Revoker } from '../../lambdas/revoke/handler';
-import { httpApiV2Event } from '../helpers/events';
+import { httpApiV2Event, revocationRequestEvent } from '../helpers/events';
 import { SAMPLE_ROUTES, startFixture, type Fixture } from '../helpers/fixture';
 import { LogCapture } from '../helpers/log-capture';
 import { revokeToolFor, type RevokeTool } from '../helpers/revoke-tool';
@@ -95,21 +95,9 @@ async function revoke(
     return;
   }
   const body = kind === 'subject' ? JSON.stringify({ sub: claims.sub, iss: claims.iss }) : `token=${encodeURIComponent(token)}`;
-  const response = await revoker.handler({
-    version: '2.0',
-    routeKey: 'POST /revocations',
-    rawPath: '/revocations',
-    rawQueryString: '',
-    headers: { 'content-type': kind === 'subject' ? 'application/json' : 'application/x-www-form-urlencoded' },
-    body,
-    isBase64Encoded: false,
-    requestContext: {
-      http: { method: 'POST', path: '/revocations', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
-      authorizer: { lambda: { sub: 'ops', scope: 'tollbooth:admin' } },
-      routeKey: 'POST /revocations',
-      stage: '$default',
-    },
-  });
+  const response = await revoker.handler(
+    revocationRequestEvent({ body, contentType: kind === 'subject' ? 'application/json' : 'application/x-www-form-urlencoded' }),
+  );
   expect(response.statusCode, response.body).toBe(200);
   expect(JSON.parse(response.body ?? '{}').revoked.length).toBeGreaterThan(0);
 }

@@ -16,6 +16,7 @@ import type { Authorizer } from '../../lambdas/authorizer/handler';
 import { revocationKey } from '../../lambdas/core/revocation-table';
 import { revokeConfigFrom } from '../../lambdas/revoke/config';
 import { createRevoker, type Revoker } from '../../lambdas/revoke/handler';
+import { revocationRequestEvent } from '../helpers/events';
 import { AUDIENCE } from '../helpers/fixture';
 import { LogCapture } from '../helpers/log-capture';
 import { buildEvent, observe } from './harness';
@@ -50,15 +51,13 @@ async function revokeThroughGateway(callerClaims: Record<string, unknown>, victi
   const event = buildEvent('http-v2-iam', { authorization: `Bearer ${caller}`, method: 'POST', path: '/revocations' });
   const observation = await observe(via.handler, 'http-v2-iam', event);
   if (observation.outcome !== 'allow') return 403;
-  const response = await revoker.handler({
-    version: '2.0',
-    routeKey: 'POST /revocations',
-    rawPath: '/revocations',
-    headers: { 'content-type': 'application/json' },
-    requestContext: { http: { method: 'POST', path: '/revocations' }, authorizer: { lambda: observation.context }, stage: 'prod' },
-    body: JSON.stringify({ jti: victimJti, iss: world.issuer, exp: Math.floor(Date.now() / 1000) + 600 }),
-    isBase64Encoded: false,
-  });
+  const response = await revoker.handler(
+    revocationRequestEvent({
+      body: JSON.stringify({ jti: victimJti, iss: world.issuer, exp: Math.floor(Date.now() / 1000) + 600 }),
+      contentType: 'application/json',
+      caller: observation.context,
+    }),
+  );
   return response.statusCode ?? 500;
 }
 

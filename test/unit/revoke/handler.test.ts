@@ -16,6 +16,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../lambdas/core/config/config';
 import { revokeConfigFrom } from '../../../lambdas/revoke/config';
 import { createHandler, type RevokeHandler } from '../../../lambdas/revoke/handler';
+import { revocationRequestEvent } from '../../helpers/events';
 import { generateTestKey, type TestKey } from '../../helpers/keys';
 import { LogCapture } from '../../helpers/log-capture';
 import { mintToken } from '../../helpers/tokens';
@@ -75,27 +76,8 @@ interface RequestOptions {
 }
 
 /** A payload 2.0 proxy event behind the authorizer, as API Gateway delivers it. */
-function event({
-  body,
-  contentType = 'application/x-www-form-urlencoded',
-  method = 'POST',
-  callerScope = 'tollbooth:admin',
-}: RequestOptions) {
-  return {
-    version: '2.0',
-    routeKey: 'POST /revocations',
-    rawPath: '/revocations',
-    rawQueryString: '',
-    headers: { 'content-type': contentType },
-    requestContext: {
-      http: { method, path: '/revocations', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
-      authorizer: { lambda: { sub: 'ops-admin', scope: callerScope, iss: ISSUER } },
-      routeKey: 'POST /revocations',
-      stage: '$default',
-    },
-    body,
-    isBase64Encoded: false,
-  };
+function event({ callerScope = 'tollbooth:admin', ...options }: RequestOptions) {
+  return revocationRequestEvent({ ...options, caller: { sub: 'ops-admin', scope: callerScope, iss: ISSUER } });
 }
 
 async function call(
